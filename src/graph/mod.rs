@@ -1,0 +1,511 @@
+//! The social graph: what a scenario asks for ([`GraphSpec`]), how it is built
+//! (generators in [`generate`], edge lists in [`load`], both through petgraph), and the
+//! frozen form the engine reads ([`SocialGraph`], compact CSR arrays with `u32` ids).
+//!
+//! This module knows nothing of TOML, files on disk or terminals: [`load`] reads any
+//! `impl Read`, and the caller opens the file.
+
+pub mod generate;
+pub mod load;
+
+use petgraph::EdgeType;
+use petgraph::graph::Graph;
+use petgraph::visit::EdgeRef;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// A node of the frozen graph: a dense index `0..node_count`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(transparent)]
+pub struct NodeId(pub u32);
+
+/// Tie strength given to edges of a graph that has no notion of strong and weak ties:
+/// the neutral value of the behaviour model (it neither helps nor hurts conversion).
+pub const NEUTRAL_TIE: f32 = 0.5;
+
+/// Errors from building, loading or freezing a graph.
+#[derive(Debug, thiserror::Error)]
+pub enum GraphError {
+    /// A generator parameter is out of its accepted range.
+    #[error("{0}")]
+    InvalidParameter(String),
+    /// A line of an edge list could not be read.
+    #[error("line {line}: {message}")]
+    BadLine {
+        /// 1-based line number in the edge list.
+        line: u64,
+        /// What was wrong and what is accepted.
+        message: String,
+    },
+    /// Reading the edge list failed (I/O or gzip error).
+    #[error("reading the edge list: {0}")]
+    Io(#[from] std::io::Error),
+    /// The graph is larger than the `u32` indices of the frozen form allow.
+    #[error("the graph is too large: {0}")]
+    TooLarge(String),
+    /// The edge list had no edges.
+    #[error("the edge list has no edges")]
+    Empty,
+}
+
+/// Which graph to build, with its parameters (validated by `scenario`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum GraphModel {
+    /// G(n, p) with p = mean_degree / (n - 1) (Erdős–Rényi), via rustworkx-core.
+    ErdosRenyi {
+        /// Number of people.
+        nodes: usize,
+        /// Expected number of friends per person.
+        mean_degree: f64,
+    },
+    /// Preferential attachment (Barabási–Albert), via rustworkx-core: each newcomer
+    /// befriends `m` existing people, chosen in proportion to their degree.
+    BarabasiAlbert {
+        /// Number of people.
+        nodes: usize,
+        /// Edges added per new node (mean degree is about 2m).
+        m: usize,
+    },
+    /// Small world (Watts–Strogatz): a ring where each person knows `k` neighbours,
+    /// with each tie rewired to a random person with probability `rewire`.
+    /// Ring ties are strong, rewired ties weak.
+    WattsStrogatz {
+        /// Number of people.
+        nodes: usize,
+        /// Friends per person on the ring (even).
+        k: usize,
+        /// Probability that a tie is rewired, in [0, 1].
+        rewire: f64,
+    },
+    /// Communities (stochastic block model): friend circles, cities or departments.
+    /// Ties within a block are strong, ties between blocks weak.
+    StochasticBlock {
+        /// Size of each block.
+        block_sizes: Vec<usize>,
+        /// Expected friends inside one's own block.
+        within_degree: f64,
+        /// Expected friends in other blocks.
+        between_degree: f64,
+    },
+    /// Configuration model (erased: self-loops and repeated ties dropped) with a given
+    /// degree sequence or a power-law one.
+    Configuration {
+        /// The degree sequence to realise.
+        degrees: DegreeSequence,
+    },
+    /// A real graph from an edge list file.
+    EdgeList {
+        /// The file (plain or gzip).
+        path: PathBuf,
+        /// Whether `a b` means only a can reach b (true) or a friendship (false).
+        directed: bool,
+        /// Whether a third column holds the tie strength in [0, 1].
+        tie_strength_column: bool,
+    },
+}
+
+/// Degree sequence of the configuration model.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "kebab-case", tag = "type")]
+pub enum DegreeSequence {
+    /// Degrees given one per node.
+    Given {
+        /// The degrees.
+        degrees: Vec<u32>,
+    },
+    /// Degrees drawn from P(k) proportional to k^-exponent on [min_degree, max_degree].
+    PowerLaw {
+        /// Number of people.
+        nodes: usize,
+        /// The power-law exponent (typically 2..3.5).
+        exponent: f64,
+        /// Smallest degree.
+        min_degree: u32,
+        /// Largest degree.
+        max_degree: u32,
+    },
+}
+
+/// Tie strengths given to the strong and weak ties of generators that have them
+/// (Watts–Strogatz ring vs rewired ties, stochastic-block within vs between ties).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct TieStrengths {
+    /// Strength of a strong tie, in [0, 1].
+    pub strong: f32,
+    /// Strength of a weak tie, in [0, 1].
+    pub weak: f32,
+}
+
+impl Default for TieStrengths {
+    /// Strong 0.8, weak 0.2: symmetric around the neutral 0.5.
+    fn default() -> Self {
+        Self {
+            strong: 0.8,
+            weak: 0.2,
+        }
+    }
+}
+
+/// A graph request: the model and its tie strengths.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct GraphSpec {
+    /// What to build.
+    #[serde(flatten)]
+    pub model: GraphModel,
+    /// Strong and weak tie strengths for generators with community structure.
+    pub tie_strength: TieStrengths,
+}
+
+impl GraphSpec {
+    /// Builds a generated graph with the given generator seed.
+    ///
+    /// # Errors
+    /// [`GraphError::InvalidParameter`] for impossible parameters; an edge-list model
+    /// cannot be built here (the caller opens the file and uses [`load::read_edge_list`]).
+    pub fn generate(&self, rng_seed: u64) -> Result<SocialGraph, GraphError> {
+        generate::generate(&self.model, self.tie_strength, rng_seed)
+    }
+
+    /// Rough memory needed to build and freeze the graph, in bytes, and its edge count
+    /// (expected, for random generators), before anything is built.
+    pub fn estimate_size(&self) -> (f64, f64) {
+        let (nodes, edges) = match &self.model {
+            GraphModel::ErdosRenyi { nodes, mean_degree } => {
+                (*nodes as f64, *nodes as f64 * mean_degree / 2.0)
+            }
+            GraphModel::BarabasiAlbert { nodes, m } => (*nodes as f64, (*nodes * *m) as f64),
+            GraphModel::WattsStrogatz { nodes, k, .. } => (*nodes as f64, (*nodes * *k) as f64 / 2.0),
+            GraphModel::StochasticBlock {
+                block_sizes,
+                within_degree,
+                between_degree,
+            } => {
+                let n: usize = block_sizes.iter().sum();
+                (n as f64, n as f64 * (within_degree + between_degree) / 2.0)
+            }
+            GraphModel::Configuration { degrees } => match degrees {
+                DegreeSequence::Given { degrees } => (
+                    degrees.len() as f64,
+                    degrees.iter().map(|&d| d as f64).sum::<f64>() / 2.0,
+                ),
+                DegreeSequence::PowerLaw {
+                    nodes,
+                    exponent,
+                    min_degree,
+                    max_degree,
+                } => {
+                    let mean = generate::power_law_mean(*exponent, *min_degree, *max_degree);
+                    (*nodes as f64, *nodes as f64 * mean / 2.0)
+                }
+            },
+            GraphModel::EdgeList { .. } => return (f64::NAN, f64::NAN),
+        };
+        (memory_estimate(nodes, edges), edges)
+    }
+}
+
+/// Bytes needed to build (petgraph, about 24 bytes an edge and 16 a node) and freeze
+/// (8 bytes an arc with tie strengths, 2 arcs an edge) a graph.
+pub fn memory_estimate(nodes: f64, edges: f64) -> f64 {
+    nodes * 16.0 + edges * 24.0 + edges * 2.0 * 8.0 + nodes * 4.0
+}
+
+/// What freezing removed from the input graph: reported, not silently dropped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct CleanupReport {
+    /// Self-loops removed (a person cannot invite themselves).
+    pub self_loops_removed: u64,
+    /// Repeated edges removed (the first occurrence is kept).
+    pub duplicate_edges_removed: u64,
+}
+
+/// The frozen social graph: compact CSR arrays that the engine iterates as plain slices.
+///
+/// For an undirected graph every friendship is stored as two arcs. Neighbours of each
+/// node are sorted by id, so simulation results do not depend on how the graph was built.
+#[derive(Debug, Clone)]
+pub struct SocialGraph {
+    offsets: Vec<u32>,
+    targets: Vec<u32>,
+    tie_strength: Option<Vec<f32>>,
+    directed: bool,
+    original_ids: Option<Vec<u64>>,
+    cleanup: CleanupReport,
+}
+
+impl SocialGraph {
+    /// Freezes a petgraph graph whose edge weights are tie strengths.
+    ///
+    /// Self-loops and repeated edges are removed and counted. `has_tie_strength` says
+    /// whether the weights mean anything (otherwise every tie is neutral).
+    /// `original_ids` maps dense ids back to the ids of an edge list (None: identity).
+    ///
+    /// # Errors
+    /// [`GraphError::TooLarge`] when the arcs do not fit `u32` offsets.
+    ///
+    /// # Complexity
+    /// O(n + m log d) time (counting sort, then sorting each adjacency).
+    pub fn from_petgraph<Ty: EdgeType>(
+        graph: &Graph<(), f32, Ty>,
+        has_tie_strength: bool,
+        original_ids: Option<Vec<u64>>,
+    ) -> Result<Self, GraphError> {
+        let n = graph.node_count();
+        if n >= u32::MAX as usize {
+            return Err(GraphError::TooLarge(format!("{n} nodes; at most {} fit", u32::MAX - 1)));
+        }
+        let directed = Ty::is_directed();
+        let mut cleanup = CleanupReport::default();
+        let mut degree = vec![0u64; n + 1];
+        for e in graph.edge_references() {
+            let (s, t) = (e.source().index(), e.target().index());
+            if s == t {
+                cleanup.self_loops_removed += 1;
+                continue;
+            }
+            degree[s] += 1;
+            if !directed {
+                degree[t] += 1;
+            }
+        }
+        let total: u64 = degree.iter().sum();
+        if total >= u32::MAX as u64 {
+            return Err(GraphError::TooLarge(format!(
+                "{total} arcs; at most {} fit",
+                u32::MAX - 1
+            )));
+        }
+        let mut offsets = Vec::with_capacity(n + 1);
+        let mut acc = 0u32;
+        for d in &degree[..n] {
+            offsets.push(acc);
+            acc += *d as u32;
+        }
+        offsets.push(acc);
+        let mut cursor: Vec<u32> = offsets[..n].to_vec();
+        let mut arcs: Vec<(u32, f32)> = vec![(0, 0.0); acc as usize];
+        for e in graph.edge_references() {
+            let (s, t) = (e.source().index(), e.target().index());
+            if s == t {
+                continue;
+            }
+            let w = *e.weight();
+            arcs[cursor[s] as usize] = (t as u32, w);
+            cursor[s] += 1;
+            if !directed {
+                arcs[cursor[t] as usize] = (s as u32, w);
+                cursor[t] += 1;
+            }
+        }
+        drop(cursor);
+        // Sort each adjacency and drop repeats, compacting in place.
+        let mut write = 0usize;
+        let mut new_offsets = Vec::with_capacity(n + 1);
+        let mut duplicate_arcs = 0u64;
+        for u in 0..n {
+            new_offsets.push(write as u32);
+            let (start, end) = (offsets[u] as usize, offsets[u + 1] as usize);
+            arcs[start..end].sort_by_key(|a| a.0);
+            let mut last = u32::MAX;
+            for i in start..end {
+                let arc = arcs[i];
+                if arc.0 == last {
+                    duplicate_arcs += 1;
+                    continue;
+                }
+                last = arc.0;
+                arcs[write] = arc;
+                write += 1;
+            }
+        }
+        new_offsets.push(write as u32);
+        arcs.truncate(write);
+        cleanup.duplicate_edges_removed = if directed {
+            duplicate_arcs
+        } else {
+            duplicate_arcs / 2
+        };
+        let targets = arcs.iter().map(|a| a.0).collect();
+        let tie_strength = has_tie_strength.then(|| arcs.iter().map(|a| a.1).collect());
+        Ok(Self {
+            offsets: new_offsets,
+            targets,
+            tie_strength,
+            directed,
+            original_ids,
+            cleanup,
+        })
+    }
+
+    /// Number of people.
+    pub fn node_count(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    /// Number of stored arcs (two per friendship in an undirected graph).
+    pub fn arc_count(&self) -> usize {
+        self.targets.len()
+    }
+
+    /// Number of edges: friendships (undirected) or arcs (directed).
+    pub fn edge_count(&self) -> usize {
+        if self.directed {
+            self.targets.len()
+        } else {
+            self.targets.len() / 2
+        }
+    }
+
+    /// Whether edges have a direction.
+    pub fn is_directed(&self) -> bool {
+        self.directed
+    }
+
+    /// Whether edges carry a tie strength.
+    pub fn has_tie_strength(&self) -> bool {
+        self.tie_strength.is_some()
+    }
+
+    /// What freezing removed.
+    pub fn cleanup(&self) -> CleanupReport {
+        self.cleanup
+    }
+
+    /// People `u` can reach (out-neighbours), sorted by id.
+    #[inline]
+    pub fn neighbours(&self, u: NodeId) -> &[u32] {
+        let (s, e) = self.range(u);
+        &self.targets[s..e]
+    }
+
+    /// Tie strengths parallel to [`Self::neighbours`], if the graph has them.
+    #[inline]
+    pub fn tie_strengths(&self, u: NodeId) -> Option<&[f32]> {
+        let (s, e) = self.range(u);
+        self.tie_strength.as_ref().map(|w| &w[s..e])
+    }
+
+    #[inline]
+    fn range(&self, u: NodeId) -> (usize, usize) {
+        let i = u.0 as usize;
+        (self.offsets[i] as usize, self.offsets[i + 1] as usize)
+    }
+
+    /// Out-degree of `u`.
+    #[inline]
+    pub fn degree(&self, u: NodeId) -> usize {
+        let (s, e) = self.range(u);
+        e - s
+    }
+
+    /// The id `u` had in the input (edge-list id, or the dense id for generators).
+    pub fn original_id(&self, u: NodeId) -> u64 {
+        match &self.original_ids {
+            Some(ids) => ids[u.0 as usize],
+            None => u.0 as u64,
+        }
+    }
+
+    /// A map from input ids to dense ids (built on each call; use once).
+    pub fn original_id_index(&self) -> HashMap<u64, NodeId> {
+        (0..self.node_count() as u32)
+            .map(|i| (self.original_id(NodeId(i)), NodeId(i)))
+            .collect()
+    }
+
+    /// Memory held by the frozen arrays, in bytes.
+    pub fn memory_bytes(&self) -> usize {
+        self.offsets.len() * 4
+            + self.targets.len() * 4
+            + self.tie_strength.as_ref().map_or(0, |w| w.len() * 4)
+            + self.original_ids.as_ref().map_or(0, |v| v.len() * 8)
+    }
+
+    /// Summary statistics: nodes, edges, degrees, isolated nodes.
+    pub fn info(&self) -> GraphInfo {
+        let n = self.node_count();
+        let mut max_degree = 0;
+        let mut isolated = 0;
+        let mut sum_sq = 0f64;
+        for u in 0..n {
+            let d = self.degree(NodeId(u as u32));
+            max_degree = max_degree.max(d);
+            if d == 0 {
+                isolated += 1;
+            }
+            sum_sq += (d * d) as f64;
+        }
+        let mean = self.arc_count() as f64 / n.max(1) as f64;
+        GraphInfo {
+            nodes: n as u64,
+            edges: self.edge_count() as u64,
+            directed: self.directed,
+            mean_degree: mean,
+            mean_square_degree: sum_sq / n.max(1) as f64,
+            max_degree: max_degree as u64,
+            isolated_nodes: isolated,
+            has_tie_strength: self.has_tie_strength(),
+            cleanup: self.cleanup,
+        }
+    }
+}
+
+/// Summary of a frozen graph, for reports.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct GraphInfo {
+    /// Number of people.
+    pub nodes: u64,
+    /// Friendships (undirected) or arcs (directed).
+    pub edges: u64,
+    /// Whether edges have a direction.
+    pub directed: bool,
+    /// Mean out-degree.
+    pub mean_degree: f64,
+    /// Mean of the squared out-degree (for the epidemic threshold <k>/(<k²> − <k>)).
+    pub mean_square_degree: f64,
+    /// Largest out-degree.
+    pub max_degree: u64,
+    /// People with no one to invite.
+    pub isolated_nodes: u64,
+    /// Whether edges carry a tie strength.
+    pub has_tie_strength: bool,
+    /// What freezing removed.
+    pub cleanup: CleanupReport,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use petgraph::graph::{DiGraph, UnGraph};
+
+    #[test]
+    fn freeze_removes_and_counts_loops_and_duplicates() {
+        let mut g = UnGraph::<(), f32>::new_undirected();
+        let n: Vec<_> = (0..4).map(|_| g.add_node(())).collect();
+        g.add_edge(n[0], n[1], 0.5);
+        g.add_edge(n[1], n[0], 0.5); // duplicate friendship
+        g.add_edge(n[2], n[2], 0.5); // self-loop
+        g.add_edge(n[2], n[3], 0.5);
+        let s = SocialGraph::from_petgraph(&g, false, None).unwrap();
+        assert_eq!(s.edge_count(), 2);
+        assert_eq!(s.cleanup().self_loops_removed, 1);
+        assert_eq!(s.cleanup().duplicate_edges_removed, 1);
+        assert_eq!(s.neighbours(NodeId(0)), &[1]);
+        assert_eq!(s.neighbours(NodeId(2)), &[3]);
+        assert_eq!(s.neighbours(NodeId(3)), &[2]);
+    }
+
+    #[test]
+    fn directed_freeze_keeps_direction_and_sorts() {
+        let mut g = DiGraph::<(), f32>::new();
+        let n: Vec<_> = (0..3).map(|_| g.add_node(())).collect();
+        g.add_edge(n[0], n[2], 0.9);
+        g.add_edge(n[0], n[1], 0.1);
+        let s = SocialGraph::from_petgraph(&g, true, None).unwrap();
+        assert_eq!(s.neighbours(NodeId(0)), &[1, 2]);
+        assert_eq!(s.tie_strengths(NodeId(0)).unwrap(), &[0.1, 0.9]);
+        assert!(s.neighbours(NodeId(2)).is_empty());
+        assert_eq!(s.edge_count(), 2);
+    }
+}

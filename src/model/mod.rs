@@ -1,0 +1,415 @@
+//! Behaviour: how a campaign design turns into each person's chances to notice an
+//! invitation, join, and share. Pure functions of the parameters; no graph traversal,
+//! no I/O. The equations, their reasoning and their sources are in docs/MODEL.md.
+//!
+//! Main types: [`Levers`] (the planner's design), [`Coefficients`] (the behaviour
+//! model's calibration), [`Channels`] (how shares reach friends), [`Behaviour`]
+//! (which model), compiled into [`CompiledBehaviour`] for the engine's hot loop.
+
+/// The planner's design levers.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Levers {
+    /// Participation threshold (参与门槛): how much a person must have or do to take
+    /// part, from 0 (nothing) to 1 (pay, buy or qualify).
+    pub threshold: f64,
+    /// Rule complexity (活动规则): the number of steps a person must complete, >= 1.
+    pub complexity: u32,
+    /// Reward (回报率): value to the participant, in currency units.
+    pub reward: f64,
+    /// Fun / game elements (游戏元素), from 0 to 1.
+    pub fun: f64,
+    /// Landing page experience (用户体验), from 0 (poor) to 1 (excellent).
+    pub page_quality: f64,
+}
+
+impl Default for Levers {
+    /// An ordinary design: moderate threshold, three steps, a small reward, some fun,
+    /// an average page.
+    fn default() -> Self {
+        Self {
+            threshold: 0.3,
+            complexity: 3,
+            reward: 5.0,
+            fun: 0.3,
+            page_quality: 0.5,
+        }
+    }
+}
+
+/// Calibration of the campaign behaviour model (see docs/MODEL.md for each source).
+///
+/// Join intent is a logit `σ(U)` with
+/// `U = join_base + join_reward·u(R) + join_fun·F − join_threshold·θ
+///      + join_tie·(w − 0.5) + join_reinforcement·ln(min(m, reinforcement_cap))`
+/// where `u(R) = ln(1 + R / reward_reference)`, `w` is the tie strength and `m` the
+/// number of invitations the person has received so far. Each of the `n` steps is then
+/// completed with probability `s(Q) = step_completion_min + (step_completion_max −
+/// step_completion_min)·Q`. Sharing is `σ(share_base + share_reward·u(R) + share_fun·F)·s(Q)`.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Coefficients {
+    /// Join utility of a neutral design (logit units).
+    pub join_base: f64,
+    /// Weight of the reward's utility u(R) in joining.
+    pub join_reward: f64,
+    /// Weight of fun in joining.
+    pub join_fun: f64,
+    /// Weight of the participation threshold in joining (a cost).
+    pub join_threshold: f64,
+    /// Weight of tie strength (trust) in joining.
+    pub join_tie: f64,
+    /// Weight of ln(number of invitations received) in joining (social reinforcement).
+    pub join_reinforcement: f64,
+    /// Invitations beyond this count add no more reinforcement (saturation).
+    pub reinforcement_cap: u32,
+    /// Share utility of a neutral design (logit units).
+    pub share_base: f64,
+    /// Weight of the reward's utility u(R) in sharing.
+    pub share_reward: f64,
+    /// Weight of fun in sharing.
+    pub share_fun: f64,
+    /// Reward at which u(R) = ln 2, in currency units: sets the scale of "a fair reward".
+    pub reward_reference: f64,
+    /// Probability of completing one step on the worst page (Q = 0).
+    pub step_completion_min: f64,
+    /// Probability of completing one step on the best page (Q = 1).
+    pub step_completion_max: f64,
+}
+
+impl Default for Coefficients {
+    fn default() -> Self {
+        Self {
+            join_base: -1.0,
+            join_reward: 0.8,
+            join_fun: 1.5,
+            join_threshold: 2.0,
+            join_tie: 1.0,
+            join_reinforcement: 0.7,
+            reinforcement_cap: 8,
+            share_base: -1.5,
+            share_reward: 0.8,
+            share_fun: 1.5,
+            reward_reference: 10.0,
+            step_completion_min: 0.70,
+            step_completion_max: 0.95,
+        }
+    }
+}
+
+/// One-to-one messages (私聊): a sharer messages a few friends.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct DirectChannel {
+    /// Friends a sharer messages, on average (each friend with probability
+    /// min(1, invites_per_sharer / degree)).
+    pub invites_per_sharer: f64,
+    /// Probability that a friend opens and reads a direct message, in [0, 1].
+    pub attention: f64,
+}
+
+/// A Moments post (朋友圈): seen briefly by a share of all one's friends.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct MomentsChannel {
+    /// Probability that a given friend sees the post, in [0, 1].
+    pub reach: f64,
+    /// Probability that a friend who sees it pays attention, in [0, 1].
+    pub attention: f64,
+}
+
+/// The channels a sharer uses (each one that is set is used by every sharer).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Channels {
+    /// One-to-one messages.
+    pub direct: Option<DirectChannel>,
+    /// Moments posts.
+    pub moments: Option<MomentsChannel>,
+}
+
+impl Default for Channels {
+    fn default() -> Self {
+        Self {
+            direct: Some(DirectChannel {
+                invites_per_sharer: 5.0,
+                attention: 0.6,
+            }),
+            moments: Some(MomentsChannel {
+                reach: 0.1,
+                attention: 0.1,
+            }),
+        }
+    }
+}
+
+/// Which spread model to simulate.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Behaviour {
+    /// The campaign behaviour model: levers → notice, join, share.
+    Campaign {
+        /// The design.
+        levers: Levers,
+        /// The model's calibration.
+        coefficients: Coefficients,
+        /// How shares reach friends.
+        channels: Channels,
+    },
+    /// Independent cascade (Kempe et al. 2003): every participant invites every friend;
+    /// each invitation converts with `probability`, once.
+    IndependentCascade {
+        /// Conversion probability per invitation, in [0, 1].
+        probability: f64,
+    },
+}
+
+/// The logistic function σ(x) = 1 / (1 + e^-x).
+///
+/// ```
+/// assert_eq!(fission::model::logistic(0.0), 0.5);
+/// ```
+pub fn logistic(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// Channels in a compiled behaviour, at most.
+pub const MAX_CHANNELS: usize = 2;
+/// Invitation counts kept distinct in the conversion table (more saturate).
+const TABLE_EXPOSURES: usize = 16;
+
+/// How a sharer picks the friends a channel reaches.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum InviteRule {
+    /// Every friend.
+    All,
+    /// Each friend with probability min(1, mean / degree).
+    MeanPerSharer(f64),
+    /// Each friend with this probability.
+    EachFriend(f64),
+}
+
+impl InviteRule {
+    /// Probability that a sharer of degree `degree` reaches a given friend.
+    #[inline]
+    pub fn probability(&self, degree: usize) -> f64 {
+        match *self {
+            InviteRule::All => 1.0,
+            InviteRule::MeanPerSharer(mean) => (mean / degree.max(1) as f64).min(1.0),
+            InviteRule::EachFriend(p) => p,
+        }
+    }
+}
+
+/// A behaviour reduced to what the engine needs per person and per invitation.
+#[derive(Debug, Clone)]
+pub struct CompiledBehaviour {
+    /// Probability that a new participant shares at all.
+    pub share_probability: f64,
+    /// The channels used by sharers.
+    pub channels: Vec<CompiledChannel>,
+    join: JoinRule,
+}
+
+/// A channel of a compiled behaviour.
+#[derive(Debug, Clone)]
+pub struct CompiledChannel {
+    /// Channel name for reports (`direct`, `moments`, `all-friends`).
+    pub name: &'static str,
+    /// Which friends a sharer reaches.
+    pub invite: InviteRule,
+    /// Probability that a reached friend notices.
+    pub attention: f64,
+    /// Conversion by number of invitations received (index m − 1) on a neutral tie.
+    neutral_table: [f64; TABLE_EXPOSURES],
+}
+
+#[derive(Debug, Clone)]
+enum JoinRule {
+    Constant(f64),
+    Logit {
+        base: f64,
+        tie: f64,
+        reinforcement: f64,
+        cap: u32,
+        completion: f64,
+    },
+}
+
+impl JoinRule {
+    fn join_probability(&self, exposures: u32, tie: f32) -> f64 {
+        match *self {
+            JoinRule::Constant(p) => p,
+            JoinRule::Logit {
+                base,
+                tie: a_tie,
+                reinforcement,
+                cap,
+                completion,
+            } => {
+                let m = exposures.clamp(1, cap.max(1)) as f64;
+                logistic(base + a_tie * (tie as f64 - 0.5) + reinforcement * m.ln()) * completion
+            }
+        }
+    }
+}
+
+impl Behaviour {
+    /// Precomputes the per-person and per-invitation probabilities.
+    pub fn compile(&self) -> CompiledBehaviour {
+        match self {
+            Behaviour::IndependentCascade { probability } => {
+                let join = JoinRule::Constant(*probability);
+                CompiledBehaviour {
+                    share_probability: 1.0,
+                    channels: vec![CompiledChannel::new("all-friends", InviteRule::All, 1.0, &join)],
+                    join,
+                }
+            }
+            Behaviour::Campaign {
+                levers,
+                coefficients: c,
+                channels,
+            } => {
+                let u_reward = (1.0 + levers.reward / c.reward_reference).ln();
+                let step = c.step_completion_min
+                    + (c.step_completion_max - c.step_completion_min) * levers.page_quality;
+                let join = JoinRule::Logit {
+                    base: c.join_base + c.join_reward * u_reward + c.join_fun * levers.fun
+                        - c.join_threshold * levers.threshold,
+                    tie: c.join_tie,
+                    reinforcement: c.join_reinforcement,
+                    cap: c.reinforcement_cap,
+                    completion: step.powi(levers.complexity as i32),
+                };
+                let share_probability =
+                    logistic(c.share_base + c.share_reward * u_reward + c.share_fun * levers.fun) * step;
+                let mut compiled = Vec::new();
+                if let Some(d) = channels.direct {
+                    compiled.push(CompiledChannel::new(
+                        "direct",
+                        InviteRule::MeanPerSharer(d.invites_per_sharer),
+                        d.attention,
+                        &join,
+                    ));
+                }
+                if let Some(m) = channels.moments {
+                    compiled.push(CompiledChannel::new("moments", InviteRule::EachFriend(m.reach), m.attention, &join));
+                }
+                CompiledBehaviour {
+                    share_probability,
+                    channels: compiled,
+                    join,
+                }
+            }
+        }
+    }
+}
+
+impl CompiledChannel {
+    fn new(name: &'static str, invite: InviteRule, attention: f64, join: &JoinRule) -> Self {
+        let mut neutral_table = [0.0; TABLE_EXPOSURES];
+        for (i, slot) in neutral_table.iter_mut().enumerate() {
+            *slot = attention * join.join_probability(i as u32 + 1, crate::graph::NEUTRAL_TIE);
+        }
+        Self {
+            name,
+            invite,
+            attention,
+            neutral_table,
+        }
+    }
+}
+
+impl CompiledBehaviour {
+    /// Probability that an invitation through channel `channel` converts, for a person
+    /// receiving their `exposures`-th invitation (>= 1) over a tie of strength `tie`.
+    #[inline]
+    pub fn conversion(&self, channel: usize, exposures: u32, tie: Option<f32>) -> f64 {
+        let ch = &self.channels[channel];
+        match tie {
+            None => ch.neutral_table[(exposures.max(1) as usize - 1).min(TABLE_EXPOSURES - 1)],
+            Some(w) => ch.attention * self.join.join_probability(exposures, w),
+        }
+    }
+
+    /// The design's K on an idealised network where every friend is new and has
+    /// `degree` friends: expected invitations per participant × conversion of a first
+    /// invitation on a neutral tie. Used to explain a design, not as the estimate.
+    pub fn nominal(&self, degree: usize) -> NominalK {
+        let mut invitations = 0.0;
+        let mut converted = 0.0;
+        for (i, ch) in self.channels.iter().enumerate() {
+            let inv = self.share_probability * ch.invite.probability(degree) * degree as f64;
+            invitations += inv;
+            converted += inv * self.conversion(i, 1, None);
+        }
+        NominalK {
+            share_probability: self.share_probability,
+            invitations_per_participant: invitations,
+            conversion_per_invitation: if invitations > 0.0 { converted / invitations } else { 0.0 },
+            k: converted,
+        }
+    }
+}
+
+/// A design's K on an idealised network (see [`CompiledBehaviour::nominal`]).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct NominalK {
+    /// Probability that a participant shares.
+    pub share_probability: f64,
+    /// Expected invitations (messages and Moments views) per participant.
+    pub invitations_per_participant: f64,
+    /// Probability that a first invitation converts.
+    pub conversion_per_invitation: f64,
+    /// Their product.
+    pub k: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn campaign(levers: Levers) -> CompiledBehaviour {
+        Behaviour::Campaign {
+            levers,
+            coefficients: Coefficients::default(),
+            channels: Channels::default(),
+        }
+        .compile()
+    }
+
+    #[test]
+    fn every_lever_moves_nominal_k_in_the_expected_direction() {
+        let base = Levers::default();
+        let k = |l: Levers| campaign(l).nominal(20).k;
+        let k0 = k(base);
+        assert!(k(Levers { threshold: 0.6, ..base }) < k0);
+        assert!(k(Levers { complexity: 4, ..base }) < k0);
+        assert!(k(Levers { reward: 20.0, ..base }) > k0);
+        assert!(k(Levers { fun: 0.6, ..base }) > k0);
+        assert!(k(Levers { page_quality: 0.9, ..base }) > k0);
+    }
+
+    #[test]
+    fn ordinary_design_is_well_below_one_and_a_great_design_above() {
+        let ordinary = campaign(Levers::default()).nominal(20).k;
+        assert!((0.1..0.5).contains(&ordinary), "ordinary K {ordinary}");
+        let great = campaign(Levers { threshold: 0.05, complexity: 1, reward: 20.0, fun: 0.8, page_quality: 0.8 });
+        assert!(great.nominal(20).k > 1.0, "great K {}", great.nominal(20).k);
+    }
+
+    #[test]
+    fn strong_ties_and_repeated_invitations_convert_better() {
+        let b = campaign(Levers::default());
+        assert!(b.conversion(0, 1, Some(0.9)) > b.conversion(0, 1, Some(0.1)));
+        assert!(b.conversion(0, 3, None) > b.conversion(0, 1, None));
+        // Reinforcement saturates at the cap.
+        assert_eq!(b.conversion(0, 8, None), b.conversion(0, 50, None));
+        // The neutral table agrees with the direct formula.
+        assert!((b.conversion(0, 2, None) - b.conversion(0, 2, Some(0.5))).abs() < 1e-12);
+    }
+
+    #[test]
+    fn independent_cascade_is_constant() {
+        let b = Behaviour::IndependentCascade { probability: 0.3 }.compile();
+        assert_eq!(b.share_probability, 1.0);
+        assert_eq!(b.conversion(0, 5, Some(0.1)), 0.3);
+        assert_eq!(b.nominal(4).k, 1.2);
+    }
+}
