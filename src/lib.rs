@@ -38,6 +38,8 @@ pub mod model;
 
 
 pub mod rng;
+pub mod scenario;
+pub mod stats;
 
 
 

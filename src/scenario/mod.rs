@@ -1,0 +1,1016 @@
+//! Scenario files: TOML → [`raw::RawScenario`] (the file as written) → [`Scenario`]
+//! (validated, defaults filled in, units converted). The only module that knows TOML.
+//!
+//! Validation reports every problem at once, each with the file, line, key, the bad
+//! value and what is accepted: `campaign.toml:12: campaign.threshold = 1.4: must be
+//! in [0, 1] (participation barrier)`. Every key is documented in docs/SCENARIO.md.
+
+pub mod raw;
+
+use crate::engine::{CycleTime, DelayDistribution, RunConfig, Seeding};
+use crate::graph::load::EdgeListOptions;
+use crate::graph::{DegreeSequence, GraphError, GraphModel, GraphSpec, NodeId, SocialGraph, TieStrengths};
+use crate::model::{Behaviour, Channels, Coefficients, DirectChannel, Levers, MomentsChannel};
+use crate::rng::{STREAM_GRAPH, derive_seed};
+use crate::stats::AnalysisConfig;
+use raw::*;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// One problem in a scenario file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// 1-based line, when the problem has a place in the file.
+    pub line: Option<usize>,
+    /// Dotted key (`campaign.threshold`), or the section.
+    pub key: String,
+    /// What is wrong and what is accepted.
+    pub message: String,
+}
+
+/// Errors from reading and validating a scenario.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    /// The file could not be read.
+    #[error("cannot read scenario {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file has problems (all of them are listed).
+    #[error("{}", format_problems(file, problems))]
+    Invalid {
+        /// The file, as named by the user.
+        file: String,
+        /// Every problem found.
+        problems: Vec<Problem>,
+    },
+    /// The graph could not be built or loaded.
+    #[error("{file}: {what}: {source}")]
+    Graph {
+        /// The scenario or edge-list file.
+        file: String,
+        /// What was being done.
+        what: String,
+        /// The graph error.
+        source: GraphError,
+    },
+}
+
+fn format_problems(file: &str, problems: &[Problem]) -> String {
+    let mut s = format!(
+        "{file} has {} problem{}:",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" }
+    );
+    for p in problems {
+        match p.line {
+            Some(l) => s.push_str(&format!("\n  {file}:{l}: {}: {}", p.key, p.message)),
+            None => s.push_str(&format!("\n  {file}: {}: {}", p.key, p.message)),
+        }
+    }
+    s
+}
+
+/// Values given on the command line, which win over the file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// `--runs`.
+    pub runs: Option<u64>,
+    /// `--seed`.
+    pub rng_seed: Option<u64>,
+}
+
+/// How the seed users are chosen, before the graph exists.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SeedingSpec {
+    /// Random people, anew each run.
+    Random(usize),
+    /// The best-connected people.
+    HighestDegree(usize),
+    /// These original ids.
+    Nodes(Vec<u64>),
+    /// Original ids read from a file, one per line.
+    File(PathBuf, String),
+}
+
+/// Simulation settings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SimulationSettings {
+    /// Monte Carlo runs.
+    pub runs: usize,
+    /// Campaign length in days.
+    pub days: u32,
+    /// Master random seed.
+    pub rng_seed: u64,
+    /// Takeoff = reach of at least this multiple of the seed users.
+    pub takeoff_multiple: f64,
+}
+
+/// Language of charts and the summary table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    /// English.
+    English,
+    /// Simplified Chinese.
+    Chinese,
+}
+
+/// Report settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportSettings {
+    /// Chart language.
+    pub language: Language,
+    /// Currency symbol or code shown with costs.
+    pub currency: String,
+}
+
+/// A validated scenario: everything a run needs, with defaults filled in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// Title (charts use it).
+    pub name: String,
+    /// Free text.
+    pub description: String,
+    /// The social graph.
+    pub graph: GraphSpec,
+    /// Graph generator seed, if pinned in the file.
+    pub graph_seed: Option<u64>,
+    /// Seed users.
+    pub seeding: SeedingSpec,
+    /// Spread model.
+    pub behaviour: Behaviour,
+    /// Cycle time.
+    pub cycle_time: CycleTime,
+    /// Runs, days, seed.
+    pub simulation: SimulationSettings,
+    /// Chart language, currency.
+    pub report: ReportSettings,
+    /// The file name as the user gave it (for messages).
+    pub file_label: String,
+    /// The folder relative paths are resolved against.
+    pub base_dir: PathBuf,
+}
+
+/// Every key of a scenario file, with what it accepts (docs/SCENARIO.md has more).
+pub const KEYS: &[(&str, &str)] = &[
+    ("name", "text; titles the charts"),
+    ("graph.kind", "one of erdos-renyi, barabasi-albert, watts-strogatz, stochastic-block, configuration, edge-list"),
+    ("graph.nodes", "an integer from 2 to 2000000000"),
+    ("seeding.count", "an integer from 1 to the number of people"),
+    ("campaign.threshold", "a number in [0, 1]"),
+    ("campaign.complexity", "an integer from 1 to 20"),
+    ("simulation.runs", "an integer from 1 to 10000000"),
+    ("simulation.days", "an integer from 1 to 3650"),
+    ("simulation.rng_seed", "an integer from 0 to 18446744073709551615"),
+];
+
+struct Checker {
+    text: String,
+    problems: Vec<Problem>,
+}
+
+impl Checker {
+    fn line(&self, span: &Range<usize>) -> Option<usize> {
+        if span.start == 0 && span.end == 0 {
+            return None;
+        }
+        Some(self.text[..span.start.min(self.text.len())].matches('\n').count() + 1)
+    }
+
+    fn problem(&mut self, span: Option<&Range<usize>>, key: &str, message: String) {
+        let line = span.and_then(|s| self.line(s));
+        self.problems.push(Problem { line, key: key.to_string(), message });
+    }
+
+    fn float(&mut self, v: &S<f64>, key: &str, default: f64, lo: f64, hi: f64, what: &str) -> f64 {
+        match v {
+            None => default,
+            Some(s) => {
+                let x = *s.get_ref();
+                if x.is_finite() && x >= lo && x <= hi {
+                    x
+                } else {
+                    let range = if hi == f64::INFINITY { format!(">= {lo}") } else { format!("in [{lo}, {hi}]") };
+                    self.problem(Some(&s.span()), key, format!("{key} = {x}: must be {range} ({what})"));
+                    default
+                }
+            }
+        }
+    }
+
+    fn int(&mut self, v: &S<u64>, key: &str, default: u64, lo: u64, hi: u64, what: &str) -> u64 {
+        match v {
+            None => default,
+            Some(s) => {
+                let x = *s.get_ref();
+                if x >= lo && x <= hi {
+                    x
+                } else {
+                    self.problem(Some(&s.span()), key, format!("{key} = {x}: must be an integer from {lo} to {hi} ({what})"));
+                    default
+                }
+            }
+        }
+    }
+
+    fn choice<'c>(&mut self, v: &S<String>, key: &str, default: &'c str, choices: &[&'c str]) -> &'c str {
+        match v {
+            None => default,
+            Some(s) => match choices.iter().find(|c| **c == s.get_ref().as_str()) {
+                Some(c) => c,
+                None => {
+                    self.problem(
+                        Some(&s.span()),
+                        key,
+                        format!("{key} = {:?}: must be one of {}", s.get_ref(), choices.join(", ")),
+                    );
+                    default
+                }
+            },
+        }
+    }
+
+    fn required<T: Clone>(&mut self, v: &S<T>, key: &str, section: &Range<usize>, what: &str) -> Option<T> {
+        match v {
+            Some(s) => Some(s.get_ref().clone()),
+            None => {
+                self.problem(Some(section), key, format!("{key} is missing: {what}"));
+                None
+            }
+        }
+    }
+
+    /// Keys present in the file that the chosen kind does not use.
+    fn unused(&mut self, present: &[(&str, Option<Range<usize>>)], allowed: &[&str], section: &str, kind: &str) {
+        for (k, span) in present {
+            if let Some(span) = span
+                && !allowed.contains(k)
+            {
+                self.problem(
+                    Some(span),
+                    &format!("{section}.{k}"),
+                    format!("{section}.{k} is not used by kind {kind} (its keys: {})", allowed.join(", ")),
+                );
+            }
+        }
+    }
+}
+
+fn span<T>(v: &S<T>) -> Option<Range<usize>> {
+    v.as_ref().map(|s| s.span())
+}
+
+/// Dotted key of the `key = value` on line `line` (1-based), from the table headers
+/// above it; None when the line is not a plain key/value line.
+fn key_at_line(text: &str, line: usize) -> Option<String> {
+    let mut section = String::new();
+    for (i, l) in text.lines().enumerate() {
+        let t = l.trim();
+        if t.starts_with('[') {
+            section = t.trim_matches(|c| c == '[' || c == ']').trim().to_string();
+        }
+        if i + 1 == line {
+            if t.starts_with('[') || !t.contains('=') {
+                return None;
+            }
+            let key = t.split('=').next()?.trim().trim_matches('"').to_string();
+            return Some(if section.is_empty() { key } else { format!("{section}.{key}") });
+        }
+    }
+    None
+}
+
+impl Scenario {
+    /// Reads and validates a scenario file.
+    ///
+    /// # Errors
+    /// [`ScenarioError::Read`] if the file cannot be read, [`ScenarioError::Invalid`]
+    /// with every problem found otherwise.
+    pub fn load(path: &Path, overrides: &Overrides) -> Result<Self, ScenarioError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read { path: path.to_path_buf(), source })?;
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Self::from_toml_str_with(&text, &path.display().to_string(), &base, overrides)
+    }
+
+    /// Validates scenario text (`file_label` names it in messages; relative paths are
+    /// resolved against `base_dir`).
+    ///
+    /// # Errors
+    /// [`ScenarioError::Invalid`] with every problem found.
+    pub fn from_toml_str(text: &str, file_label: &str, base_dir: &Path) -> Result<Self, ScenarioError> {
+        Self::from_toml_str_with(text, file_label, base_dir, &Overrides::default())
+    }
+
+    /// As [`Self::from_toml_str`], with command-line overrides.
+    ///
+    /// # Errors
+    /// [`ScenarioError::Invalid`] with every problem found.
+    pub fn from_toml_str_with(
+        text: &str,
+        file_label: &str,
+        base_dir: &Path,
+        overrides: &Overrides,
+    ) -> Result<Self, ScenarioError> {
+        let mut checker = Checker { text: String::new(), problems: Vec::new() };
+        // Parse; on an error in a `key = value` line, report it, blank that line and
+        // parse again, so that one pass reports every such problem.
+        let mut work = text.to_string();
+        let mut raw = None;
+        for _ in 0..200 {
+            match toml::from_str::<RawScenario>(&work) {
+                Ok(r) => {
+                    raw = Some(r);
+                    break;
+                }
+                Err(e) => {
+                    let line = e.span().map(|s| work[..s.start.min(work.len())].matches('\n').count() + 1);
+                    let key = line.and_then(|l| key_at_line(&work, l));
+                    let accepted = key
+                        .as_deref()
+                        .and_then(|k| KEYS.iter().find(|(name, _)| *name == k))
+                        .map(|(_, a)| format!(" (accepted: {a})"))
+                        .unwrap_or_default();
+                    let message = format!("{}{accepted}", e.message().trim());
+                    checker.problems.push(Problem {
+                        line,
+                        key: key.clone().unwrap_or_else(|| "syntax".into()),
+                        message,
+                    });
+                    match (line, key) {
+                        (Some(l), Some(_)) => {
+                            work = work
+                                .split_inclusive('\n')
+                                .enumerate()
+                                .map(|(i, s)| if i + 1 == l { if s.ends_with('\n') { "\n" } else { "" } } else { s })
+                                .collect();
+                        }
+                        _ => break,
+                    }
+                }
+            }
+        }
+        // Spans refer to the text that finally parsed (blanked lines keep their newline,
+        // so line numbers are those of the file).
+        checker.text = work;
+        let Some(raw) = raw else {
+            return Err(ScenarioError::Invalid { file: file_label.into(), problems: checker.problems });
+        };
+        let scenario = Self::from_raw(raw, &mut checker, file_label, base_dir, overrides);
+        if checker.problems.is_empty() {
+            Ok(scenario)
+        } else {
+            checker.problems.sort_by_key(|p| p.line.unwrap_or(0));
+            Err(ScenarioError::Invalid { file: file_label.into(), problems: checker.problems })
+        }
+    }
+
+    fn from_raw(raw: RawScenario, c: &mut Checker, file_label: &str, base_dir: &Path, overrides: &Overrides) -> Self {
+        let whole = 0..1;
+        let name = raw.name.as_ref().map(|s| s.get_ref().clone()).unwrap_or_else(|| {
+            Path::new(file_label).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into())
+        });
+        let description = raw.description.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default();
+
+        // [graph]
+        let (graph, graph_seed, graph_nodes) = match &raw.graph {
+            None => {
+                c.problem(None, "graph", "the [graph] section is missing: say which social graph to simulate on (see `fission init`)".into());
+                (GraphSpec { model: GraphModel::ErdosRenyi { nodes: 2, mean_degree: 1.0 }, tie_strength: TieStrengths::default() }, None, None)
+            }
+            Some(g) => {
+                let section = g.span();
+                let g = g.get_ref();
+                Self::graph_from_raw(g, &section, c, base_dir)
+            }
+        };
+
+        // [seeding]
+        let seeding_raw = raw.seeding.unwrap_or_default();
+        let max_seeds = graph_nodes.unwrap_or(u64::MAX / 2);
+        let seeding = if let Some(nodes) = &seeding_raw.nodes {
+            if seeding_raw.file.is_some() || seeding_raw.strategy.is_some() || seeding_raw.count.is_some() {
+                c.problem(Some(&nodes.span()), "seeding.nodes", "give either seeding.nodes, seeding.file, or seeding.strategy with seeding.count, not several".into());
+            }
+            if nodes.get_ref().is_empty() {
+                c.problem(Some(&nodes.span()), "seeding.nodes", "seeding.nodes is empty: list at least one node id".into());
+            }
+            let mut sorted = nodes.get_ref().clone();
+            sorted.sort_unstable();
+            if sorted.windows(2).any(|w| w[0] == w[1]) {
+                c.problem(Some(&nodes.span()), "seeding.nodes", "seeding.nodes lists a node more than once".into());
+            }
+            SeedingSpec::Nodes(nodes.get_ref().clone())
+        } else if let Some(file) = &seeding_raw.file {
+            if seeding_raw.strategy.is_some() || seeding_raw.count.is_some() {
+                c.problem(Some(&file.span()), "seeding.file", "give either seeding.file or seeding.strategy with seeding.count, not both".into());
+            }
+            let path = base_dir.join(file.get_ref());
+            if !path.is_file() {
+                c.problem(Some(&file.span()), "seeding.file", format!("seeding.file = {:?}: no such file ({})", file.get_ref(), path.display()));
+            }
+            SeedingSpec::File(path, file.get_ref().clone())
+        } else {
+            let strategy = c.choice(&seeding_raw.strategy, "seeding.strategy", "random", &["random", "highest-degree"]);
+            let count = c.int(&seeding_raw.count, "seeding.count", 10.min(max_seeds), 1, max_seeds, "seed users, at most the number of people") as usize;
+            match strategy {
+                "highest-degree" => SeedingSpec::HighestDegree(count),
+                _ => SeedingSpec::Random(count),
+            }
+        };
+
+        // [model] and [campaign]
+        let model_raw = raw.model.unwrap_or_default();
+        let kind = c.choice(&model_raw.kind, "model.kind", "campaign", &["campaign", "independent-cascade"]);
+        let campaign = raw.campaign.unwrap_or_default();
+        let d = Levers::default();
+        let levers = Levers {
+            threshold: c.float(&campaign.threshold, "campaign.threshold", d.threshold, 0.0, 1.0, "participation barrier: 0 = none, 1 = pay, buy or qualify"),
+            complexity: c.int(&campaign.complexity, "campaign.complexity", d.complexity as u64, 1, 20, "steps a person must complete") as u32,
+            reward: c.float(&campaign.reward, "campaign.reward", d.reward, 0.0, 1e7, "value to the participant, in currency units"),
+            fun: c.float(&campaign.fun, "campaign.fun", d.fun, 0.0, 1.0, "fun or game elements: 0 = none, 1 = a game people play for its own sake"),
+            page_quality: c.float(&campaign.page_quality, "campaign.page_quality", d.page_quality, 0.0, 1.0, "landing page experience: 0 = poor, 1 = excellent"),
+        };
+        let ct = CycleTime::default();
+        let distribution = match c.choice(&campaign.cycle_time_distribution, "campaign.cycle_time_distribution", "geometric", &["geometric", "fixed"]) {
+            "fixed" => DelayDistribution::Fixed,
+            _ => DelayDistribution::Geometric,
+        };
+        let mean_days = c.float(&campaign.cycle_time_days, "campaign.cycle_time_days", ct.mean_days, 1.0, 365.0, "mean days from joining to one's invitees joining");
+        if distribution == DelayDistribution::Fixed && mean_days.fract() != 0.0 {
+            c.problem(span(&campaign.cycle_time_days).as_ref(), "campaign.cycle_time_days", format!("campaign.cycle_time_days = {mean_days}: a fixed cycle time must be a whole number of days"));
+        }
+        let cycle_time = CycleTime { mean_days, distribution };
+
+        let behaviour = match kind {
+            "independent-cascade" => {
+                let p = c.required(&model_raw.probability, "model.probability", &(0..1), "independent-cascade needs the conversion probability per invitation, in [0, 1]");
+                let p = c.float(&model_raw.probability, "model.probability", p.unwrap_or(0.0), 0.0, 1.0, "probability that an invitation converts");
+                Behaviour::IndependentCascade { probability: p }
+            }
+            _ => {
+                if let Some(p) = &model_raw.probability {
+                    c.problem(Some(&p.span()), "model.probability", "model.probability is not used by kind campaign (the levers set the probabilities); use kind = \"independent-cascade\" for a fixed probability".into());
+                }
+                let ch = raw.channels.unwrap_or_default();
+                let dd = Channels::default();
+                let dir = ch.direct.unwrap_or_default();
+                let direct_default = dd.direct.expect("the default has a direct channel");
+                let direct = DirectChannel {
+                    invites_per_sharer: c.float(&dir.invites_per_sharer, "channels.direct.invites_per_sharer", direct_default.invites_per_sharer, 0.0, 1e5, "friends a sharer messages, on average"),
+                    attention: c.float(&dir.attention, "channels.direct.attention", direct_default.attention, 0.0, 1.0, "probability a direct message is read"),
+                };
+                let mom = ch.moments.unwrap_or_default();
+                let moments_default = dd.moments.expect("the default has a moments channel");
+                let moments = MomentsChannel {
+                    reach: c.float(&mom.reach, "channels.moments.reach", moments_default.reach, 0.0, 1.0, "probability a given friend sees the post"),
+                    attention: c.float(&mom.attention, "channels.moments.attention", moments_default.attention, 0.0, 1.0, "probability a friend who sees the post pays attention"),
+                };
+                let channels = Channels {
+                    direct: dir.enabled.as_ref().is_none_or(|e| *e.get_ref()).then_some(direct),
+                    moments: mom.enabled.as_ref().is_none_or(|e| *e.get_ref()).then_some(moments),
+                };
+                let b = raw.behaviour.unwrap_or_default();
+                let cd = Coefficients::default();
+                let w = "a behaviour weight; >= 0 keeps every lever acting in its expected direction";
+                let u = "a logit intercept";
+                let mut coefficients = Coefficients {
+                    join_base: c.float(&b.join_base, "behaviour.join_base", cd.join_base, -20.0, 20.0, u),
+                    join_reward: c.float(&b.join_reward, "behaviour.join_reward", cd.join_reward, 0.0, 20.0, w),
+                    join_fun: c.float(&b.join_fun, "behaviour.join_fun", cd.join_fun, 0.0, 20.0, w),
+                    join_threshold: c.float(&b.join_threshold, "behaviour.join_threshold", cd.join_threshold, 0.0, 20.0, w),
+                    join_tie: c.float(&b.join_tie, "behaviour.join_tie", cd.join_tie, 0.0, 20.0, w),
+                    join_reinforcement: c.float(&b.join_reinforcement, "behaviour.join_reinforcement", cd.join_reinforcement, 0.0, 20.0, w),
+                    reinforcement_cap: c.int(&b.reinforcement_cap, "behaviour.reinforcement_cap", cd.reinforcement_cap as u64, 1, 16, "invitations that still add reinforcement") as u32,
+                    share_base: c.float(&b.share_base, "behaviour.share_base", cd.share_base, -20.0, 20.0, u),
+                    share_reward: c.float(&b.share_reward, "behaviour.share_reward", cd.share_reward, 0.0, 20.0, w),
+                    share_fun: c.float(&b.share_fun, "behaviour.share_fun", cd.share_fun, 0.0, 20.0, w),
+                    reward_reference: c.float(&b.reward_reference, "behaviour.reward_reference", cd.reward_reference, 1e-6, 1e9, "the reward, in currency units, that counts as fair"),
+                    step_completion_min: c.float(&b.step_completion_min, "behaviour.step_completion_min", cd.step_completion_min, 0.0, 1.0, "per-step completion on the worst page"),
+                    step_completion_max: c.float(&b.step_completion_max, "behaviour.step_completion_max", cd.step_completion_max, 0.0, 1.0, "per-step completion on the best page"),
+                };
+                if coefficients.step_completion_min > coefficients.step_completion_max {
+                    c.problem(span(&b.step_completion_min).as_ref(), "behaviour.step_completion_min", format!(
+                        "behaviour.step_completion_min = {} is above step_completion_max = {}: a better page must not complete fewer steps",
+                        coefficients.step_completion_min, coefficients.step_completion_max
+                    ));
+                    coefficients.step_completion_min = coefficients.step_completion_max;
+                }
+                Behaviour::Campaign { levers, coefficients, channels }
+            }
+        };
+
+        // [simulation]
+        let sim = raw.simulation.unwrap_or_default();
+        let mut runs = c.int(&sim.runs, "simulation.runs", 1000, 1, 10_000_000, "Monte Carlo runs");
+        if let Some(r) = overrides.runs {
+            if (1..=10_000_000).contains(&r) {
+                runs = r;
+            } else {
+                c.problem(None, "--runs", format!("--runs {r}: must be an integer from 1 to 10000000"));
+            }
+        }
+        let days = c.int(&sim.days, "simulation.days", 30, 1, 3650, "campaign length in days") as u32;
+        let rng_seed = overrides.rng_seed.unwrap_or_else(|| sim.rng_seed.as_ref().map_or(42, |s| *s.get_ref()));
+        let takeoff_multiple = c.float(&sim.takeoff_multiple, "simulation.takeoff_multiple", 10.0, 1.0, 1e9, "a run takes off when reach is at least this multiple of the seed users");
+
+        let rep = raw.report.unwrap_or_default();
+        let language = match c.choice(&rep.language, "report.language", "en", &["en", "zh"]) {
+            "zh" => Language::Chinese,
+            _ => Language::English,
+        };
+        let currency = rep.currency.as_ref().map_or_else(|| "¥".to_string(), |s| s.get_ref().clone());
+        if currency.chars().count() > 8 {
+            c.problem(span(&rep.currency).as_ref(), "report.currency", format!("report.currency = {currency:?}: at most 8 characters (a symbol or code such as ¥ or CNY)"));
+        }
+        let _ = whole;
+
+        Scenario {
+            name,
+            description,
+            graph,
+            graph_seed,
+            seeding,
+            behaviour,
+            cycle_time,
+            simulation: SimulationSettings { runs: runs as usize, days, rng_seed, takeoff_multiple },
+            report: ReportSettings { language, currency },
+            file_label: file_label.to_string(),
+            base_dir: base_dir.to_path_buf(),
+        }
+    }
+
+    fn graph_from_raw(g: &RawGraph, section: &Range<usize>, c: &mut Checker, base_dir: &Path) -> (GraphSpec, Option<u64>, Option<u64>) {
+        const KINDS: [&str; 6] = ["erdos-renyi", "barabasi-albert", "watts-strogatz", "stochastic-block", "configuration", "edge-list"];
+        let kind = match &g.kind {
+            None => {
+                c.problem(Some(section), "graph.kind", format!("graph.kind is missing: must be one of {}", KINDS.join(", ")));
+                "erdos-renyi"
+            }
+            Some(k) => {
+                if !KINDS.contains(&k.get_ref().as_str()) {
+                    c.choice(&g.kind, "graph.kind", "erdos-renyi", &KINDS);
+                    // Nothing more can be checked without knowing the kind.
+                    return (GraphSpec { model: GraphModel::ErdosRenyi { nodes: 2, mean_degree: 1.0 }, tie_strength: TieStrengths::default() }, None, None);
+                }
+                c.choice(&g.kind, "graph.kind", "erdos-renyi", &KINDS)
+            }
+        };
+        let present: Vec<(&str, Option<Range<usize>>)> = vec![
+            ("nodes", span(&g.nodes)),
+            ("mean_degree", span(&g.mean_degree)),
+            ("m", span(&g.m)),
+            ("k", span(&g.k)),
+            ("rewire", span(&g.rewire)),
+            ("blocks", span(&g.blocks)),
+            ("block_sizes", span(&g.block_sizes)),
+            ("within_degree", span(&g.within_degree)),
+            ("between_degree", span(&g.between_degree)),
+            ("degrees", span(&g.degrees)),
+            ("exponent", span(&g.exponent)),
+            ("min_degree", span(&g.min_degree)),
+            ("max_degree", span(&g.max_degree)),
+            ("path", span(&g.path)),
+            ("directed", span(&g.directed)),
+            ("tie_strength_column", span(&g.tie_strength_column)),
+            ("strong_tie", span(&g.strong_tie)),
+            ("weak_tie", span(&g.weak_tie)),
+        ];
+        let allowed: &[&str] = match kind {
+            "erdos-renyi" => &["nodes", "mean_degree"],
+            "barabasi-albert" => &["nodes", "m"],
+            "watts-strogatz" => &["nodes", "k", "rewire", "strong_tie", "weak_tie"],
+            "stochastic-block" => &["nodes", "blocks", "block_sizes", "within_degree", "between_degree", "strong_tie", "weak_tie"],
+            "configuration" => &["nodes", "degrees", "exponent", "min_degree", "max_degree"],
+            _ => &["path", "directed", "tie_strength_column"],
+        };
+        c.unused(&present, allowed, "graph", kind);
+        const MAX_NODES: u64 = 2_000_000_000;
+        let nodes_what = "number of people";
+        let nodes = |c: &mut Checker, default: u64| {
+            match &g.nodes {
+                None => {
+                    c.problem(Some(section), "graph.nodes", format!("graph.nodes is missing: {kind} needs the number of people (2 to {MAX_NODES})"));
+                    default
+                }
+                Some(_) => c.int(&g.nodes, "graph.nodes", default, 2, MAX_NODES, nodes_what),
+            }
+        };
+        let ties = TieStrengths {
+            strong: c.float(&g.strong_tie, "graph.strong_tie", 0.8, 0.0, 1.0, "tie strength of close ties") as f32,
+            weak: c.float(&g.weak_tie, "graph.weak_tie", 0.2, 0.0, 1.0, "tie strength of distant ties") as f32,
+        };
+        let model = match kind {
+            "erdos-renyi" => {
+                let n = nodes(c, 1000);
+                let md = c.required(&g.mean_degree, "graph.mean_degree", section, "erdos-renyi needs the mean number of friends").unwrap_or(8.0);
+                let md = c.float(&Some(Spanned::new(span(&g.mean_degree).unwrap_or(0..0), md)), "graph.mean_degree", 8.0, 0.0, (n - 1) as f64, "mean friends per person, below the number of people");
+                GraphModel::ErdosRenyi { nodes: n as usize, mean_degree: md }
+            }
+            "barabasi-albert" => {
+                let n = nodes(c, 1000);
+                let m = c.required(&g.m, "graph.m", section, "barabasi-albert needs m, the ties each newcomer makes").unwrap_or(3);
+                let m = c.int(&Some(Spanned::new(span(&g.m).unwrap_or(0..0), m)), "graph.m", 3, 1, (n - 1).max(1), "ties each newcomer makes; mean degree is about 2m");
+                GraphModel::BarabasiAlbert { nodes: n as usize, m: m as usize }
+            }
+            "watts-strogatz" => {
+                let n = nodes(c, 1000);
+                let k = c.required(&g.k, "graph.k", section, "watts-strogatz needs k, the friends per person on the ring").unwrap_or(4);
+                let k = c.int(&Some(Spanned::new(span(&g.k).unwrap_or(0..0), k)), "graph.k", 4, 2, (n - 1).max(2), "friends per person on the ring, even");
+                if k % 2 == 1 {
+                    c.problem(span(&g.k).as_ref(), "graph.k", format!("graph.k = {k}: must be even (k/2 neighbours on each side of the ring)"));
+                }
+                let rewire = c.float(&g.rewire, "graph.rewire", 0.1, 0.0, 1.0, "probability a tie is rewired");
+                GraphModel::WattsStrogatz { nodes: n as usize, k: k as usize, rewire }
+            }
+            "stochastic-block" => {
+                let sizes: Vec<usize> = match (&g.block_sizes, &g.blocks) {
+                    (Some(s), None) => {
+                        if g.nodes.is_some() {
+                            c.problem(span(&g.nodes).as_ref(), "graph.nodes", "give graph.block_sizes or graph.nodes with graph.blocks, not both".into());
+                        }
+                        if s.get_ref().is_empty() || s.get_ref().contains(&0) {
+                            c.problem(Some(&s.span()), "graph.block_sizes", "graph.block_sizes must list at least one block, each of at least 1 person".into());
+                        }
+                        s.get_ref().iter().map(|&x| x.max(1) as usize).collect()
+                    }
+                    (None, _) => {
+                        let n = nodes(c, 1000);
+                        let b = c.required(&g.blocks, "graph.blocks", section, "stochastic-block needs graph.blocks (with graph.nodes) or graph.block_sizes").unwrap_or(1);
+                        let b = c.int(&Some(Spanned::new(span(&g.blocks).unwrap_or(0..0), b)), "graph.blocks", 1, 1, n, "number of communities") as usize;
+                        let n = n as usize;
+                        (0..b).map(|i| n / b + usize::from(i < n % b)).collect()
+                    }
+                    (Some(s), Some(_)) => {
+                        c.problem(Some(&s.span()), "graph.block_sizes", "give graph.block_sizes or graph.blocks, not both".into());
+                        vec![1]
+                    }
+                };
+                let smallest = sizes.iter().copied().min().unwrap_or(1);
+                let within = c.float(&g.within_degree, "graph.within_degree", 8.0, 0.0, (smallest.max(2) - 1) as f64, "expected friends inside one's block, below the smallest block");
+                let between = c.float(&g.between_degree, "graph.between_degree", 2.0, 0.0, f64::INFINITY, "expected friends in other blocks");
+                GraphModel::StochasticBlock { block_sizes: sizes, within_degree: within, between_degree: between }
+            }
+            "configuration" => {
+                if let Some(d) = &g.degrees {
+                    if g.nodes.is_some() || g.exponent.is_some() {
+                        c.problem(Some(&d.span()), "graph.degrees", "give graph.degrees, or graph.nodes with graph.exponent, not both".into());
+                    }
+                    if d.get_ref().len() < 2 {
+                        c.problem(Some(&d.span()), "graph.degrees", "graph.degrees must list at least 2 degrees".into());
+                    }
+                    let n = d.get_ref().len() as u64;
+                    if let Some(bad) = d.get_ref().iter().find(|&&x| x >= n.max(1)) {
+                        c.problem(Some(&d.span()), "graph.degrees", format!("graph.degrees has {bad}, more than the {} other people", n.saturating_sub(1)));
+                    }
+                    GraphModel::Configuration { degrees: DegreeSequence::Given { degrees: d.get_ref().iter().map(|&x| x.min(u32::MAX as u64) as u32).collect() } }
+                } else {
+                    let n = nodes(c, 1000);
+                    let exponent = c.float(&g.exponent, "graph.exponent", 2.5, 1.01, 10.0, "power-law exponent of the degree distribution");
+                    let min = c.int(&g.min_degree, "graph.min_degree", 2, 1, (n - 1).max(1), "smallest degree");
+                    let default_max = ((n as f64).sqrt() as u64).max(min).min(n - 1);
+                    let max = c.int(&g.max_degree, "graph.max_degree", default_max, min, (n - 1).max(min), "largest degree, at least min_degree");
+                    GraphModel::Configuration { degrees: DegreeSequence::PowerLaw { nodes: n as usize, exponent, min_degree: min as u32, max_degree: max as u32 } }
+                }
+            }
+            _ => {
+                let path = c.required(&g.path, "graph.path", section, "edge-list needs the path of the edge list file").unwrap_or_default();
+                let full = base_dir.join(&path);
+                if !path.is_empty() && !full.is_file() {
+                    c.problem(span(&g.path).as_ref(), "graph.path", format!("graph.path = {path:?}: no such file ({})", full.display()));
+                }
+                GraphModel::EdgeList {
+                    path: PathBuf::from(path),
+                    directed: g.directed.as_ref().is_some_and(|d| *d.get_ref()),
+                    tie_strength_column: g.tie_strength_column.as_ref().is_some_and(|d| *d.get_ref()),
+                }
+            }
+        };
+        let node_count = match &model {
+            GraphModel::ErdosRenyi { nodes, .. } | GraphModel::BarabasiAlbert { nodes, .. } | GraphModel::WattsStrogatz { nodes, .. } => Some(*nodes as u64),
+            GraphModel::StochasticBlock { block_sizes, .. } => Some(block_sizes.iter().sum::<usize>() as u64),
+            GraphModel::Configuration { degrees: DegreeSequence::Given { degrees } } => Some(degrees.len() as u64),
+            GraphModel::Configuration { degrees: DegreeSequence::PowerLaw { nodes, .. } } => Some(*nodes as u64),
+            GraphModel::EdgeList { .. } => None,
+        };
+        (GraphSpec { model, tie_strength: ties }, g.rng_seed.as_ref().map(|s| *s.get_ref()), node_count)
+    }
+
+    /// Seed of the graph generator: pinned in the file, or derived from the master seed.
+    pub fn graph_rng_seed(&self) -> u64 {
+        self.graph_seed.unwrap_or_else(|| derive_seed(self.simulation.rng_seed, STREAM_GRAPH))
+    }
+
+    /// Builds (or loads) the social graph.
+    ///
+    /// # Errors
+    /// [`ScenarioError::Graph`] naming the file and what failed.
+    pub fn build_graph(&self) -> Result<SocialGraph, ScenarioError> {
+        match &self.graph.model {
+            GraphModel::EdgeList { path, directed, tie_strength_column } => {
+                let full = self.base_dir.join(path);
+                let label = full.display().to_string();
+                let file = std::fs::File::open(&full).map_err(|e| ScenarioError::Graph {
+                    file: label.clone(),
+                    what: "opening the edge list".into(),
+                    source: GraphError::Io(e),
+                })?;
+                crate::graph::load::read_edge_list(file, EdgeListOptions { directed: *directed, tie_strength_column: *tie_strength_column })
+                    .map_err(|source| ScenarioError::Graph { file: label, what: "reading the edge list".into(), source })
+            }
+            _ => self.graph.generate(self.graph_rng_seed()).map_err(|source| ScenarioError::Graph {
+                file: self.file_label.clone(),
+                what: "building the graph".into(),
+                source,
+            }),
+        }
+    }
+
+    /// The seed users on a built graph.
+    ///
+    /// # Errors
+    /// [`ScenarioError::Invalid`] when a seed id is not in the graph (naming the line of
+    /// the seeds file) or there are more seed users than people.
+    pub fn resolve_seeding(&self, graph: &SocialGraph) -> Result<Seeding, ScenarioError> {
+        let n = graph.node_count();
+        let invalid = |file: &str, line: Option<usize>, key: &str, message: String| ScenarioError::Invalid {
+            file: file.to_string(),
+            problems: vec![Problem { line, key: key.into(), message }],
+        };
+        let lookup = |ids: &[(u64, Option<usize>)], file: &str, key: &str| -> Result<Vec<NodeId>, ScenarioError> {
+            let index = graph.original_id_index();
+            let mut seen = std::collections::HashSet::new();
+            ids.iter()
+                .map(|&(id, line)| {
+                    let node = index.get(&id).copied().ok_or_else(|| invalid(file, line, key, format!("node {id} is not in the graph")))?;
+                    if !seen.insert(id) {
+                        return Err(invalid(file, line, key, format!("node {id} is listed more than once")));
+                    }
+                    Ok(node)
+                })
+                .collect()
+        };
+        let seeding = match &self.seeding {
+            SeedingSpec::Random(k) => Seeding::Random { count: *k },
+            SeedingSpec::HighestDegree(k) => Seeding::HighestDegree { count: *k },
+            SeedingSpec::Nodes(ids) => {
+                let ids: Vec<_> = ids.iter().map(|&i| (i, None)).collect();
+                Seeding::Nodes { nodes: lookup(&ids, &self.file_label, "seeding.nodes")? }
+            }
+            SeedingSpec::File(path, _) => {
+                let label = path.display().to_string();
+                let text = std::fs::read_to_string(path).map_err(|e| invalid(&label, None, "seeding.file", format!("cannot read: {e}")))?;
+                let mut ids = Vec::new();
+                for (i, line) in text.lines().enumerate() {
+                    let t = line.trim();
+                    if t.is_empty() || t.starts_with('#') {
+                        continue;
+                    }
+                    let id = t.parse::<u64>().map_err(|_| invalid(&label, Some(i + 1), "seed", format!("{t:?} is not a node id (a non-negative integer)")))?;
+                    ids.push((id, Some(i + 1)));
+                }
+                if ids.is_empty() {
+                    return Err(invalid(&label, None, "seeding.file", "the seeds file lists no node".into()));
+                }
+                Seeding::Nodes { nodes: lookup(&ids, &label, "seed")? }
+            }
+        };
+        if seeding.count() > n {
+            return Err(invalid(&self.file_label, None, "seeding.count", format!("{} seed users but the graph has only {n} people", seeding.count())));
+        }
+        Ok(seeding)
+    }
+
+    /// The engine's configuration for a seeding resolved on the graph.
+    pub fn run_config(&self, seeding: Seeding) -> RunConfig {
+        RunConfig {
+            behaviour: self.behaviour.clone(),
+            cycle_time: self.cycle_time,
+            seeding,
+            runs: self.simulation.runs,
+            days: self.simulation.days,
+            rng_seed: self.simulation.rng_seed,
+        }
+    }
+
+    /// The estimators' configuration.
+    pub fn analysis_config(&self) -> AnalysisConfig {
+        let reward = match &self.behaviour {
+            Behaviour::Campaign { levers, .. } => levers.reward,
+            Behaviour::IndependentCascade { .. } => 0.0,
+        };
+        AnalysisConfig {
+            takeoff_multiple: self.simulation.takeoff_multiple,
+            reward_per_participant: reward,
+            cycle_time_days: self.cycle_time.mean_days,
+        }
+    }
+
+    /// Estimated resources of a run, before anything is built.
+    pub fn estimate(&self) -> ResourceEstimate {
+        let (mut graph_bytes, mut edges) = self.graph.estimate_size();
+        let mut nodes = match &self.graph.model {
+            GraphModel::EdgeList { .. } => f64::NAN,
+            _ => graph_bytes, // replaced below
+        };
+        if let GraphModel::EdgeList { path, .. } = &self.graph.model {
+            // About 12 bytes per edge line in SNAP-style text, 3x less when gzipped.
+            let full = self.base_dir.join(path);
+            let bytes = std::fs::metadata(&full).map(|m| m.len() as f64).unwrap_or(f64::NAN);
+            let gz = full.extension().is_some_and(|e| e == "gz");
+            edges = bytes / if gz { 4.0 } else { 12.0 };
+            nodes = edges / 5.0;
+            graph_bytes = crate::graph::memory_estimate(nodes, edges) + edges * 24.0;
+        } else {
+            nodes = match &self.graph.model {
+                GraphModel::ErdosRenyi { nodes, .. } | GraphModel::BarabasiAlbert { nodes, .. } | GraphModel::WattsStrogatz { nodes, .. } => *nodes as f64,
+                GraphModel::StochasticBlock { block_sizes, .. } => block_sizes.iter().sum::<usize>() as f64,
+                GraphModel::Configuration { degrees: DegreeSequence::Given { degrees } } => degrees.len() as f64,
+                GraphModel::Configuration { degrees: DegreeSequence::PowerLaw { nodes, .. } } => *nodes as f64,
+                GraphModel::EdgeList { .. } => nodes,
+            };
+        }
+        let width = self.simulation.days as f64 + 1.0;
+        let rows = self.simulation.runs as f64 * width * 16.0 + self.simulation.runs as f64 * 32.0;
+        ResourceEstimate {
+            nodes,
+            edges,
+            graph_bytes,
+            scratch_bytes_per_worker: nodes * 14.0,
+            result_bytes: rows,
+            max_edge_visits: self.simulation.runs as f64 * edges * 2.0,
+        }
+    }
+
+    /// The scenario with every default filled in, in the file's own format.
+    pub fn to_resolved(&self) -> RawScenario {
+        use raw::filled as f;
+        let (graph_raw, ties_used) = {
+            let mut r = RawGraph { rng_seed: self.graph_seed.map(|s| Spanned::new(0..0, s)), ..Default::default() };
+            let t = self.graph.tie_strength;
+            let mut ties_used = false;
+            match &self.graph.model {
+                GraphModel::ErdosRenyi { nodes, mean_degree } => {
+                    r.kind = f("erdos-renyi".into());
+                    r.nodes = f(*nodes as u64);
+                    r.mean_degree = f(*mean_degree);
+                }
+                GraphModel::BarabasiAlbert { nodes, m } => {
+                    r.kind = f("barabasi-albert".into());
+                    r.nodes = f(*nodes as u64);
+                    r.m = f(*m as u64);
+                }
+                GraphModel::WattsStrogatz { nodes, k, rewire } => {
+                    r.kind = f("watts-strogatz".into());
+                    r.nodes = f(*nodes as u64);
+                    r.k = f(*k as u64);
+                    r.rewire = f(*rewire);
+                    ties_used = true;
+                }
+                GraphModel::StochasticBlock { block_sizes, within_degree, between_degree } => {
+                    r.kind = f("stochastic-block".into());
+                    r.block_sizes = f(block_sizes.iter().map(|&s| s as u64).collect());
+                    r.within_degree = f(*within_degree);
+                    r.between_degree = f(*between_degree);
+                    ties_used = true;
+                }
+                GraphModel::Configuration { degrees } => {
+                    r.kind = f("configuration".into());
+                    match degrees {
+                        DegreeSequence::Given { degrees } => r.degrees = f(degrees.iter().map(|&d| d as u64).collect()),
+                        DegreeSequence::PowerLaw { nodes, exponent, min_degree, max_degree } => {
+                            r.nodes = f(*nodes as u64);
+                            r.exponent = f(*exponent);
+                            r.min_degree = f(*min_degree as u64);
+                            r.max_degree = f(*max_degree as u64);
+                        }
+                    }
+                }
+                GraphModel::EdgeList { path, directed, tie_strength_column } => {
+                    r.kind = f("edge-list".into());
+                    r.path = f(path.display().to_string());
+                    r.directed = f(*directed);
+                    r.tie_strength_column = f(*tie_strength_column);
+                }
+            }
+            if ties_used {
+                r.strong_tie = f(t.strong as f64);
+                r.weak_tie = f(t.weak as f64);
+            }
+            (r, ties_used)
+        };
+        let _ = ties_used;
+        let seeding = match &self.seeding {
+            SeedingSpec::Random(k) => RawSeeding { strategy: f("random".into()), count: f(*k as u64), ..Default::default() },
+            SeedingSpec::HighestDegree(k) => RawSeeding { strategy: f("highest-degree".into()), count: f(*k as u64), ..Default::default() },
+            SeedingSpec::Nodes(ids) => RawSeeding { nodes: f(ids.clone()), ..Default::default() },
+            SeedingSpec::File(_, as_written) => RawSeeding { file: f(as_written.clone()), ..Default::default() },
+        };
+        let (model, campaign_levers, channels, behaviour) = match &self.behaviour {
+            Behaviour::IndependentCascade { probability } => (
+                RawModel { kind: f("independent-cascade".into()), probability: f(*probability) },
+                None,
+                None,
+                None,
+            ),
+            Behaviour::Campaign { levers, coefficients: c, channels } => {
+                let direct = channels.direct.unwrap_or(Channels::default().direct.expect("default direct"));
+                let moments = channels.moments.unwrap_or(Channels::default().moments.expect("default moments"));
+                (
+                    RawModel { kind: f("campaign".into()), probability: None },
+                    Some(*levers),
+                    Some(RawChannels {
+                        direct: Some(RawDirect { enabled: f(channels.direct.is_some()), invites_per_sharer: f(direct.invites_per_sharer), attention: f(direct.attention) }),
+                        moments: Some(RawMoments { enabled: f(channels.moments.is_some()), reach: f(moments.reach), attention: f(moments.attention) }),
+                    }),
+                    Some(RawBehaviour {
+                        join_base: f(c.join_base),
+                        join_reward: f(c.join_reward),
+                        join_fun: f(c.join_fun),
+                        join_threshold: f(c.join_threshold),
+                        join_tie: f(c.join_tie),
+                        join_reinforcement: f(c.join_reinforcement),
+                        reinforcement_cap: f(c.reinforcement_cap as u64),
+                        share_base: f(c.share_base),
+                        share_reward: f(c.share_reward),
+                        share_fun: f(c.share_fun),
+                        reward_reference: f(c.reward_reference),
+                        step_completion_min: f(c.step_completion_min),
+                        step_completion_max: f(c.step_completion_max),
+                    }),
+                )
+            }
+        };
+        let mut campaign = RawCampaign {
+            cycle_time_days: f(self.cycle_time.mean_days),
+            cycle_time_distribution: f(match self.cycle_time.distribution {
+                DelayDistribution::Geometric => "geometric".into(),
+                DelayDistribution::Fixed => "fixed".into(),
+            }),
+            ..Default::default()
+        };
+        if let Some(l) = campaign_levers {
+            campaign.threshold = f(l.threshold);
+            campaign.complexity = f(l.complexity as u64);
+            campaign.reward = f(l.reward);
+            campaign.fun = f(l.fun);
+            campaign.page_quality = f(l.page_quality);
+        }
+        RawScenario {
+            name: f(self.name.clone()),
+            description: (!self.description.is_empty()).then(|| Spanned::new(0..0, self.description.clone())),
+            graph: Some(Spanned::new(0..0, graph_raw)),
+            seeding: Some(seeding),
+            model: Some(model),
+            campaign: Some(campaign),
+            channels,
+            behaviour,
+            simulation: Some(RawSimulation {
+                runs: f(self.simulation.runs as u64),
+                days: f(self.simulation.days as u64),
+                rng_seed: f(self.simulation.rng_seed),
+                takeoff_multiple: f(self.simulation.takeoff_multiple),
+            }),
+            report: Some(RawReport {
+                language: f(match self.report.language {
+                    Language::English => "en".into(),
+                    Language::Chinese => "zh".into(),
+                }),
+                currency: f(self.report.currency.clone()),
+            }),
+        }
+    }
+
+    /// The resolved scenario as TOML (a valid scenario file that runs identically).
+    pub fn to_resolved_toml(&self) -> String {
+        toml::to_string(&self.to_resolved()).expect("a resolved scenario always serialises")
+    }
+
+    /// The resolved scenario as JSON (for summary.json).
+    pub fn to_resolved_json(&self) -> serde_json::Value {
+        serde_json::to_value(self.to_resolved()).expect("a resolved scenario always serialises")
+    }
+}
+
+/// What a run will need, estimated before building anything.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct ResourceEstimate {
+    /// People (estimated from the file size for edge lists).
+    pub nodes: f64,
+    /// Edges (expected, or estimated from the file size).
+    pub edges: f64,
+    /// Peak bytes to build and freeze the graph.
+    pub graph_bytes: f64,
+    /// Scratch bytes per worker thread.
+    pub scratch_bytes_per_worker: f64,
+    /// Bytes of per-run rows kept for the estimates.
+    pub result_bytes: f64,
+    /// Upper bound on edge visits (runs × arcs): the work if every run reached everyone.
+    pub max_edge_visits: f64,
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,484 @@
+//! Estimators over an [`Ensemble`]: the viral coefficient K (per generation and
+//! pooled, with its split into invitations per participant × conversion per
+//! invitation), reach, takeoff probability, speed and cost, each with its uncertainty.
+//! Also the viral-loop closed form used as a comparison curve.
+//!
+//! Main types: [`Estimate`], [`Analysis`], [`AnalysisConfig`], [`Warning`].
+//! Formulas and assumptions are in docs/MODEL.md ("Estimating K").
+
+use crate::engine::Ensemble;
+use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
+
+/// A point estimate with its standard error and a 95% confidence interval.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Estimate {
+    /// The estimate.
+    pub value: f64,
+    /// Its standard error.
+    pub std_error: f64,
+    /// Lower end of the 95% confidence interval.
+    pub ci_low: f64,
+    /// Upper end of the 95% confidence interval.
+    pub ci_high: f64,
+    /// Number of runs it rests on.
+    pub n: usize,
+}
+
+impl Estimate {
+    fn undefined(n: usize) -> Self {
+        Self {
+            value: f64::NAN,
+            std_error: f64::NAN,
+            ci_low: f64::NAN,
+            ci_high: f64::NAN,
+            n,
+        }
+    }
+}
+
+/// Two-sided 97.5% quantile of Student's t with `df` degrees of freedom.
+fn t_quantile(df: usize) -> f64 {
+    match StudentsT::new(0.0, 1.0, df.max(1) as f64) {
+        Ok(t) => t.inverse_cdf(0.975),
+        Err(_) => 1.959_963_984_540_054,
+    }
+}
+
+/// Mean across runs with a t interval: x̄ ± t(0.975, n−1)·s/√n.
+///
+/// ```
+/// let e = fission::stats::mean_estimate(&[1.0, 2.0, 3.0]);
+/// assert_eq!(e.value, 2.0);
+/// assert!((e.std_error - (1.0f64 / 3.0).sqrt()).abs() < 1e-12);
+/// ```
+pub fn mean_estimate(xs: &[f64]) -> Estimate {
+    let n = xs.len();
+    if n == 0 {
+        return Estimate::undefined(0);
+    }
+    let mean = xs.iter().sum::<f64>() / n as f64;
+    if n == 1 {
+        return Estimate { value: mean, std_error: f64::NAN, ci_low: f64::NAN, ci_high: f64::NAN, n };
+    }
+    let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+    let se = (var / n as f64).sqrt();
+    let t = t_quantile(n - 1);
+    Estimate { value: mean, std_error: se, ci_low: mean - t * se, ci_high: mean + t * se, n }
+}
+
+/// Ratio of totals Σy / Σx across runs, with the delta-method (linearisation)
+/// standard error `sqrt(Σ (y_r − R x_r)² / (n (n − 1))) / x̄` and a t interval.
+/// This is the Harris estimator of an offspring mean when y counts children and x
+/// parents. Undefined (NaN) when Σx = 0.
+///
+/// ```
+/// let e = fission::stats::ratio_estimate(&[2.0, 4.0], &[1.0, 2.0]);
+/// assert_eq!(e.value, 2.0);
+/// assert_eq!(e.std_error, 0.0);
+/// ```
+pub fn ratio_estimate(ys: &[f64], xs: &[f64]) -> Estimate {
+    let n = xs.len();
+    let (sy, sx): (f64, f64) = (ys.iter().sum(), xs.iter().sum());
+    if n == 0 || sx <= 0.0 {
+        return Estimate::undefined(n);
+    }
+    let r = sy / sx;
+    if n == 1 {
+        return Estimate { value: r, std_error: f64::NAN, ci_low: f64::NAN, ci_high: f64::NAN, n };
+    }
+    let xbar = sx / n as f64;
+    let ss: f64 = ys.iter().zip(xs).map(|(y, x)| (y - r * x).powi(2)).sum();
+    let se = (ss / (n as f64 * (n - 1) as f64)).sqrt() / xbar;
+    let t = t_quantile(n - 1);
+    Estimate { value: r, std_error: se, ci_low: r - t * se, ci_high: r + t * se, n }
+}
+
+/// A proportion with the Wilson score interval (good near 0 and 1).
+///
+/// ```
+/// let e = fission::stats::proportion_estimate(0, 100);
+/// assert_eq!(e.value, 0.0);
+/// assert!(e.ci_low == 0.0 && e.ci_high > 0.0 && e.ci_high < 0.05);
+/// ```
+pub fn proportion_estimate(successes: usize, n: usize) -> Estimate {
+    if n == 0 {
+        return Estimate::undefined(0);
+    }
+    let z = Normal::standard().inverse_cdf(0.975);
+    let nf = n as f64;
+    let p = successes as f64 / nf;
+    let denom = 1.0 + z * z / nf;
+    let centre = (p + z * z / (2.0 * nf)) / denom;
+    let half = z * (p * (1.0 - p) / nf + z * z / (4.0 * nf * nf)).sqrt() / denom;
+    Estimate {
+        value: p,
+        std_error: (p * (1.0 - p) / nf).sqrt(),
+        ci_low: (centre - half).max(0.0),
+        ci_high: (centre + half).min(1.0),
+        n,
+    }
+}
+
+/// Quantile `q` of sorted data by linear interpolation between order statistics
+/// (Hyndman–Fan type 7, the default of R and numpy).
+///
+/// ```
+/// assert_eq!(fission::stats::quantile_sorted(&[1.0, 2.0, 3.0, 4.0], 0.5), 2.5);
+/// ```
+pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let h = (sorted.len() - 1) as f64 * q.clamp(0.0, 1.0);
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(sorted.len() - 1);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+/// Summary of a distribution across runs.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Distribution {
+    /// Mean.
+    pub mean: f64,
+    /// Standard deviation (n − 1 denominator).
+    pub std_dev: f64,
+    /// 5th percentile.
+    pub p05: f64,
+    /// 25th percentile.
+    pub p25: f64,
+    /// Median.
+    pub p50: f64,
+    /// 75th percentile.
+    pub p75: f64,
+    /// 95th percentile.
+    pub p95: f64,
+    /// Smallest value.
+    pub min: f64,
+    /// Largest value.
+    pub max: f64,
+}
+
+impl Distribution {
+    /// Summarises `values` (sorted in place).
+    pub fn from_values(values: &mut [f64]) -> Self {
+        values.sort_by(f64::total_cmp);
+        let n = values.len();
+        let mean = values.iter().sum::<f64>() / n.max(1) as f64;
+        let var = if n > 1 {
+            values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64
+        } else {
+            0.0
+        };
+        Self {
+            mean,
+            std_dev: var.sqrt(),
+            p05: quantile_sorted(values, 0.05),
+            p25: quantile_sorted(values, 0.25),
+            p50: quantile_sorted(values, 0.50),
+            p75: quantile_sorted(values, 0.75),
+            p95: quantile_sorted(values, 0.95),
+            min: values.first().copied().unwrap_or(f64::NAN),
+            max: values.last().copied().unwrap_or(f64::NAN),
+        }
+    }
+}
+
+/// What the estimators need besides the ensemble.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct AnalysisConfig {
+    /// A run "takes off" when its reach is at least this multiple of the seed users.
+    pub takeoff_multiple: f64,
+    /// Reward paid to each new participant (seed users excluded), in currency units.
+    pub reward_per_participant: f64,
+    /// Mean cycle time in days (for the viral-loop closed form).
+    pub cycle_time_days: f64,
+}
+
+/// K for one generation: participants of generation g+1 per participant of g.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct GenerationEstimate {
+    /// Parent generation g (0 = seed users).
+    pub generation: u32,
+    /// Mean participants in generation g across contributing runs.
+    pub mean_participants: f64,
+    /// Runs in which generation g had participants whose offspring were observed.
+    pub runs_with_parents: usize,
+    /// K_g = Σ Z_{g+1} / Σ Z_g across runs, with its interval.
+    pub k: Estimate,
+}
+
+/// Cumulative and new participants on one day, across runs.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct DailySummary {
+    /// Day (0 = launch, the seed users).
+    pub day: u32,
+    /// Participants so far.
+    pub cumulative: Distribution,
+    /// Participants joining that day.
+    pub new: Distribution,
+}
+
+/// Cost of rewards.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct CostSummary {
+    /// Reward per new participant, in currency units.
+    pub reward_per_participant: f64,
+    /// Total rewards paid per run.
+    pub total: Distribution,
+    /// Mean total cost, with its interval.
+    pub mean_total: Estimate,
+}
+
+/// A caution about the estimates, with what to do about it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Warning {
+    /// The interval on K is wide.
+    WideInterval {
+        /// Current runs.
+        runs: usize,
+        /// Half-width of the 95% interval on K.
+        half_width: f64,
+        /// Runs for a ±0.02 interval.
+        runs_needed: usize,
+    },
+    /// Runs were still spreading at the horizon.
+    Censored {
+        /// Share of runs censored.
+        fraction: f64,
+        /// The horizon.
+        days: u32,
+    },
+    /// Reach is limited by the size of the graph.
+    Saturated {
+        /// Mean share of the graph reached.
+        fraction: f64,
+    },
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Warning::WideInterval { runs, half_width, runs_needed } => write!(
+                f,
+                "K is known to ±{half_width:.3} from {runs} runs: raise `runs` to about {runs_needed} for a ±0.02 interval"
+            ),
+            Warning::Censored { fraction, days } => write!(
+                f,
+                "{:.0}% of runs were still spreading on day {days}: reach is cut off by the horizon and late-generation K is biased low; raise `days` to see where the campaign ends",
+                fraction * 100.0
+            ),
+            Warning::Saturated { fraction } => write!(
+                f,
+                "the campaign reaches {:.0}% of the graph on average: the graph's size, not the design, limits reach; simulate a larger audience",
+                fraction * 100.0
+            ),
+        }
+    }
+}
+
+/// Every estimate fission reports for an ensemble.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Analysis {
+    /// Runs analysed.
+    pub runs: usize,
+    /// Seed users per run.
+    pub seed_count: usize,
+    /// Pooled viral coefficient K = Σ children / Σ parents over observed generations.
+    pub viral_coefficient: Estimate,
+    /// K per generation.
+    pub per_generation: Vec<GenerationEstimate>,
+    /// Invitations sent per participant (the parents of the pooled K).
+    pub invitations_per_participant: Estimate,
+    /// New participants per invitation (K = invitations × conversion, exactly).
+    pub conversion_per_invitation: Estimate,
+    /// Final participants, seed users included.
+    pub reach: Distribution,
+    /// Mean final participants with its interval.
+    pub mean_reach: Estimate,
+    /// Mean share of the graph reached.
+    pub reach_fraction: f64,
+    /// Reach that counts as takeoff (takeoff_multiple × seed users).
+    pub takeoff_reach: f64,
+    /// Share of runs that took off, with a Wilson interval.
+    pub takeoff_probability: Estimate,
+    /// Days until half of the run's final reach had joined.
+    pub days_to_half_reach: Distribution,
+    /// Per-day cumulative and new participants.
+    pub daily: Vec<DailySummary>,
+    /// Reward cost.
+    pub cost: CostSummary,
+    /// Share of runs still spreading at the horizon.
+    pub censored_fraction: f64,
+    /// Viral-loop closed form (seeds, pooled K, cycle time) at each day.
+    pub closed_form: Vec<f64>,
+    /// Cautions about these numbers.
+    pub warnings: Vec<Warning>,
+}
+
+/// Participants after `t` days by the viral-loop formula (Skok; Lawler):
+/// `U(t) = U0 (K^(t/ct + 1) − 1) / (K − 1)`, and `U0 (t/ct + 1)` when K = 1.
+/// Only new participants invite, once per cycle, in a population without limit.
+///
+/// ```
+/// let u = fission::stats::viral_loop(10.0, 2.0, 2.0, 20.0);
+/// assert!((u - 20_470.0).abs() < 1e-6);
+/// ```
+pub fn viral_loop(seeds: f64, k: f64, cycle_time_days: f64, t_days: f64) -> f64 {
+    let cycles = t_days / cycle_time_days;
+    if (k - 1.0).abs() < 1e-9 {
+        seeds * (cycles + 1.0)
+    } else {
+        seeds * (k.powf(cycles + 1.0) - 1.0) / (k - 1.0)
+    }
+}
+
+/// Computes every estimate of [`Analysis`] from an ensemble.
+///
+/// # Assumptions
+/// Runs are independent and identically distributed (they are: each has its own
+/// random stream). In a censored run the last generation's offspring are not fully
+/// observed, so that generation is not counted among the parents; earlier
+/// generations near the horizon can still be slightly undercounted (the warning says so).
+pub fn analyse(ensemble: &Ensemble, config: &AnalysisConfig) -> Analysis {
+    let runs = ensemble.runs;
+    let width = ensemble.width();
+    let seeds = ensemble.seed_count as f64;
+
+    // Per-run parents (X), children (Y) and the parents' invitations (I).
+    let mut xs = Vec::with_capacity(runs);
+    let mut ys = Vec::with_capacity(runs);
+    let mut is = Vec::with_capacity(runs);
+    for r in 0..runs {
+        let out = &ensemble.outcomes[r];
+        let gens = ensemble.generation_row(r);
+        let inv = ensemble.invitation_row(r);
+        let last = out.generations.saturating_sub(1) as usize;
+        // Parents: every generation whose offspring were fully observed, i.e. all of
+        // them in a finished run, all but the last in a censored one. Children: every
+        // participant but the seed users (each is a child of a counted parent).
+        let parent_gens = if out.is_censored { last } else { last + 1 };
+        let x: u64 = gens[..parent_gens].iter().map(|&z| z as u64).sum();
+        let i: u64 = inv[..parent_gens].iter().sum();
+        let y: u64 = gens[1..=last].iter().map(|&z| z as u64).sum();
+        xs.push(x as f64);
+        ys.push(y as f64);
+        is.push(i as f64);
+    }
+    let viral_coefficient = ratio_estimate(&ys, &xs);
+    let invitations_per_participant = ratio_estimate(&is, &xs);
+    let conversion_per_invitation = ratio_estimate(&ys, &is);
+
+    // Per generation.
+    let mut per_generation = Vec::new();
+    let (mut gx, mut gy) = (Vec::with_capacity(runs), Vec::with_capacity(runs));
+    for g in 0..width.saturating_sub(1) {
+        gx.clear();
+        gy.clear();
+        for r in 0..runs {
+            let out = &ensemble.outcomes[r];
+            let gens = ensemble.generation_row(r);
+            let last = out.generations.saturating_sub(1) as usize;
+            if out.is_censored && g >= last {
+                continue; // offspring of generation g not observed
+            }
+            gx.push(gens[g] as f64);
+            gy.push(gens[g + 1] as f64);
+        }
+        let contributing = gx.iter().filter(|&&x| x > 0.0).count();
+        if contributing == 0 {
+            break;
+        }
+        per_generation.push(GenerationEstimate {
+            generation: g as u32,
+            mean_participants: gx.iter().sum::<f64>() / gx.len() as f64,
+            runs_with_parents: contributing,
+            k: ratio_estimate(&gy, &gx),
+        });
+    }
+
+    // Reach, takeoff, speed, cost.
+    let mut reach: Vec<f64> = ensemble.outcomes.iter().map(|o| o.reach as f64).collect();
+    let mean_reach = mean_estimate(&reach);
+    let takeoff_reach = config.takeoff_multiple * seeds;
+    let took_off = reach.iter().filter(|&&x| x >= takeoff_reach).count();
+    let mut half_days: Vec<f64> = (0..runs)
+        .map(|r| {
+            let row = ensemble.daily_row(r);
+            let total: u32 = row.iter().sum();
+            let mut acc = 0u32;
+            for (d, &x) in row.iter().enumerate() {
+                acc += x;
+                if 2 * acc >= total {
+                    return d as f64;
+                }
+            }
+            0.0
+        })
+        .collect();
+    let mut costs: Vec<f64> = reach.iter().map(|&x| (x - seeds) * config.reward_per_participant).collect();
+    let mean_cost = mean_estimate(&costs);
+
+    // Daily quantiles.
+    let mut daily = Vec::with_capacity(width);
+    let mut cumulative = vec![0u64; runs];
+    let (mut cum_vals, mut new_vals) = (vec![0.0; runs], vec![0.0; runs]);
+    for d in 0..width {
+        for r in 0..runs {
+            let x = ensemble.daily_new[r * width + d];
+            cumulative[r] += x as u64;
+            cum_vals[r] = cumulative[r] as f64;
+            new_vals[r] = x as f64;
+        }
+        daily.push(DailySummary {
+            day: d as u32,
+            cumulative: Distribution::from_values(&mut cum_vals),
+            new: Distribution::from_values(&mut new_vals),
+        });
+    }
+
+    let censored = ensemble.outcomes.iter().filter(|o| o.is_censored).count();
+    let censored_fraction = censored as f64 / runs.max(1) as f64;
+    let k = viral_coefficient.value;
+    let closed_form = (0..width)
+        .map(|d| if k.is_finite() { viral_loop(seeds, k, config.cycle_time_days, d as f64) } else { f64::NAN })
+        .collect();
+    let reach_fraction = mean_reach.value / ensemble.population.max(1) as f64;
+
+    let mut warnings = Vec::new();
+    let half_width = (viral_coefficient.ci_high - viral_coefficient.ci_low) / 2.0;
+    if half_width.is_finite() && half_width > 0.02 {
+        let needed = (runs as f64 * (half_width / 0.02).powi(2)).ceil() as usize;
+        warnings.push(Warning::WideInterval { runs, half_width, runs_needed: needed });
+    }
+    if censored_fraction > 0.05 {
+        warnings.push(Warning::Censored { fraction: censored_fraction, days: ensemble.days });
+    }
+    if reach_fraction > 0.5 {
+        warnings.push(Warning::Saturated { fraction: reach_fraction });
+    }
+
+    Analysis {
+        runs,
+        seed_count: ensemble.seed_count,
+        viral_coefficient,
+        per_generation,
+        invitations_per_participant,
+        conversion_per_invitation,
+        reach: Distribution::from_values(&mut reach),
+        mean_reach,
+        reach_fraction,
+        takeoff_reach,
+        takeoff_probability: proportion_estimate(took_off, runs),
+        days_to_half_reach: Distribution::from_values(&mut half_days),
+        daily,
+        cost: CostSummary {
+            reward_per_participant: config.reward_per_participant,
+            total: Distribution::from_values(&mut costs),
+            mean_total: mean_cost,
+        },
+        censored_fraction,
+        closed_form,
+        warnings,
+    }
+}

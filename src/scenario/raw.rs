@@ -1,0 +1,213 @@
+//! `RawScenario`: the TOML file as written. No logic: optional fields with their spans,
+//! unknown keys denied. Also used, fully filled in, to print the resolved scenario.
+
+// Each field is a key of the scenario file, documented (meaning, unit, range, default)
+// in docs/SCENARIO.md; repeating that here would let the two drift apart.
+#![allow(missing_docs)]
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+/// A value with the byte range it came from (0..0 when filled in by fission).
+pub type S<T> = Option<Spanned<T>>;
+
+/// Wraps a resolved value for printing.
+pub fn filled<T>(v: T) -> S<T> {
+    Some(Spanned::new(0..0, v))
+}
+
+/// The whole scenario file.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: S<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: S<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub graph: Option<Spanned<RawGraph>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seeding: Option<RawSeeding>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<RawModel>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub campaign: Option<RawCampaign>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channels: Option<RawChannels>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub behaviour: Option<RawBehaviour>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub simulation: Option<RawSimulation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<RawReport>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGraph {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: S<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nodes: S<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean_degree: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub m: S<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub k: S<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rewire: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocks: S<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub block_sizes: S<Vec<u64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub within_degree: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub between_degree: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub degrees: S<Vec<u64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exponent: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_degree: S<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_degree: S<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: S<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub directed: S<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tie_strength_column: S<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub strong_tie: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weak_tie: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rng_seed: S<u64>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSeeding {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub strategy: S<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: S<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nodes: S<Vec<u64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: S<String>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawModel {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: S<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probability: S<f64>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCampaign {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub complexity: S<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reward: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fun: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_quality: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cycle_time_days: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cycle_time_distribution: S<String>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChannels {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direct: Option<RawDirect>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moments: Option<RawMoments>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDirect {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: S<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invites_per_sharer: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attention: S<f64>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMoments {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: S<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reach: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attention: S<f64>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBehaviour {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub join_base: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub join_reward: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub join_fun: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub join_threshold: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub join_tie: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub join_reinforcement: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reinforcement_cap: S<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share_base: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share_reward: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share_fun: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reward_reference: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step_completion_min: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step_completion_max: S<f64>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSimulation {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runs: S<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days: S<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rng_seed: S<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub takeoff_multiple: S<f64>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReport {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: S<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: S<String>,
+}

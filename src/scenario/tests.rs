@@ -1,0 +1,120 @@
+use super::*;
+
+fn parse(text: &str) -> Result<Scenario, ScenarioError> {
+    Scenario::from_toml_str(text, "t.toml", Path::new("."))
+}
+
+fn problems(text: &str) -> Vec<Problem> {
+    match parse(text) {
+        Err(ScenarioError::Invalid { problems, .. }) => problems,
+        other => panic!("expected problems, got {other:?}"),
+    }
+}
+
+const MINIMAL: &str = "[graph]\nkind = \"erdos-renyi\"\nnodes = 100\nmean_degree = 5\n";
+
+#[test]
+fn minimal_file_gets_documented_defaults() {
+    let s = parse(MINIMAL).unwrap();
+    assert_eq!(s.name, "t");
+    assert_eq!(s.simulation.runs, 1000);
+    assert_eq!(s.simulation.days, 30);
+    assert_eq!(s.simulation.rng_seed, 42);
+    assert_eq!(s.seeding, SeedingSpec::Random(10));
+    match s.behaviour {
+        Behaviour::Campaign { levers, .. } => assert_eq!(levers, Levers::default()),
+        _ => panic!("campaign is the default model"),
+    }
+}
+
+#[test]
+fn every_problem_is_reported_at_once_with_line_and_key() {
+    let text = "name = \"x\"\n[graph]\nkind = \"erdos-renyi\"\nnodes = 100\nmean_degree = 5\n\
+                [campaign]\nthreshold = 1.4\np_shaer = 0.08\ncomplexity = \"many\"\nfun = -1\n\
+                [simulation]\nruns = 0\n";
+    let p = problems(text);
+    let find = |key: &str| p.iter().find(|x| x.key == key).unwrap_or_else(|| panic!("no problem for {key}: {p:?}"));
+    assert_eq!(find("campaign.threshold").line, Some(7));
+    assert!(find("campaign.threshold").message.contains("must be in [0, 1]"));
+    assert_eq!(find("campaign.p_shaer").line, Some(8));
+    assert!(find("campaign.p_shaer").message.contains("unknown field"));
+    assert!(find("campaign.p_shaer").message.contains("threshold"), "lists accepted keys");
+    assert_eq!(find("campaign.complexity").line, Some(9));
+    assert!(find("campaign.complexity").message.contains("invalid type"));
+    assert!(find("campaign.complexity").message.contains("from 1 to 20"));
+    assert_eq!(find("campaign.fun").line, Some(10));
+    assert_eq!(find("simulation.runs").line, Some(12));
+    assert_eq!(p.len(), 5);
+    let shown = parse(text).unwrap_err().to_string();
+    assert!(shown.contains("t.toml:7: campaign.threshold: campaign.threshold = 1.4: must be in [0, 1]"), "{shown}");
+}
+
+#[test]
+fn graph_keys_must_fit_the_kind() {
+    let p = problems("[graph]\nkind = \"erdos-renyi\"\nnodes = 100\nmean_degree = 5\nm = 3\n");
+    assert_eq!(p[0].key, "graph.m");
+    assert_eq!(p[0].line, Some(5));
+    assert!(p[0].message.contains("not used by kind erdos-renyi"));
+    let p = problems("[graph]\nkind = \"barabasi\"\nnodes = 100\n");
+    assert!(p[0].message.contains("must be one of erdos-renyi"), "{p:?}");
+    let p = problems("[graph]\nkind = \"barabasi-albert\"\nnodes = 100\n");
+    assert_eq!(p[0].key, "graph.m");
+    assert!(p[0].message.contains("missing"));
+    let p = problems("[graph]\nkind = \"watts-strogatz\"\nnodes = 100\nk = 5\n");
+    assert!(p.iter().any(|x| x.key == "graph.k" && x.message.contains("even")));
+    let p = problems("[graph]\nkind = \"erdos-renyi\"\nnodes = 10\nmean_degree = 50\n");
+    assert!(p[0].message.contains("must be in [0, 9]"), "{p:?}");
+}
+
+#[test]
+fn missing_graph_and_syntax_errors_are_reported() {
+    let p = problems("name = \"x\"\n");
+    assert_eq!(p[0].key, "graph");
+    let p = problems("[graph\nkind = 1\n");
+    assert_eq!(p[0].key, "syntax");
+    assert_eq!(p[0].line, Some(1));
+}
+
+#[test]
+fn seeding_and_model_rules() {
+    let p = problems(&format!("{MINIMAL}[seeding]\ncount = 101\n"));
+    assert!(p[0].message.contains("from 1 to 100"), "{p:?}");
+    let p = problems(&format!("{MINIMAL}[model]\nkind = \"independent-cascade\"\n"));
+    assert_eq!(p[0].key, "model.probability");
+    let p = problems(&format!("{MINIMAL}[model]\nkind = \"independent-cascade\"\nprobability = 1.5\n"));
+    assert!(p[0].message.contains("must be in [0, 1]"));
+    let p = problems(&format!("{MINIMAL}[model]\nprobability = 0.5\n"));
+    assert!(p[0].message.contains("not used by kind campaign"));
+    let p = problems(&format!("{MINIMAL}[seeding]\nnodes = [1, 1]\n"));
+    assert!(p[0].message.contains("more than once"));
+    let p = problems(&format!("{MINIMAL}[campaign]\ncycle_time_distribution = \"fixed\"\ncycle_time_days = 1.5\n"));
+    assert!(p[0].message.contains("whole number"));
+    let p = problems(&format!("{MINIMAL}[behaviour]\njoin_threshold = -1\n"));
+    assert!(p[0].message.contains(">= 0 keeps every lever"), "{p:?}");
+}
+
+#[test]
+fn overrides_win_and_are_checked() {
+    let s = Scenario::from_toml_str_with(MINIMAL, "t.toml", Path::new("."), &Overrides { runs: Some(7), rng_seed: Some(9) }).unwrap();
+    assert_eq!((s.simulation.runs, s.simulation.rng_seed), (7, 9));
+    let e = Scenario::from_toml_str_with(MINIMAL, "t.toml", Path::new("."), &Overrides { runs: Some(0), rng_seed: None });
+    assert!(e.unwrap_err().to_string().contains("--runs 0"));
+}
+
+#[test]
+fn resolved_scenario_round_trips() {
+    let texts = [
+        MINIMAL.to_string(),
+        "name = \"七夕\"\n[graph]\nkind = \"stochastic-block\"\nblocks = 4\nnodes = 400\nwithin_degree = 6\n[seeding]\nstrategy = \"highest-degree\"\ncount = 3\n[campaign]\nreward = 20\ncycle_time_distribution = \"fixed\"\ncycle_time_days = 2\n[channels.moments]\nenabled = false\n[report]\nlanguage = \"zh\"\n".to_string(),
+        "[graph]\nkind = \"configuration\"\nnodes = 300\nexponent = 2.3\n[model]\nkind = \"independent-cascade\"\nprobability = 0.2\n".to_string(),
+        "[graph]\nkind = \"watts-strogatz\"\nnodes = 300\nk = 6\nrng_seed = 5\n[seeding]\nnodes = [1, 2]\n".to_string(),
+    ];
+    for text in texts {
+        let s = parse(&text).unwrap();
+        let again = parse(&s.to_resolved_toml()).unwrap_or_else(|e| panic!("{e}\n{}", s.to_resolved_toml()));
+        assert_eq!(s.to_resolved_toml(), again.to_resolved_toml());
+        assert_eq!(s.behaviour, again.behaviour);
+        assert_eq!(s.graph, again.graph);
+        assert_eq!(s.graph_rng_seed(), again.graph_rng_seed());
+    }
+}
