@@ -32,9 +32,11 @@
 
 
 
+pub mod cli;
 pub mod engine;
 pub mod graph;
 pub mod model;
+pub mod report;
 
 
 pub mod rng;

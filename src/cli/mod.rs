@@ -1,0 +1,328 @@
+//! The command line: `fission run`, `fission check`, `fission init`. Parses arguments
+//! (clap), attaches the progress bar, prints warnings and results, and maps errors to
+//! exit codes (0 success, 1 the run failed, 2 bad input or usage).
+
+use crate::engine::{Progress, run_ensemble};
+use crate::report::{RunReport, write_atomic};
+use crate::scenario::{Overrides, Scenario, ScenarioError};
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// The commented starter scenario written by `fission init`.
+pub const STARTER: &str = include_str!("starter.toml");
+
+const RUN_EXAMPLES: &str = "Examples:
+  fission run scenarios/referral-baseline.toml
+  fission run scenarios/qixi-minigame.toml --runs 5000 --seed 7 --out output/qixi-5k
+  fission run my-campaign.toml --threads 1 --quiet > summary.txt";
+
+const CHECK_EXAMPLES: &str = "Examples:
+  fission check scenarios/referral-baseline.toml
+  fission check my-campaign.toml > resolved.toml   # every default filled in; runs as is";
+
+const INIT_EXAMPLES: &str = "Examples:
+  fission init                     # writes scenario.toml
+  fission init campaigns/spring.toml";
+
+/// fission: test a viral campaign design before you launch it.
+///
+/// Simulates a referral campaign on a social graph many times and reports the viral
+/// coefficient K, reach, takeoff probability, speed and cost, with growth charts.
+#[derive(Debug, Parser)]
+#[command(name = "fission", version, after_help = "Examples:
+  fission init my-campaign.toml        # a commented starter scenario
+  fission check my-campaign.toml       # validate; print the resolved scenario
+  fission run my-campaign.toml         # simulate; results in output/my-campaign/")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a scenario: graph → Monte Carlo → K, reach, cost → CSV, JSON and charts.
+    #[command(after_help = RUN_EXAMPLES)]
+    Run(RunArgs),
+    /// Validate a scenario and print it with every default filled in, plus the
+    /// estimated memory and work of a run.
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check(CheckArgs),
+    /// Write a commented starter scenario that runs as it is.
+    #[command(after_help = INIT_EXAMPLES)]
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    /// The scenario file (TOML).
+    scenario: PathBuf,
+    /// Monte Carlo runs (overrides simulation.runs).
+    #[arg(long)]
+    runs: Option<u64>,
+    /// Master random seed (overrides simulation.rng_seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+    /// Output folder (default: output/<scenario file stem>/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// No progress bar or notes on stderr (warnings and errors still show).
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// The scenario file (TOML).
+    scenario: PathBuf,
+    /// Check what `run --runs N` would do.
+    #[arg(long)]
+    runs: Option<u64>,
+    /// Check what `run --seed S` would do.
+    #[arg(long)]
+    seed: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+struct InitArgs {
+    /// Where to write the scenario.
+    #[arg(default_value = "scenario.toml")]
+    path: PathBuf,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    force: bool,
+}
+
+/// Exit code for an error: 2 when the input was at fault, 1 otherwise.
+pub fn exit_code(error: &anyhow::Error) -> u8 {
+    if error.chain().any(|e| e.downcast_ref::<ScenarioError>().is_some() || e.downcast_ref::<InputError>().is_some()) {
+        2
+    } else {
+        1
+    }
+}
+
+/// Bad input found by the CLI itself (e.g. an existing file `init` would overwrite).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct InputError(String);
+
+/// Runs the command line.
+///
+/// # Errors
+/// Any failure, with context; see [`exit_code`].
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Run(args) => run_scenario(args),
+        Command::Check(args) => check(args),
+        Command::Init(args) => init(args),
+    }
+}
+
+/// Prints to stdout; a closed pipe (`fission ... | head`) is not an error.
+fn print_stdout(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("writing to stdout"),
+    }
+}
+
+fn note(quiet: bool, text: &str) {
+    if !quiet {
+        eprintln!("{text}");
+    }
+}
+
+fn load(path: &Path, runs: Option<u64>, seed: Option<u64>) -> Result<Scenario> {
+    Ok(Scenario::load(path, &Overrides { runs, rng_seed: seed })?)
+}
+
+fn run_scenario(args: RunArgs) -> Result<()> {
+    let started = Instant::now();
+    let scenario = load(&args.scenario, args.runs, args.seed)?;
+    let out_dir = args.out.clone().unwrap_or_else(|| {
+        let stem = args.scenario.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into());
+        Path::new("output").join(stem)
+    });
+    // Create the output folder before the long run, so a bad path fails at once.
+    std::fs::create_dir_all(&out_dir).with_context(|| format!("creating output folder {}", out_dir.display()))?;
+
+    note(args.quiet, &format!("building the graph for {:?} ...", scenario.name));
+    let graph = scenario.build_graph()?;
+    let info = graph.info();
+    note(
+        args.quiet,
+        &format!(
+            "graph: {} people, {} {} (mean degree {:.1}); {} self-loops and {} repeated edges removed",
+            info.nodes,
+            info.edges,
+            if info.directed { "arcs" } else { "friendships" },
+            info.mean_degree,
+            info.cleanup.self_loops_removed,
+            info.cleanup.duplicate_edges_removed
+        ),
+    );
+    let seeding = scenario.resolve_seeding(&graph)?;
+    let config = scenario.run_config(seeding);
+
+    let bar = if args.quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let b = ProgressBar::with_draw_target(Some(config.runs as u64), ProgressDrawTarget::stderr());
+        b.set_style(
+            ProgressStyle::with_template("{spinner} simulating [{bar:40}] {pos}/{len} runs ({per_sec}, {eta} left)")
+                .expect("the progress template is valid")
+                .progress_chars("=> "),
+        );
+        b
+    };
+    let progress = |p: Progress| bar.set_position(p.runs_done);
+    let pool = {
+        let mut b = rayon::ThreadPoolBuilder::new();
+        if let Some(t) = args.threads {
+            b = b.num_threads(t as usize);
+        }
+        b.build().context("starting worker threads")?
+    };
+    let sim_started = Instant::now();
+    let ensemble = pool.install(|| run_ensemble(&graph, &config, &progress)).map_err(|e| InputError(e.to_string()))?;
+    bar.finish_and_clear();
+    let sim_seconds = sim_started.elapsed().as_secs_f64();
+
+    let analysis = crate::stats::analyse(&ensemble, &scenario.analysis_config());
+    let report = RunReport {
+        scenario: &scenario,
+        graph: info.clone(),
+        ensemble: &ensemble,
+        analysis: &analysis,
+        nominal: scenario.behaviour.compile().nominal(info.mean_degree.round() as usize),
+    };
+    let files = report.files()?;
+    for (name, bytes) in &files {
+        let path = out_dir.join(name);
+        write_atomic(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+    }
+    for w in &analysis.warnings {
+        eprintln!("warning: {w}");
+    }
+    note(
+        args.quiet,
+        &format!(
+            "{} runs in {:.2} s ({:.0} runs/s); total {:.2} s; results in {}",
+            config.runs,
+            sim_seconds,
+            config.runs as f64 / sim_seconds.max(1e-9),
+            started.elapsed().as_secs_f64(),
+            out_dir.display()
+        ),
+    );
+    let mut text = format!(
+        "{}: {} runs, {} seed user{}, {} days, rng_seed {}\n",
+        scenario.name,
+        config.runs,
+        analysis.seed_count,
+        if analysis.seed_count == 1 { "" } else { "s" },
+        config.days,
+        config.rng_seed
+    );
+    text.push_str(&report.table());
+    text.push_str(&format!(
+        "  {:<34} {}\n",
+        "Files",
+        files.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
+    ));
+    print_stdout(&text)
+}
+
+fn check(args: CheckArgs) -> Result<()> {
+    let scenario = load(&args.scenario, args.runs, args.seed)?;
+    let est = scenario.estimate();
+    let mb = |b: f64| b / 1e6;
+    let mut text = format!(
+        "# {} is valid. Resolved scenario (every default filled in; runs as is):\n",
+        args.scenario.display()
+    );
+    text.push_str(&format!(
+        "# estimate: about {:.0} people and {:.0} edges; {:.0} MB to build the graph, {:.0} MB scratch per thread, {:.0} MB of per-run results; at most {:.2e} edge visits\n",
+        est.nodes,
+        est.edges,
+        mb(est.graph_bytes),
+        mb(est.scratch_bytes_per_worker),
+        mb(est.result_bytes),
+        est.max_edge_visits
+    ));
+    // Build the graph when that is cheap, so that edge-list lines and seed ids are
+    // checked too.
+    const BUILD_LIMIT: f64 = 2e9;
+    if est.graph_bytes.is_finite() && est.graph_bytes <= BUILD_LIMIT {
+        let graph = scenario.build_graph()?;
+        let info = graph.info();
+        scenario.resolve_seeding(&graph)?;
+        let nominal = scenario.behaviour.compile().nominal(info.mean_degree.round() as usize);
+        text.push_str(&format!(
+            "# graph: {} people, {} edges, mean degree {:.2}, max degree {}, {} isolated; {} self-loops and {} repeated edges removed\n",
+            info.nodes,
+            info.edges,
+            info.mean_degree,
+            info.max_degree,
+            info.isolated_nodes,
+            info.cleanup.self_loops_removed,
+            info.cleanup.duplicate_edges_removed
+        ));
+        text.push_str(&format!(
+            "# design on an idealised network of degree {:.0}: share probability {:.3}, {:.2} invitations x {:.3} conversion = nominal K {:.3}\n",
+            info.mean_degree.round(),
+            nominal.share_probability,
+            nominal.invitations_per_participant,
+            nominal.conversion_per_invitation,
+            nominal.k
+        ));
+    } else {
+        text.push_str("# graph not built by check (too large); `run` will build it\n");
+    }
+    text.push('\n');
+    text.push_str(&scenario.to_resolved_toml());
+    print_stdout(&text)
+}
+
+fn init(args: InitArgs) -> Result<()> {
+    if args.path.exists() && !args.force {
+        bail!(InputError(format!(
+            "{} already exists: choose another path, or add --force to overwrite it",
+            args.path.display()
+        )));
+    }
+    if let Some(dir) = args.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    write_atomic(&args.path, STARTER.as_bytes()).with_context(|| format!("writing {}", args.path.display()))?;
+    print_stdout(&format!(
+        "wrote {}; try: fission check {} && fission run {}\n",
+        args.path.display(),
+        args.path.display(),
+        args.path.display()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn starter_scenario_is_valid() {
+        Scenario::from_toml_str(STARTER, "scenario.toml", Path::new(".")).unwrap();
+    }
+}

@@ -1,0 +1,486 @@
+//! Output records and writers: `summary.json`, `daily.csv`, `generations.csv`,
+//! `runs.csv`, the charts ([`plots`]) and the summary table for the terminal.
+//!
+//! Records are separate from engine and stats types: they are the file format, each
+//! field with its unit, and carry a `schema_version`. Writers render to bytes; one
+//! function ([`write_atomic`]) puts bytes in a file, through a temporary file and a
+//! rename, so earlier results are never half overwritten. Every output records the
+//! seed, the program version and the resolved scenario.
+
+pub mod plots;
+mod text;
+
+pub use text::{Labels, labels};
+
+use crate::engine::Ensemble;
+use crate::graph::GraphInfo;
+use crate::model::NominalK;
+use crate::scenario::Scenario;
+use crate::stats::{Analysis, Distribution, Estimate};
+use serde::Serialize;
+use std::io::Write;
+use std::path::Path;
+
+/// Version of the JSON and CSV layout; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// An estimate as written to files.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct EstimateRecord {
+    /// Point estimate.
+    pub mean: f64,
+    /// Standard error.
+    pub std_error: f64,
+    /// 95% interval, lower end.
+    pub ci_low: f64,
+    /// 95% interval, upper end.
+    pub ci_high: f64,
+    /// Runs it rests on.
+    pub runs: usize,
+}
+
+impl From<Estimate> for EstimateRecord {
+    fn from(e: Estimate) -> Self {
+        Self { mean: e.value, std_error: e.std_error, ci_low: e.ci_low, ci_high: e.ci_high, runs: e.n }
+    }
+}
+
+/// K of one generation, as written to files.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct GenerationRecord {
+    /// Parent generation (0 = seed users).
+    pub generation: u32,
+    /// Mean participants in that generation (people).
+    pub mean_participants: f64,
+    /// Runs in which the generation had participants with observed offspring.
+    pub runs_with_parents: usize,
+    /// K_g = participants of g+1 per participant of g.
+    pub k: f64,
+    /// Standard error of K_g.
+    pub std_error: f64,
+    /// 95% interval, lower end.
+    pub ci_low: f64,
+    /// 95% interval, upper end.
+    pub ci_high: f64,
+}
+
+/// The viral coefficient block of summary.json.
+#[derive(Debug, Clone, Serialize)]
+pub struct ViralCoefficientRecord {
+    /// Pooled K (new participants per participant).
+    pub mean: f64,
+    /// Standard error.
+    pub std_error: f64,
+    /// 95% interval, lower end.
+    pub ci_low: f64,
+    /// 95% interval, upper end.
+    pub ci_high: f64,
+    /// K per generation.
+    pub per_generation: Vec<GenerationRecord>,
+}
+
+/// Reach (participants including seed users), people.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ReachRecord {
+    /// Mean.
+    pub mean: f64,
+    /// 95% interval on the mean, lower end.
+    pub mean_ci_low: f64,
+    /// 95% interval on the mean, upper end.
+    pub mean_ci_high: f64,
+    /// Standard deviation across runs.
+    pub std_dev: f64,
+    /// 5th percentile.
+    pub p05: f64,
+    /// 25th percentile.
+    pub p25: f64,
+    /// Median.
+    pub p50: f64,
+    /// 75th percentile.
+    pub p75: f64,
+    /// 95th percentile.
+    pub p95: f64,
+    /// Smallest.
+    pub min: f64,
+    /// Largest.
+    pub max: f64,
+    /// Mean share of the graph reached (0..1).
+    pub fraction_of_graph: f64,
+}
+
+/// Takeoff block.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct TakeoffRecord {
+    /// Share of runs that took off (0..1).
+    pub probability: f64,
+    /// Wilson 95% interval, lower end.
+    pub ci_low: f64,
+    /// Wilson 95% interval, upper end.
+    pub ci_high: f64,
+    /// Reach counted as takeoff, people (takeoff_multiple × seed users).
+    pub reach_threshold: f64,
+}
+
+/// Cost block, in the scenario's currency.
+#[derive(Debug, Clone, Serialize)]
+pub struct CostRecord {
+    /// Currency symbol or code.
+    pub currency: String,
+    /// Reward per new participant.
+    pub reward_per_participant: f64,
+    /// Mean total reward cost per campaign.
+    pub mean: f64,
+    /// 95% interval on the mean, lower end.
+    pub ci_low: f64,
+    /// 95% interval on the mean, upper end.
+    pub ci_high: f64,
+    /// Median total.
+    pub p50: f64,
+    /// 95th percentile of the total (a budget that covers 95% of outcomes).
+    pub p95: f64,
+}
+
+/// Everything in summary.json.
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryRecord {
+    /// Layout version.
+    pub schema_version: u32,
+    /// fission's version.
+    pub fission_version: String,
+    /// Scenario title.
+    pub scenario_name: String,
+    /// Master random seed.
+    pub rng_seed: u64,
+    /// Seed of the graph generator.
+    pub graph_rng_seed: u64,
+    /// Monte Carlo runs.
+    pub runs: usize,
+    /// Campaign length, days.
+    pub days: u32,
+    /// The resolved scenario (every default filled in).
+    pub scenario: serde_json::Value,
+    /// The graph simulated on.
+    pub graph: GraphInfo,
+    /// Seed users per run.
+    pub seed_users: usize,
+    /// The viral coefficient K.
+    pub viral_coefficient: ViralCoefficientRecord,
+    /// Invitations per participant (K = invitations × conversion).
+    pub invitations_per_participant: EstimateRecord,
+    /// New participants per invitation.
+    pub conversion_per_invitation: EstimateRecord,
+    /// The design's K on an idealised network of the graph's mean degree (explains
+    /// the design; the estimate above is what the simulation measured).
+    pub nominal: NominalK,
+    /// Final reach.
+    pub reach: ReachRecord,
+    /// Takeoff.
+    pub takeoff_probability: TakeoffRecord,
+    /// Days until half of a run's final reach had joined.
+    pub days_to_half_reach: Distribution,
+    /// Reward cost.
+    pub cost: CostRecord,
+    /// Share of runs still spreading at the horizon.
+    pub censored_fraction: f64,
+    /// Cautions, each saying what to do.
+    pub warnings: Vec<String>,
+}
+
+/// Everything a run produced, ready to be written.
+pub struct RunReport<'a> {
+    /// The scenario.
+    pub scenario: &'a Scenario,
+    /// The graph's summary.
+    pub graph: GraphInfo,
+    /// The runs.
+    pub ensemble: &'a Ensemble,
+    /// The estimates.
+    pub analysis: &'a Analysis,
+    /// The design's idealised K.
+    pub nominal: NominalK,
+}
+
+impl RunReport<'_> {
+    /// One line describing the graph, for chart footers.
+    pub fn graph_description(&self) -> String {
+        let l = labels(self.scenario.report.language);
+        format!(
+            "{} {} · {} {} · {} {:.1}",
+            self.graph.nodes, l.people_word, self.graph.edges, l.ties_word, l.mean_degree_word, self.graph.mean_degree
+        )
+    }
+
+    /// The summary record.
+    pub fn summary(&self) -> SummaryRecord {
+        let a = self.analysis;
+        let s = self.scenario;
+        SummaryRecord {
+            schema_version: SCHEMA_VERSION,
+            fission_version: crate::VERSION.to_string(),
+            scenario_name: s.name.clone(),
+            rng_seed: s.simulation.rng_seed,
+            graph_rng_seed: s.graph_rng_seed(),
+            runs: a.runs,
+            days: s.simulation.days,
+            scenario: s.to_resolved_json(),
+            graph: self.graph.clone(),
+            seed_users: a.seed_count,
+            viral_coefficient: ViralCoefficientRecord {
+                mean: a.viral_coefficient.value,
+                std_error: a.viral_coefficient.std_error,
+                ci_low: a.viral_coefficient.ci_low,
+                ci_high: a.viral_coefficient.ci_high,
+                per_generation: self.generation_records(),
+            },
+            invitations_per_participant: a.invitations_per_participant.into(),
+            conversion_per_invitation: a.conversion_per_invitation.into(),
+            nominal: self.nominal,
+            reach: ReachRecord {
+                mean: a.reach.mean,
+                mean_ci_low: a.mean_reach.ci_low,
+                mean_ci_high: a.mean_reach.ci_high,
+                std_dev: a.reach.std_dev,
+                p05: a.reach.p05,
+                p25: a.reach.p25,
+                p50: a.reach.p50,
+                p75: a.reach.p75,
+                p95: a.reach.p95,
+                min: a.reach.min,
+                max: a.reach.max,
+                fraction_of_graph: a.reach_fraction,
+            },
+            takeoff_probability: TakeoffRecord {
+                probability: a.takeoff_probability.value,
+                ci_low: a.takeoff_probability.ci_low,
+                ci_high: a.takeoff_probability.ci_high,
+                reach_threshold: a.takeoff_reach,
+            },
+            days_to_half_reach: a.days_to_half_reach,
+            cost: CostRecord {
+                currency: s.report.currency.clone(),
+                reward_per_participant: a.cost.reward_per_participant,
+                mean: a.cost.mean_total.value,
+                ci_low: a.cost.mean_total.ci_low,
+                ci_high: a.cost.mean_total.ci_high,
+                p50: a.cost.total.p50,
+                p95: a.cost.total.p95,
+            },
+            censored_fraction: a.censored_fraction,
+            warnings: a.warnings.iter().map(|w| w.to_string()).collect(),
+        }
+    }
+
+    fn generation_records(&self) -> Vec<GenerationRecord> {
+        self.analysis
+            .per_generation
+            .iter()
+            .map(|g| GenerationRecord {
+                generation: g.generation,
+                mean_participants: g.mean_participants,
+                runs_with_parents: g.runs_with_parents,
+                k: g.k.value,
+                std_error: g.k.std_error,
+                ci_low: g.k.ci_low,
+                ci_high: g.k.ci_high,
+            })
+            .collect()
+    }
+
+    /// Two comment lines that start every CSV file: version, seed, runs, and the
+    /// resolved scenario as one line of JSON (read with `comment='#'` in pandas, or
+    /// skip lines starting with `#`).
+    fn csv_preamble(&self) -> String {
+        let s = self.scenario;
+        format!(
+            "# fission {} | schema {} | scenario {:?} | rng_seed {} | runs {} | days {}\n# scenario: {}\n",
+            crate::VERSION,
+            SCHEMA_VERSION,
+            s.name,
+            s.simulation.rng_seed,
+            s.simulation.runs,
+            s.simulation.days,
+            s.to_resolved_json()
+        )
+    }
+
+    /// summary.json, pretty-printed.
+    pub fn summary_json(&self) -> Vec<u8> {
+        let mut v = serde_json::to_vec_pretty(&self.summary()).expect("summary records always serialise");
+        v.push(b'\n');
+        v
+    }
+
+    /// daily.csv: participants per day across runs (people).
+    pub fn daily_csv(&self) -> Vec<u8> {
+        #[derive(Serialize)]
+        struct Row {
+            day: u32,
+            cumulative_mean: f64,
+            cumulative_p05: f64,
+            cumulative_p25: f64,
+            cumulative_p50: f64,
+            cumulative_p75: f64,
+            cumulative_p95: f64,
+            new_mean: f64,
+            new_p05: f64,
+            new_p50: f64,
+            new_p95: f64,
+            viral_loop_formula: f64,
+        }
+        let rows = self.analysis.daily.iter().zip(&self.analysis.closed_form).map(|(d, &f)| Row {
+            day: d.day,
+            cumulative_mean: d.cumulative.mean,
+            cumulative_p05: d.cumulative.p05,
+            cumulative_p25: d.cumulative.p25,
+            cumulative_p50: d.cumulative.p50,
+            cumulative_p75: d.cumulative.p75,
+            cumulative_p95: d.cumulative.p95,
+            new_mean: d.new.mean,
+            new_p05: d.new.p05,
+            new_p50: d.new.p50,
+            new_p95: d.new.p95,
+            viral_loop_formula: f,
+        });
+        self.csv(rows)
+    }
+
+    /// generations.csv: K per generation.
+    pub fn generations_csv(&self) -> Vec<u8> {
+        self.csv(self.generation_records().into_iter())
+    }
+
+    /// runs.csv: one row per run.
+    pub fn runs_csv(&self) -> Vec<u8> {
+        #[derive(Serialize)]
+        struct Row {
+            run: usize,
+            reach: u32,
+            sharers: u32,
+            invitations: u64,
+            generations: u32,
+            last_join_day: u32,
+            days_to_half_reach: u32,
+            reward_cost: f64,
+            took_off: bool,
+            censored: bool,
+        }
+        let e = self.ensemble;
+        let seeds = e.seed_count as f64;
+        let reward = self.analysis.cost.reward_per_participant;
+        let rows = e.outcomes.iter().enumerate().map(|(r, o)| {
+            let row = e.daily_row(r);
+            let mut acc = 0;
+            let half = row
+                .iter()
+                .position(|&x| {
+                    acc += x;
+                    2 * acc >= o.reach
+                })
+                .unwrap_or(0) as u32;
+            Row {
+                run: r,
+                reach: o.reach,
+                sharers: o.sharers,
+                invitations: o.invitations,
+                generations: o.generations,
+                last_join_day: o.last_join_day,
+                days_to_half_reach: half,
+                reward_cost: (o.reach as f64 - seeds) * reward,
+                took_off: o.reach as f64 >= self.analysis.takeoff_reach,
+                censored: o.is_censored,
+            }
+        });
+        self.csv(rows)
+    }
+
+    fn csv<R: Serialize>(&self, rows: impl Iterator<Item = R>) -> Vec<u8> {
+        let mut out = self.csv_preamble().into_bytes();
+        {
+            let mut w = csv::Writer::from_writer(&mut out);
+            for r in rows {
+                w.serialize(r).expect("writing CSV to memory cannot fail");
+            }
+            w.flush().expect("writing CSV to memory cannot fail");
+        }
+        out
+    }
+
+    /// Every output file: name and bytes.
+    ///
+    /// # Errors
+    /// A chart that cannot be drawn.
+    pub fn files(&self) -> Result<Vec<(String, Vec<u8>)>, plots::PlotError> {
+        let mut files = vec![
+            ("summary.json".to_string(), self.summary_json()),
+            ("daily.csv".to_string(), self.daily_csv()),
+            ("generations.csv".to_string(), self.generations_csv()),
+            ("runs.csv".to_string(), self.runs_csv()),
+        ];
+        for chart in plots::Chart::ALL {
+            let (png, svg) = plots::render(*chart, self)?;
+            files.push((format!("{}.png", chart.file_stem()), png));
+            files.push((format!("{}.svg", chart.file_stem()), svg.into_bytes()));
+        }
+        Ok(files)
+    }
+
+    /// The summary table printed at the end of a run.
+    pub fn table(&self) -> String {
+        let a = self.analysis;
+        let l = labels(self.scenario.report.language);
+        let k = &a.viral_coefficient;
+        let cur = &self.scenario.report.currency;
+        let mut s = String::new();
+        let mut row = |name: &str, value: String| s.push_str(&format!("  {name:<34} {value}\n"));
+        row(l.table_k, format!("{:.3}  (95% CI {:.3} – {:.3})", k.value, k.ci_low, k.ci_high));
+        row(
+            l.table_split,
+            format!("{:.2} × {:.3}", a.invitations_per_participant.value, a.conversion_per_invitation.value),
+        );
+        row(
+            l.table_reach,
+            format!(
+                "{:.0}  (median {:.0}, 90% of runs {:.0} – {:.0})",
+                a.reach.mean, a.reach.p50, a.reach.p05, a.reach.p95
+            ),
+        );
+        row(
+            l.table_takeoff,
+            format!(
+                "{:.1}%  (95% CI {:.1} – {:.1}%; takeoff = {:.0}+ people)",
+                a.takeoff_probability.value * 100.0,
+                a.takeoff_probability.ci_low * 100.0,
+                a.takeoff_probability.ci_high * 100.0,
+                a.takeoff_reach
+            ),
+        );
+        row(l.table_half, format!("{:.1}  (median {:.0})", a.days_to_half_reach.mean, a.days_to_half_reach.p50));
+        row(
+            l.table_cost,
+            format!("{cur}{:.0}  (95th percentile {cur}{:.0})", a.cost.mean_total.value, a.cost.total.p95),
+        );
+        s
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename,
+/// so a reader never sees a half-written file and an interrupted write leaves the
+/// earlier file intact.
+///
+/// # Errors
+/// Any I/O error, with the temporary file removed.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

@@ -108,6 +108,8 @@ pub struct SimulationSettings {
     pub rng_seed: u64,
     /// Takeoff = reach of at least this multiple of the seed users.
     pub takeoff_multiple: f64,
+    /// K pools generations while participants are at most this share of the graph.
+    pub k_population_limit: f64,
 }
 
 /// Language of charts and the summary table.
@@ -515,6 +517,7 @@ impl Scenario {
         }
         let days = c.int(&sim.days, "simulation.days", 30, 1, 3650, "campaign length in days") as u32;
         let rng_seed = overrides.rng_seed.unwrap_or_else(|| sim.rng_seed.as_ref().map_or(42, |s| *s.get_ref()));
+        let k_population_limit = c.float(&sim.k_population_limit, "simulation.k_population_limit", 0.1, 1e-6, 1.0, "K pools generations while participants so far are at most this share of the graph");
         let takeoff_multiple = c.float(&sim.takeoff_multiple, "simulation.takeoff_multiple", 10.0, 1.0, 1e9, "a run takes off when reach is at least this multiple of the seed users");
 
         let rep = raw.report.unwrap_or_default();
@@ -536,7 +539,7 @@ impl Scenario {
             seeding,
             behaviour,
             cycle_time,
-            simulation: SimulationSettings { runs: runs as usize, days, rng_seed, takeoff_multiple },
+            simulation: SimulationSettings { runs: runs as usize, days, rng_seed, takeoff_multiple, k_population_limit },
             report: ReportSettings { language, currency },
             file_label: file_label.to_string(),
             base_dir: base_dir.to_path_buf(),
@@ -806,6 +809,7 @@ impl Scenario {
             takeoff_multiple: self.simulation.takeoff_multiple,
             reward_per_participant: reward,
             cycle_time_days: self.cycle_time.mean_days,
+            k_population_limit: self.simulation.k_population_limit,
         }
     }
 
@@ -973,6 +977,7 @@ impl Scenario {
                 days: f(self.simulation.days as u64),
                 rng_seed: f(self.simulation.rng_seed),
                 takeoff_multiple: f(self.simulation.takeoff_multiple),
+                k_population_limit: f(self.simulation.k_population_limit),
             }),
             report: Some(RawReport {
                 language: f(match self.report.language {

@@ -201,6 +201,8 @@ pub struct RawSimulation {
     pub rng_seed: S<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub takeoff_multiple: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub k_population_limit: S<f64>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]

@@ -192,6 +192,9 @@ pub struct AnalysisConfig {
     pub reward_per_participant: f64,
     /// Mean cycle time in days (for the viral-loop closed form).
     pub cycle_time_days: f64,
+    /// Generations are pooled into K only while the participants so far are at most
+    /// this share of the graph (the growth phase, before the audience runs out).
+    pub k_population_limit: f64,
 }
 
 /// K for one generation: participants of generation g+1 per participant of g.
@@ -344,6 +347,7 @@ pub fn analyse(ensemble: &Ensemble, config: &AnalysisConfig) -> Analysis {
     let runs = ensemble.runs;
     let width = ensemble.width();
     let seeds = ensemble.seed_count as f64;
+    let limit = config.k_population_limit * ensemble.population as f64;
 
     // Per-run parents (X), children (Y) and the parents' invitations (I).
     let mut xs = Vec::with_capacity(runs);
@@ -354,13 +358,21 @@ pub fn analyse(ensemble: &Ensemble, config: &AnalysisConfig) -> Analysis {
         let gens = ensemble.generation_row(r);
         let inv = ensemble.invitation_row(r);
         let last = out.generations.saturating_sub(1) as usize;
-        // Parents: every generation whose offspring were fully observed, i.e. all of
-        // them in a finished run, all but the last in a censored one. Children: every
-        // participant but the seed users (each is a child of a counted parent).
-        let parent_gens = if out.is_censored { last } else { last + 1 };
-        let x: u64 = gens[..parent_gens].iter().map(|&z| z as u64).sum();
-        let i: u64 = inv[..parent_gens].iter().sum();
-        let y: u64 = gens[1..=last].iter().map(|&z| z as u64).sum();
+        // Parents: generations whose offspring were fully observed (all of them in a
+        // finished run, all but the last in a censored one) and which joined while the
+        // campaign had reached at most `k_population_limit` of the graph. Children: the
+        // next generation of each counted parent generation.
+        let observed = if out.is_censored { last } else { last + 1 };
+        let (mut x, mut y, mut i, mut so_far) = (0u64, 0u64, 0u64, 0u64);
+        for g in 0..observed {
+            so_far += gens[g] as u64;
+            if g > 0 && so_far as f64 > limit {
+                break;
+            }
+            x += gens[g] as u64;
+            i += inv[g];
+            y += if g + 1 < width { gens[g + 1] as u64 } else { 0 };
+        }
         xs.push(x as f64);
         ys.push(y as f64);
         is.push(i as f64);

@@ -1,0 +1,427 @@
+//! Charts for proposals, as PNG and SVG: `growth` (cumulative participants by day,
+//! median with 50% and 90% bands and the viral-loop formula), `reach` (distribution of
+//! final reach) and `generations` (K per generation with 95% intervals).
+//!
+//! Plots read only report records (the analysis), never the engine. Text is drawn
+//! with the bundled Noto Sans SC font through `ab_glyph`, so PNGs look the same on
+//! every machine and Chinese titles render; SVGs name CJK-capable font families first.
+
+use super::{RunReport, labels};
+use plotters::prelude::*;
+use plotters::style::FontFamily;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// Font family for text with Chinese characters: the bundled Noto Sans SC subset is
+/// registered under this name for PNGs; in SVGs it is the CSS font list the viewer
+/// resolves, CJK-capable families first.
+const CJK_FONT: &str = "Noto Sans SC, Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif";
+static CJK_FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-gb2312.otf");
+/// Font family for Latin-only text (bundled DejaVu Sans). plotters 0.3.7's ab_glyph
+/// renderer drops each glyph's left side bearing, which nearly closes Noto's narrow
+/// word spaces; DejaVu's wider spaces survive it.
+const LATIN_FONT: &str = "DejaVu Sans, Noto Sans SC, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif";
+static LATIN_FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+/// Chart size in pixels: readable on a slide or a printed A4 page.
+pub const SIZE: (u32, u32) = (1200, 750);
+
+/// A chart could not be drawn.
+#[derive(Debug, thiserror::Error)]
+#[error("drawing the {chart} chart: {message}")]
+pub struct PlotError {
+    chart: &'static str,
+    message: String,
+}
+
+/// The charts fission draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chart {
+    /// Cumulative participants over days.
+    Growth,
+    /// Distribution of final reach.
+    Reach,
+    /// K per generation.
+    Generations,
+}
+
+impl Chart {
+    /// Every chart, in output order.
+    pub const ALL: &'static [Chart] = &[Chart::Growth, Chart::Reach, Chart::Generations];
+
+    /// File name without extension.
+    pub fn file_stem(self) -> &'static str {
+        match self {
+            Chart::Growth => "growth",
+            Chart::Reach => "reach",
+            Chart::Generations => "generations",
+        }
+    }
+}
+
+fn register_font() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        plotters::style::register_font(CJK_FONT, FontStyle::Normal, CJK_FONT_BYTES)
+            .map_err(|_| ())
+            .expect("the bundled CJK font is a valid OpenType font");
+        plotters::style::register_font(LATIN_FONT, FontStyle::Normal, LATIN_FONT_BYTES)
+            .map_err(|_| ())
+            .expect("the bundled Latin font is a valid TrueType font");
+    });
+}
+
+/// The text style for `text`: the CJK font when it has a character beyond Latin and
+/// punctuation, the Latin font otherwise.
+fn font_for(text: &str, size: f64) -> TextStyle<'static> {
+    let family = if text.chars().any(|c| c as u32 >= 0x2E80) { CJK_FONT } else { LATIN_FONT };
+    TextStyle::from((FontFamily::Name(family), size).into_font())
+}
+
+/// The style for labels whose text is not known in advance (axis ticks, legends):
+/// CJK when the chart language is Chinese.
+fn font_lang(report: &RunReport, size: f64) -> TextStyle<'static> {
+    match report.scenario.report.language {
+        crate::scenario::Language::Chinese => font_for("中", size),
+        crate::scenario::Language::English => font_for("", size),
+    }
+}
+
+const BLUE: RGBColor = RGBColor(31, 94, 168);
+const ORANGE: RGBColor = RGBColor(214, 96, 32);
+const GREY: RGBColor = RGBColor(110, 110, 110);
+
+/// Renders `chart` as PNG bytes (with the seed, version and resolved scenario in iTXt
+/// chunks) and as an SVG string (with the same in a comment).
+///
+/// # Errors
+/// [`PlotError`] when drawing fails.
+pub fn render(chart: Chart, report: &RunReport) -> Result<(Vec<u8>, String), PlotError> {
+    register_font();
+    let err = |e: String| PlotError { chart: chart.file_stem(), message: e };
+    let mut rgb = vec![255u8; (SIZE.0 * SIZE.1 * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
+        draw(chart, report, &root).map_err(err)?;
+        root.present().map_err(|e| err(e.to_string()))?;
+    }
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        draw(chart, report, &root).map_err(err)?;
+        root.present().map_err(|e| err(e.to_string()))?;
+    }
+    let provenance = provenance(report);
+    let svg = match svg.find('>') {
+        Some(i) => format!("{}>\n<!-- {} -->{}", &svg[..i], provenance.replace("--", "- -"), &svg[i + 1..]),
+        None => svg,
+    };
+    let png = encode_png(&rgb, &provenance).map_err(|e| err(e.to_string()))?;
+    Ok((png, svg))
+}
+
+fn provenance(report: &RunReport) -> String {
+    let s = report.scenario;
+    format!(
+        "fission {} | rng_seed {} | runs {} | scenario: {}",
+        crate::VERSION,
+        s.simulation.rng_seed,
+        s.simulation.runs,
+        s.to_resolved_json()
+    )
+}
+
+fn encode_png(rgb: &[u8], provenance: &str) -> Result<Vec<u8>, png::EncodingError> {
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, SIZE.0, SIZE.1);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_compression(png::Compression::Balanced);
+        encoder.add_text_chunk("Software".into(), format!("fission {}", crate::VERSION))?;
+        encoder.add_itxt_chunk("Description".into(), provenance.into())?;
+        let mut writer = encoder.write_header()?;
+        writer.write_image_data(rgb)?;
+        writer.finish()?;
+    }
+    Ok(out)
+}
+
+type Area<'a, DB> = DrawingArea<DB, plotters::coord::Shift>;
+
+fn draw<DB: DrawingBackend>(chart: Chart, report: &RunReport, root: &Area<DB>) -> Result<(), String> {
+    let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
+    root.fill(&WHITE).map_err(e)?;
+    let l = labels(report.scenario.report.language);
+    let s = report.scenario;
+    let footer = format!(
+        "fission {} · {} {} · {} {} · {}",
+        crate::VERSION,
+        s.simulation.runs,
+        l.runs_word,
+        l.seed_word,
+        s.simulation.rng_seed,
+        report.graph_description()
+    );
+    root.draw(&Text::new(
+        footer,
+        (SIZE.0 as i32 - 16, SIZE.1 as i32 - 10),
+        font_lang(report, 15.0).color(&GREY).pos(Pos::new(HPos::Right, VPos::Bottom)),
+    ))
+    .map_err(e)?;
+    let area = root.margin(10, 30, 10, 25);
+    match chart {
+        Chart::Growth => growth(report, &area),
+        Chart::Reach => reach(report, &area),
+        Chart::Generations => generations(report, &area),
+    }
+}
+
+fn title(report: &RunReport, suffix: &str) -> String {
+    format!("{}: {}", report.scenario.name, suffix)
+}
+
+/// A y-axis top a little above `max`, at least 1.
+fn headroom(max: f64) -> f64 {
+    (max * 1.08).max(1.0)
+}
+
+fn growth<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(), String> {
+    let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
+    let l = labels(report.scenario.report.language);
+    let a = report.analysis;
+    let days = a.daily.len().saturating_sub(1).max(1) as f64;
+    let top_sim = a.daily.iter().map(|d| d.cumulative.p95).fold(0.0, f64::max);
+    // Show the formula up to twice the simulated maximum: beyond that it only says
+    // "the formula explodes", which the clipped curve already shows.
+    let y_max = headroom(top_sim.max(a.reach.p95) * 1.0).max(headroom(
+        a.closed_form.iter().copied().filter(|x| x.is_finite()).fold(0.0, f64::max).min(2.0 * top_sim.max(1.0)),
+    ));
+    let mut chart = ChartBuilder::on(root)
+        .caption(title(report, l.growth_title), font_for(&title(report, l.growth_title), 30.0))
+        .margin(12)
+        .x_label_area_size(55)
+        .y_label_area_size(95)
+        .build_cartesian_2d(0f64..days * 1.005, 0f64..y_max)
+        .map_err(e)?;
+    chart
+        .configure_mesh()
+        .x_desc(l.day_axis)
+        .y_desc(l.participants_axis)
+        .label_style(font_for("", 18.0))
+        .axis_desc_style(font_lang(report, 20.0))
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.08))
+        .y_label_formatter(&|y| format_count(*y))
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .draw()
+        .map_err(e)?;
+    let band = |lo: fn(&crate::stats::Distribution) -> f64, hi: fn(&crate::stats::Distribution) -> f64| {
+        let mut pts: Vec<(f64, f64)> = a.daily.iter().map(|d| (d.day as f64, hi(&d.cumulative))).collect();
+        pts.extend(a.daily.iter().rev().map(|d| (d.day as f64, lo(&d.cumulative))));
+        pts
+    };
+    chart
+        .draw_series(std::iter::once(Polygon::new(band(|d| d.p05, |d| d.p95), BLUE.mix(0.15).filled())))
+        .map_err(e)?
+        .label(l.band90)
+        .legend(|(x, y)| Rectangle::new([(x, y - 7), (x + 24, y + 7)], BLUE.mix(0.15).filled()));
+    chart
+        .draw_series(std::iter::once(Polygon::new(band(|d| d.p25, |d| d.p75), BLUE.mix(0.35).filled())))
+        .map_err(e)?
+        .label(l.band50)
+        .legend(|(x, y)| Rectangle::new([(x, y - 7), (x + 24, y + 7)], BLUE.mix(0.35).filled()));
+    chart
+        .draw_series(LineSeries::new(a.daily.iter().map(|d| (d.day as f64, d.cumulative.p50)), BLUE.stroke_width(3)))
+        .map_err(e)?
+        .label(l.median)
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], BLUE.stroke_width(3)));
+    let k = a.viral_coefficient.value;
+    if k.is_finite() {
+        // Clip the formula where it leaves the chart.
+        let pts: Vec<(f64, f64)> = a
+            .closed_form
+            .iter()
+            .enumerate()
+            .map(|(d, &u)| (d as f64, u))
+            .take_while(|&(_, u)| u.is_finite() && u <= y_max)
+            .collect();
+        let label = format!("{} (K = {:.2}, {:.1} d)", l.closed_form, k, report.scenario.cycle_time.mean_days);
+        chart
+            .draw_series(DashedLineSeries::new(pts, 10, 6, ORANGE.stroke_width(3)))
+            .map_err(e)?
+            .label(label)
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], ORANGE.stroke_width(3)));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.3))
+        .label_font(font_lang(report, 18.0))
+        .margin(12)
+        .draw()
+        .map_err(e)?;
+    Ok(())
+}
+
+fn reach<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(), String> {
+    let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
+    let l = labels(report.scenario.report.language);
+    let a = report.analysis;
+    let ens = report.ensemble;
+    let lo = a.reach.min.floor();
+    let hi = a.reach.max.ceil().max(lo + 1.0);
+    let bins = 40usize.min((hi - lo) as usize + 1).max(1);
+    let width = ((hi - lo + 1.0) / bins as f64).max(1.0);
+    let mut counts = vec![0usize; bins];
+    for o in &ens.outcomes {
+        let i = (((o.reach as f64 - lo) / width) as usize).min(bins - 1);
+        counts[i] += 1;
+    }
+    let total = ens.outcomes.len().max(1) as f64;
+    let shares: Vec<f64> = counts.iter().map(|&c| c as f64 * 100.0 / total).collect();
+    let y_max = headroom(shares.iter().copied().fold(0.0, f64::max));
+    let x_max = lo + width * bins as f64;
+    let mut chart = ChartBuilder::on(root)
+        .caption(title(report, l.reach_title), font_for(&title(report, l.reach_title), 30.0))
+        .margin(12)
+        .x_label_area_size(55)
+        .y_label_area_size(80)
+        .build_cartesian_2d(lo..x_max, 0f64..y_max)
+        .map_err(e)?;
+    chart
+        .configure_mesh()
+        .x_desc(l.reach_axis)
+        .y_desc(l.runs_axis)
+        .label_style(font_for("", 18.0))
+        .axis_desc_style(font_lang(report, 20.0))
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.08))
+        .x_label_formatter(&|x| format_count(*x))
+        .draw()
+        .map_err(e)?;
+    chart
+        .draw_series(shares.iter().enumerate().map(|(i, &s)| {
+            let x0 = lo + i as f64 * width;
+            Rectangle::new([(x0, 0.0), (x0 + width, s)], BLUE.mix(0.75).filled())
+        }))
+        .map_err(e)?;
+    let marker = |x: f64, color: RGBColor| PathElement::new(vec![(x, 0.0), (x, y_max)], color.stroke_width(3));
+    chart
+        .draw_series(std::iter::once(marker(a.reach.p50, GREY)))
+        .map_err(e)?
+        .label(format!("{} = {}", l.median, format_count(a.reach.p50)))
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], GREY.stroke_width(3)));
+    if a.takeoff_reach <= x_max {
+        chart
+            .draw_series(std::iter::once(marker(a.takeoff_reach, ORANGE)))
+            .map_err(e)?
+            .label(format!(
+                "{} = {} ({:.0}%)",
+                l.takeoff,
+                format_count(a.takeoff_reach),
+                a.takeoff_probability.value * 100.0
+            ))
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], ORANGE.stroke_width(3)));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.3))
+        .label_font(font_lang(report, 18.0))
+        .margin(12)
+        .draw()
+        .map_err(e)?;
+    Ok(())
+}
+
+fn generations<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(), String> {
+    let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
+    let l = labels(report.scenario.report.language);
+    let a = report.analysis;
+    // Generations reached by few runs have intervals too wide to read; the CSV has all.
+    let min_runs = (a.runs / 20).max(10).min(a.runs);
+    let shown: Vec<_> = a
+        .per_generation
+        .iter()
+        .filter(|g| g.runs_with_parents >= min_runs && g.k.value.is_finite())
+        .collect();
+    let g_max = shown.last().map_or(1.0, |g| g.generation as f64 + 0.5);
+    let top = shown
+        .iter()
+        .map(|g| if g.k.ci_high.is_finite() { g.k.ci_high } else { g.k.value })
+        .fold(1.2f64, f64::max);
+    let mut chart = ChartBuilder::on(root)
+        .caption(title(report, l.generations_title), font_for(&title(report, l.generations_title), 30.0))
+        .margin(12)
+        .x_label_area_size(55)
+        .y_label_area_size(80)
+        .build_cartesian_2d(-0.5f64..g_max.max(0.5), 0f64..headroom(top))
+        .map_err(e)?;
+    chart
+        .configure_mesh()
+        .x_desc(l.generation_axis)
+        .y_desc(l.k_axis)
+        .label_style(font_for("", 18.0))
+        .axis_desc_style(font_lang(report, 20.0))
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.08))
+        .x_labels((g_max.ceil() as usize + 1).min(20))
+        .x_label_formatter(&|x| if x.fract().abs() < 1e-9 && *x >= 0.0 { format!("{x:.0}") } else { String::new() })
+        .draw()
+        .map_err(e)?;
+    let hline = |y: f64, style: ShapeStyle| PathElement::new(vec![(-0.5, y), (g_max.max(0.5), y)], style);
+    chart
+        .draw_series(std::iter::once(hline(1.0, GREY.stroke_width(2))))
+        .map_err(e)?
+        .label(l.k_one)
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], GREY.stroke_width(2)));
+    let k = a.viral_coefficient;
+    if k.value.is_finite() {
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(-0.5, k.value), (g_max.max(0.5), k.value)],
+                10,
+                6,
+                ORANGE.stroke_width(3),
+            ))
+            .map_err(e)?
+            .label(format!("{} = {:.3} ({:.3} – {:.3})", l.pooled_k, k.value, k.ci_low, k.ci_high))
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], ORANGE.stroke_width(3)));
+    }
+    chart
+        .draw_series(shown.iter().map(|g| {
+            let (lo, hi) = if g.k.ci_low.is_finite() { (g.k.ci_low.max(0.0), g.k.ci_high) } else { (g.k.value, g.k.value) };
+            ErrorBar::new_vertical(g.generation as f64, lo, g.k.value, hi, BLUE.stroke_width(3), 14)
+        }))
+        .map_err(e)?
+        .label(l.k_generation)
+        .legend(|(x, y)| PathElement::new(vec![(x + 12, y - 8), (x + 12, y + 8)], BLUE.stroke_width(3)));
+    chart
+        .draw_series(shown.iter().map(|g| Circle::new((g.generation as f64, g.k.value), 6, BLUE.filled())))
+        .map_err(e)?;
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.3))
+        .label_font(font_lang(report, 18.0))
+        .margin(12)
+        .draw()
+        .map_err(e)?;
+    Ok(())
+}
+
+/// 1234567 → "1.23M", 12345 → "12.3k", 123 → "123".
+fn format_count(x: f64) -> String {
+    let a = x.abs();
+    if a >= 1e6 {
+        format!("{:.2}M", x / 1e6)
+    } else if a >= 1e4 {
+        format!("{:.1}k", x / 1e3)
+    } else if a >= 100.0 || x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
+}

@@ -1,0 +1,134 @@
+//! Chart and table labels in English and Chinese.
+
+use crate::scenario::Language;
+
+/// Every label a chart or the summary table shows.
+#[derive(Debug, Clone, Copy)]
+pub struct Labels {
+    /// Growth chart title suffix.
+    pub growth_title: &'static str,
+    /// Day axis.
+    pub day_axis: &'static str,
+    /// Cumulative participants axis.
+    pub participants_axis: &'static str,
+    /// Median line.
+    pub median: &'static str,
+    /// 50% band.
+    pub band50: &'static str,
+    /// 90% band.
+    pub band90: &'static str,
+    /// Viral-loop formula curve (format: K, cycle days).
+    pub closed_form: &'static str,
+    /// Reach chart title suffix.
+    pub reach_title: &'static str,
+    /// Final reach axis.
+    pub reach_axis: &'static str,
+    /// Share of runs axis.
+    pub runs_axis: &'static str,
+    /// Takeoff marker.
+    pub takeoff: &'static str,
+    /// Generations chart title suffix.
+    pub generations_title: &'static str,
+    /// Generation axis.
+    pub generation_axis: &'static str,
+    /// K axis.
+    pub k_axis: &'static str,
+    /// Pooled K line.
+    pub pooled_k: &'static str,
+    /// K = 1 line.
+    pub k_one: &'static str,
+    /// Per-generation K with interval.
+    pub k_generation: &'static str,
+    /// Footer: runs.
+    pub runs_word: &'static str,
+    /// Footer: seed.
+    pub seed_word: &'static str,
+    /// Footer: people.
+    pub people_word: &'static str,
+    /// Footer: ties.
+    pub ties_word: &'static str,
+    /// Footer: mean degree.
+    pub mean_degree_word: &'static str,
+    /// Table: K.
+    pub table_k: &'static str,
+    /// Table: split.
+    pub table_split: &'static str,
+    /// Table: reach.
+    pub table_reach: &'static str,
+    /// Table: takeoff.
+    pub table_takeoff: &'static str,
+    /// Table: half reach.
+    pub table_half: &'static str,
+    /// Table: cost.
+    pub table_cost: &'static str,
+}
+
+const EN: Labels = Labels {
+    growth_title: "projected growth",
+    day_axis: "Day of campaign",
+    participants_axis: "Participants, cumulative (people)",
+    median: "Median of runs",
+    band50: "50% of runs",
+    band90: "90% of runs",
+    closed_form: "Viral-loop formula",
+    reach_title: "final reach",
+    reach_axis: "Participants at the end (people)",
+    runs_axis: "Share of runs (%)",
+    takeoff: "Takeoff threshold",
+    generations_title: "viral coefficient K by generation",
+    generation_axis: "Generation of the inviters (0 = seed users)",
+    k_axis: "K (new participants per participant)",
+    pooled_k: "Pooled K",
+    k_one: "K = 1 (self-sustaining)",
+    k_generation: "K per generation, 95% CI",
+    runs_word: "runs",
+    seed_word: "seed",
+    people_word: "people",
+    ties_word: "ties",
+    mean_degree_word: "mean degree",
+    table_k: "Viral coefficient K",
+    table_split: "Invitations × conversion",
+    table_reach: "Final reach (people)",
+    table_takeoff: "Takeoff probability",
+    table_half: "Days to half of final reach",
+    table_cost: "Reward cost",
+};
+
+const ZH: Labels = Labels {
+    growth_title: "增长预测",
+    day_axis: "活动天数",
+    participants_axis: "累计参与人数",
+    median: "模拟中位数",
+    band50: "50% 区间",
+    band90: "90% 区间",
+    closed_form: "病毒循环公式",
+    reach_title: "最终覆盖人数分布",
+    reach_axis: "活动结束时参与人数",
+    runs_axis: "模拟次数占比 (%)",
+    takeoff: "起量门槛",
+    generations_title: "各代病毒系数 K",
+    generation_axis: "邀请人所在代数 (0 = 种子用户)",
+    k_axis: "K (每位参与者带来的新参与者)",
+    pooled_k: "总体 K",
+    k_one: "K = 1 (自我维持)",
+    k_generation: "各代 K 及 95% 置信区间",
+    runs_word: "次模拟",
+    seed_word: "随机种子",
+    people_word: "人",
+    ties_word: "条关系",
+    mean_degree_word: "平均好友数",
+    table_k: "病毒系数 K",
+    table_split: "邀请数 × 转化率",
+    table_reach: "最终覆盖人数",
+    table_takeoff: "起量概率",
+    table_half: "达到一半覆盖所需天数",
+    table_cost: "奖励成本",
+};
+
+/// The labels for a language.
+pub fn labels(language: Language) -> &'static Labels {
+    match language {
+        Language::English => &EN,
+        Language::Chinese => &ZH,
+    }
+}
