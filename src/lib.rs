@@ -30,20 +30,15 @@
 //! ```
 #![warn(missing_docs)]
 
-
-
 pub mod cli;
 pub mod engine;
 pub mod graph;
 pub mod model;
 pub mod report;
 
-
 pub mod rng;
 pub mod scenario;
 pub mod stats;
-
-
 
 /// The program version, recorded in every output.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -33,10 +33,14 @@ const INIT_EXAMPLES: &str = "Examples:
 /// Simulates a referral campaign on a social graph many times and reports the viral
 /// coefficient K, reach, takeoff probability, speed and cost, with growth charts.
 #[derive(Debug, Parser)]
-#[command(name = "fission", version, after_help = "Examples:
+#[command(
+    name = "fission",
+    version,
+    after_help = "Examples:
   fission init my-campaign.toml        # a commented starter scenario
   fission check my-campaign.toml       # validate; print the resolved scenario
-  fission run my-campaign.toml         # simulate; results in output/my-campaign/")]
+  fission run my-campaign.toml         # simulate; results in output/my-campaign/"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -148,7 +152,8 @@ fn run_scenario(args: RunArgs) -> Result<()> {
     let started = Instant::now();
     let scenario = load(&args.scenario, args.runs, args.seed)?;
     let out_dir = args.out.clone().unwrap_or_else(|| {
-        let stem = args.scenario.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into());
+        let stem =
+            args.scenario.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into());
         Path::new("output").join(stem)
     });
     // Create the output folder before the long run, so a bad path fails at once.
@@ -245,10 +250,8 @@ fn check(args: CheckArgs) -> Result<()> {
     let scenario = load(&args.scenario, args.runs, args.seed)?;
     let est = scenario.estimate();
     let mb = |b: f64| b / 1e6;
-    let mut text = format!(
-        "# {} is valid. Resolved scenario (every default filled in; runs as is):\n",
-        args.scenario.display()
-    );
+    let mut text =
+        format!("# {} is valid. Resolved scenario (every default filled in; runs as is):\n", args.scenario.display());
     text.push_str(&format!(
         "# estimate: about {:.0} people and {:.0} edges; {:.0} MB to build the graph, {:.0} MB scratch per thread, {:.0} MB of per-run results; at most {:.2e} edge visits\n",
         est.nodes,

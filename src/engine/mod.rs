@@ -56,10 +56,7 @@ pub struct CycleTime {
 
 impl Default for CycleTime {
     fn default() -> Self {
-        Self {
-            mean_days: 2.0,
-            distribution: DelayDistribution::Geometric,
-        }
+        Self { mean_days: 2.0, distribution: DelayDistribution::Geometric }
     }
 }
 
@@ -542,18 +539,10 @@ pub fn run_ensemble(
             for (k, out) in outs.iter_mut().enumerate() {
                 let run = (t * RUNS_PER_TASK + k) as u64;
                 let row = k * width..(k + 1) * width;
-                *out = prepared.run(
-                    run,
-                    &mut scratch,
-                    &mut daily[row.clone()],
-                    &mut gens[row.clone()],
-                    &mut invites[row],
-                );
+                *out =
+                    prepared.run(run, &mut scratch, &mut daily[row.clone()], &mut gens[row.clone()], &mut invites[row]);
                 let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
-                progress(Progress {
-                    runs_done: finished,
-                    runs_total: runs as u64,
-                });
+                progress(Progress { runs_done: finished, runs_total: runs as u64 });
             }
             pool.lock().expect("scratch pool lock is never poisoned").push(scratch);
         });
@@ -624,7 +613,12 @@ mod tests {
     #[test]
     fn probability_one_on_a_ring_reaches_everyone_at_distance_speed() {
         let g = ring(21);
-        let cfg = ic(1.0, Seeding::Nodes { nodes: vec![NodeId(0)] }, 30, CycleTime { mean_days: 1.0, distribution: DelayDistribution::Fixed });
+        let cfg = ic(
+            1.0,
+            Seeding::Nodes { nodes: vec![NodeId(0)] },
+            30,
+            CycleTime { mean_days: 1.0, distribution: DelayDistribution::Fixed },
+        );
         let c = simulate_cascade(&g, &cfg, 0).unwrap();
         assert_eq!(c.outcome.reach, 21);
         for p in &c.participants {
@@ -646,7 +640,12 @@ mod tests {
     #[test]
     fn horizon_censors_and_fixed_cycle_time_spaces_generations() {
         let g = ring(101);
-        let cfg = ic(1.0, Seeding::Nodes { nodes: vec![NodeId(0)] }, 9, CycleTime { mean_days: 3.0, distribution: DelayDistribution::Fixed });
+        let cfg = ic(
+            1.0,
+            Seeding::Nodes { nodes: vec![NodeId(0)] },
+            9,
+            CycleTime { mean_days: 3.0, distribution: DelayDistribution::Fixed },
+        );
         let c = simulate_cascade(&g, &cfg, 0).unwrap();
         // Days 0, 3, 6, 9: generations 0..=3, two people each after the seed.
         assert_eq!(c.outcome.reach, 1 + 2 * 3);
@@ -656,9 +655,12 @@ mod tests {
 
     #[test]
     fn recruiters_are_earlier_participants_and_neighbours() {
-        let g = GraphSpec { model: GraphModel::ErdosRenyi { nodes: 300, mean_degree: 6.0 }, tie_strength: TieStrengths::default() }
-            .generate(4)
-            .unwrap();
+        let g = GraphSpec {
+            model: GraphModel::ErdosRenyi { nodes: 300, mean_degree: 6.0 },
+            tie_strength: TieStrengths::default(),
+        }
+        .generate(4)
+        .unwrap();
         let cfg = ic(0.4, Seeding::Random { count: 3 }, 40, CycleTime::default());
         for run in 0..10 {
             let c = simulate_cascade(&g, &cfg, run).unwrap();

@@ -16,11 +16,7 @@ use std::collections::HashSet;
 /// # Errors
 /// [`GraphError::InvalidParameter`] for parameters no graph can satisfy; edge lists
 /// are loaded with [`super::load::read_edge_list`] instead.
-pub fn generate(
-    model: &GraphModel,
-    ties: TieStrengths,
-    rng_seed: u64,
-) -> Result<SocialGraph, GraphError> {
+pub fn generate(model: &GraphModel, ties: TieStrengths, rng_seed: u64) -> Result<SocialGraph, GraphError> {
     let bad = |m: String| Err(GraphError::InvalidParameter(m));
     match model {
         GraphModel::ErdosRenyi { nodes, mean_degree } => {
@@ -34,14 +30,9 @@ pub fn generate(
                     nodes - 1
                 ));
             }
-            let g: UnGraph<(), f32> = rustworkx_core::generators::gnp_random_graph(
-                *nodes,
-                p,
-                Some(rng_seed),
-                || (),
-                || NEUTRAL_TIE,
-            )
-            .map_err(|_| GraphError::InvalidParameter("erdos-renyi: invalid input".into()))?;
+            let g: UnGraph<(), f32> =
+                rustworkx_core::generators::gnp_random_graph(*nodes, p, Some(rng_seed), || (), || NEUTRAL_TIE)
+                    .map_err(|_| GraphError::InvalidParameter("erdos-renyi: invalid input".into()))?;
             SocialGraph::from_petgraph(&g, false, None)
         }
         GraphModel::BarabasiAlbert { nodes, m } => {
@@ -67,24 +58,17 @@ pub fn generate(
             .map_err(|_| GraphError::InvalidParameter("barabasi-albert: invalid input".into()))?;
             SocialGraph::from_petgraph(&g, false, None)
         }
-        GraphModel::WattsStrogatz { nodes, k, rewire } => {
-            watts_strogatz(*nodes, *k, *rewire, ties, rng_seed)
+        GraphModel::WattsStrogatz { nodes, k, rewire } => watts_strogatz(*nodes, *k, *rewire, ties, rng_seed),
+        GraphModel::StochasticBlock { block_sizes, within_degree, between_degree } => {
+            stochastic_block(block_sizes, *within_degree, *between_degree, ties, rng_seed)
         }
-        GraphModel::StochasticBlock {
-            block_sizes,
-            within_degree,
-            between_degree,
-        } => stochastic_block(block_sizes, *within_degree, *between_degree, ties, rng_seed),
         GraphModel::Configuration { degrees } => {
             let mut rng = SimRng::seed_from_u64(derive_seed(rng_seed, 1));
             let seq = match degrees {
                 DegreeSequence::Given { degrees } => degrees.clone(),
-                DegreeSequence::PowerLaw {
-                    nodes,
-                    exponent,
-                    min_degree,
-                    max_degree,
-                } => power_law_degrees(*nodes, *exponent, *min_degree, *max_degree, &mut rng),
+                DegreeSequence::PowerLaw { nodes, exponent, min_degree, max_degree } => {
+                    power_law_degrees(*nodes, *exponent, *min_degree, *max_degree, &mut rng)
+                }
             };
             configuration(&seq, &mut rng)
         }
@@ -212,11 +196,7 @@ pub fn stochastic_block(
         start.push(acc);
         acc += s;
     }
-    let p_out = if b > 1 {
-        between_degree / (n as f64 - n as f64 / b as f64)
-    } else {
-        0.0
-    };
+    let p_out = if b > 1 { between_degree / (n as f64 - n as f64 / b as f64) } else { 0.0 };
     if p_out > 1.0 {
         return Err(GraphError::InvalidParameter(format!(
             "between_degree {between_degree} is more than the people in other blocks"

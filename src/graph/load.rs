@@ -73,16 +73,13 @@ fn parse(mut reader: impl BufRead, options: EdgeListOptions) -> Result<SocialGra
         let bad = |message: String| GraphError::BadLine { line: number, message };
         let id = |name: &str, field: Option<&str>| -> Result<u64, GraphError> {
             let field = field.ok_or_else(|| bad(format!("expected two node ids, found {text:?}")))?;
-            field.parse::<u64>().map_err(|_| {
-                bad(format!("the {name} node id {field:?} is not a non-negative integer"))
-            })
+            field.parse::<u64>().map_err(|_| bad(format!("the {name} node id {field:?} is not a non-negative integer")))
         };
         let a = id("first", fields.next())?;
         let b = id("second", fields.next())?;
         let weight = if options.tie_strength_column {
-            let field = fields.next().ok_or_else(|| {
-                bad("expected a third column with the tie strength in [0, 1]".into())
-            })?;
+            let field =
+                fields.next().ok_or_else(|| bad("expected a third column with the tie strength in [0, 1]".into()))?;
             match field.parse::<f32>() {
                 Ok(w) if (0.0..=1.0).contains(&w) => w,
                 _ => return Err(bad(format!("tie strength {field:?} is not a number in [0, 1]"))),
@@ -97,7 +94,11 @@ fn parse(mut reader: impl BufRead, options: EdgeListOptions) -> Result<SocialGra
         return Err(GraphError::Empty);
     }
     let n = original.len();
-    fn build<Ty: petgraph::EdgeType>(mut g: Graph<(), f32, Ty>, n: usize, edges: &[(u32, u32, f32)]) -> Graph<(), f32, Ty> {
+    fn build<Ty: petgraph::EdgeType>(
+        mut g: Graph<(), f32, Ty>,
+        n: usize,
+        edges: &[(u32, u32, f32)],
+    ) -> Graph<(), f32, Ty> {
         for _ in 0..n {
             g.add_node(());
         }

@@ -140,10 +140,7 @@ pub struct TieStrengths {
 impl Default for TieStrengths {
     /// Strong 0.8, weak 0.2: symmetric around the neutral 0.5.
     fn default() -> Self {
-        Self {
-            strong: 0.8,
-            weak: 0.2,
-        }
+        Self { strong: 0.8, weak: 0.2 }
     }
 }
 
@@ -171,30 +168,18 @@ impl GraphSpec {
     /// (expected, for random generators), before anything is built.
     pub fn estimate_size(&self) -> (f64, f64) {
         let (nodes, edges) = match &self.model {
-            GraphModel::ErdosRenyi { nodes, mean_degree } => {
-                (*nodes as f64, *nodes as f64 * mean_degree / 2.0)
-            }
+            GraphModel::ErdosRenyi { nodes, mean_degree } => (*nodes as f64, *nodes as f64 * mean_degree / 2.0),
             GraphModel::BarabasiAlbert { nodes, m } => (*nodes as f64, (*nodes * *m) as f64),
             GraphModel::WattsStrogatz { nodes, k, .. } => (*nodes as f64, (*nodes * *k) as f64 / 2.0),
-            GraphModel::StochasticBlock {
-                block_sizes,
-                within_degree,
-                between_degree,
-            } => {
+            GraphModel::StochasticBlock { block_sizes, within_degree, between_degree } => {
                 let n: usize = block_sizes.iter().sum();
                 (n as f64, n as f64 * (within_degree + between_degree) / 2.0)
             }
             GraphModel::Configuration { degrees } => match degrees {
-                DegreeSequence::Given { degrees } => (
-                    degrees.len() as f64,
-                    degrees.iter().map(|&d| d as f64).sum::<f64>() / 2.0,
-                ),
-                DegreeSequence::PowerLaw {
-                    nodes,
-                    exponent,
-                    min_degree,
-                    max_degree,
-                } => {
+                DegreeSequence::Given { degrees } => {
+                    (degrees.len() as f64, degrees.iter().map(|&d| d as f64).sum::<f64>() / 2.0)
+                }
+                DegreeSequence::PowerLaw { nodes, exponent, min_degree, max_degree } => {
                     let mean = generate::power_law_mean(*exponent, *min_degree, *max_degree);
                     (*nodes as f64, *nodes as f64 * mean / 2.0)
                 }
@@ -271,10 +256,7 @@ impl SocialGraph {
         }
         let total: u64 = degree.iter().sum();
         if total >= u32::MAX as u64 {
-            return Err(GraphError::TooLarge(format!(
-                "{total} arcs; at most {} fit",
-                u32::MAX - 1
-            )));
+            return Err(GraphError::TooLarge(format!("{total} arcs; at most {} fit", u32::MAX - 1)));
         }
         let mut offsets = Vec::with_capacity(n + 1);
         let mut acc = 0u32;
@@ -321,21 +303,10 @@ impl SocialGraph {
         }
         new_offsets.push(write as u32);
         arcs.truncate(write);
-        cleanup.duplicate_edges_removed = if directed {
-            duplicate_arcs
-        } else {
-            duplicate_arcs / 2
-        };
+        cleanup.duplicate_edges_removed = if directed { duplicate_arcs } else { duplicate_arcs / 2 };
         let targets = arcs.iter().map(|a| a.0).collect();
         let tie_strength = has_tie_strength.then(|| arcs.iter().map(|a| a.1).collect());
-        Ok(Self {
-            offsets: new_offsets,
-            targets,
-            tie_strength,
-            directed,
-            original_ids,
-            cleanup,
-        })
+        Ok(Self { offsets: new_offsets, targets, tie_strength, directed, original_ids, cleanup })
     }
 
     /// Number of people.
@@ -350,11 +321,7 @@ impl SocialGraph {
 
     /// Number of edges: friendships (undirected) or arcs (directed).
     pub fn edge_count(&self) -> usize {
-        if self.directed {
-            self.targets.len()
-        } else {
-            self.targets.len() / 2
-        }
+        if self.directed { self.targets.len() } else { self.targets.len() / 2 }
     }
 
     /// Whether edges have a direction.
@@ -409,9 +376,7 @@ impl SocialGraph {
 
     /// A map from input ids to dense ids (built on each call; use once).
     pub fn original_id_index(&self) -> HashMap<u64, NodeId> {
-        (0..self.node_count() as u32)
-            .map(|i| (self.original_id(NodeId(i)), NodeId(i)))
-            .collect()
+        (0..self.node_count() as u32).map(|i| (self.original_id(NodeId(i)), NodeId(i))).collect()
     }
 
     /// Memory held by the frozen arrays, in bytes.

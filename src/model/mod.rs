@@ -26,13 +26,7 @@ impl Default for Levers {
     /// An ordinary design: moderate threshold, three steps, a small reward, some fun,
     /// an average page.
     fn default() -> Self {
-        Self {
-            threshold: 0.3,
-            complexity: 3,
-            reward: 5.0,
-            fun: 0.3,
-            page_quality: 0.5,
-        }
+        Self { threshold: 0.3, complexity: 3, reward: 5.0, fun: 0.3, page_quality: 0.5 }
     }
 }
 
@@ -85,7 +79,7 @@ impl Default for Coefficients {
             join_tie: 1.0,
             join_reinforcement: 0.7,
             reinforcement_cap: 8,
-            share_base: -1.5,
+            share_base: -1.0,
             share_reward: 0.8,
             share_fun: 1.5,
             reward_reference: 10.0,
@@ -126,14 +120,8 @@ pub struct Channels {
 impl Default for Channels {
     fn default() -> Self {
         Self {
-            direct: Some(DirectChannel {
-                invites_per_sharer: 5.0,
-                attention: 0.6,
-            }),
-            moments: Some(MomentsChannel {
-                reach: 0.1,
-                attention: 0.1,
-            }),
+            direct: Some(DirectChannel { invites_per_sharer: 5.0, attention: 0.6 }),
+            moments: Some(MomentsChannel { reach: 0.1, attention: 0.1 }),
         }
     }
 }
@@ -222,26 +210,14 @@ pub struct CompiledChannel {
 #[derive(Debug, Clone)]
 enum JoinRule {
     Constant(f64),
-    Logit {
-        base: f64,
-        tie: f64,
-        reinforcement: f64,
-        cap: u32,
-        completion: f64,
-    },
+    Logit { base: f64, tie: f64, reinforcement: f64, cap: u32, completion: f64 },
 }
 
 impl JoinRule {
     fn join_probability(&self, exposures: u32, tie: f32) -> f64 {
         match *self {
             JoinRule::Constant(p) => p,
-            JoinRule::Logit {
-                base,
-                tie: a_tie,
-                reinforcement,
-                cap,
-                completion,
-            } => {
+            JoinRule::Logit { base, tie: a_tie, reinforcement, cap, completion } => {
                 let m = exposures.clamp(1, cap.max(1)) as f64;
                 logistic(base + a_tie * (tie as f64 - 0.5) + reinforcement * m.ln()) * completion
             }
@@ -261,14 +237,10 @@ impl Behaviour {
                     join,
                 }
             }
-            Behaviour::Campaign {
-                levers,
-                coefficients: c,
-                channels,
-            } => {
+            Behaviour::Campaign { levers, coefficients: c, channels } => {
                 let u_reward = (1.0 + levers.reward / c.reward_reference).ln();
-                let step = c.step_completion_min
-                    + (c.step_completion_max - c.step_completion_min) * levers.page_quality;
+                let step =
+                    c.step_completion_min + (c.step_completion_max - c.step_completion_min) * levers.page_quality;
                 let join = JoinRule::Logit {
                     base: c.join_base + c.join_reward * u_reward + c.join_fun * levers.fun
                         - c.join_threshold * levers.threshold,
@@ -291,11 +263,7 @@ impl Behaviour {
                 if let Some(m) = channels.moments {
                     compiled.push(CompiledChannel::new("moments", InviteRule::EachFriend(m.reach), m.attention, &join));
                 }
-                CompiledBehaviour {
-                    share_probability,
-                    channels: compiled,
-                    join,
-                }
+                CompiledBehaviour { share_probability, channels: compiled, join }
             }
         }
     }
@@ -307,12 +275,7 @@ impl CompiledChannel {
         for (i, slot) in neutral_table.iter_mut().enumerate() {
             *slot = attention * join.join_probability(i as u32 + 1, crate::graph::NEUTRAL_TIE);
         }
-        Self {
-            name,
-            invite,
-            attention,
-            neutral_table,
-        }
+        Self { name, invite, attention, neutral_table }
     }
 }
 
@@ -366,12 +329,7 @@ mod tests {
     use super::*;
 
     fn campaign(levers: Levers) -> CompiledBehaviour {
-        Behaviour::Campaign {
-            levers,
-            coefficients: Coefficients::default(),
-            channels: Channels::default(),
-        }
-        .compile()
+        Behaviour::Campaign { levers, coefficients: Coefficients::default(), channels: Channels::default() }.compile()
     }
 
     #[test]

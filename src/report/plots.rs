@@ -341,16 +341,11 @@ fn generations<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Resul
     let a = report.analysis;
     // Generations reached by few runs have intervals too wide to read; the CSV has all.
     let min_runs = (a.runs / 20).max(10).min(a.runs);
-    let shown: Vec<_> = a
-        .per_generation
-        .iter()
-        .filter(|g| g.runs_with_parents >= min_runs && g.k.value.is_finite())
-        .collect();
+    let shown: Vec<_> =
+        a.per_generation.iter().filter(|g| g.runs_with_parents >= min_runs && g.k.value.is_finite()).collect();
     let g_max = shown.last().map_or(1.0, |g| g.generation as f64 + 0.5);
-    let top = shown
-        .iter()
-        .map(|g| if g.k.ci_high.is_finite() { g.k.ci_high } else { g.k.value })
-        .fold(1.2f64, f64::max);
+    let top =
+        shown.iter().map(|g| if g.k.ci_high.is_finite() { g.k.ci_high } else { g.k.value }).fold(1.2f64, f64::max);
     let mut chart = ChartBuilder::on(root)
         .caption(title(report, l.generations_title), font_for(&title(report, l.generations_title), 30.0))
         .margin(12)
@@ -391,7 +386,8 @@ fn generations<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Resul
     }
     chart
         .draw_series(shown.iter().map(|g| {
-            let (lo, hi) = if g.k.ci_low.is_finite() { (g.k.ci_low.max(0.0), g.k.ci_high) } else { (g.k.value, g.k.value) };
+            let (lo, hi) =
+                if g.k.ci_low.is_finite() { (g.k.ci_low.max(0.0), g.k.ci_high) } else { (g.k.value, g.k.value) };
             ErrorBar::new_vertical(g.generation as f64, lo, g.k.value, hi, BLUE.stroke_width(3), 14)
         }))
         .map_err(e)?

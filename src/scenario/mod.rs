@@ -61,11 +61,7 @@ pub enum ScenarioError {
 }
 
 fn format_problems(file: &str, problems: &[Problem]) -> String {
-    let mut s = format!(
-        "{file} has {} problem{}:",
-        problems.len(),
-        if problems.len() == 1 { "" } else { "s" }
-    );
+    let mut s = format!("{file} has {} problem{}:", problems.len(), if problems.len() == 1 { "" } else { "s" });
     for p in problems {
         match p.line {
             Some(l) => s.push_str(&format!("\n  {file}:{l}: {}: {}", p.key, p.message)),
@@ -212,7 +208,11 @@ impl Checker {
                 if x >= lo && x <= hi {
                     x
                 } else {
-                    self.problem(Some(&s.span()), key, format!("{key} = {x}: must be an integer from {lo} to {hi} ({what})"));
+                    self.problem(
+                        Some(&s.span()),
+                        key,
+                        format!("{key} = {x}: must be an integer from {lo} to {hi} ({what})"),
+                    );
                     default
                 }
             }
@@ -293,7 +293,8 @@ impl Scenario {
     /// [`ScenarioError::Read`] if the file cannot be read, [`ScenarioError::Invalid`]
     /// with every problem found otherwise.
     pub fn load(path: &Path, overrides: &Overrides) -> Result<Self, ScenarioError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read { path: path.to_path_buf(), source })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|source| ScenarioError::Read { path: path.to_path_buf(), source })?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Self::from_toml_str_with(&text, &path.display().to_string(), &base, overrides)
     }
@@ -373,15 +374,29 @@ impl Scenario {
     fn from_raw(raw: RawScenario, c: &mut Checker, file_label: &str, base_dir: &Path, overrides: &Overrides) -> Self {
         let whole = 0..1;
         let name = raw.name.as_ref().map(|s| s.get_ref().clone()).unwrap_or_else(|| {
-            Path::new(file_label).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into())
+            Path::new(file_label)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "scenario".into())
         });
         let description = raw.description.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default();
 
         // [graph]
         let (graph, graph_seed, graph_nodes) = match &raw.graph {
             None => {
-                c.problem(None, "graph", "the [graph] section is missing: say which social graph to simulate on (see `fission init`)".into());
-                (GraphSpec { model: GraphModel::ErdosRenyi { nodes: 2, mean_degree: 1.0 }, tie_strength: TieStrengths::default() }, None, None)
+                c.problem(
+                    None,
+                    "graph",
+                    "the [graph] section is missing: say which social graph to simulate on (see `fission init`)".into(),
+                );
+                (
+                    GraphSpec {
+                        model: GraphModel::ErdosRenyi { nodes: 2, mean_degree: 1.0 },
+                        tie_strength: TieStrengths::default(),
+                    },
+                    None,
+                    None,
+                )
             }
             Some(g) => {
                 let section = g.span();
@@ -395,10 +410,19 @@ impl Scenario {
         let max_seeds = graph_nodes.unwrap_or(u64::MAX / 2);
         let seeding = if let Some(nodes) = &seeding_raw.nodes {
             if seeding_raw.file.is_some() || seeding_raw.strategy.is_some() || seeding_raw.count.is_some() {
-                c.problem(Some(&nodes.span()), "seeding.nodes", "give either seeding.nodes, seeding.file, or seeding.strategy with seeding.count, not several".into());
+                c.problem(
+                    Some(&nodes.span()),
+                    "seeding.nodes",
+                    "give either seeding.nodes, seeding.file, or seeding.strategy with seeding.count, not several"
+                        .into(),
+                );
             }
             if nodes.get_ref().is_empty() {
-                c.problem(Some(&nodes.span()), "seeding.nodes", "seeding.nodes is empty: list at least one node id".into());
+                c.problem(
+                    Some(&nodes.span()),
+                    "seeding.nodes",
+                    "seeding.nodes is empty: list at least one node id".into(),
+                );
             }
             let mut sorted = nodes.get_ref().clone();
             sorted.sort_unstable();
@@ -408,16 +432,31 @@ impl Scenario {
             SeedingSpec::Nodes(nodes.get_ref().clone())
         } else if let Some(file) = &seeding_raw.file {
             if seeding_raw.strategy.is_some() || seeding_raw.count.is_some() {
-                c.problem(Some(&file.span()), "seeding.file", "give either seeding.file or seeding.strategy with seeding.count, not both".into());
+                c.problem(
+                    Some(&file.span()),
+                    "seeding.file",
+                    "give either seeding.file or seeding.strategy with seeding.count, not both".into(),
+                );
             }
             let path = base_dir.join(file.get_ref());
             if !path.is_file() {
-                c.problem(Some(&file.span()), "seeding.file", format!("seeding.file = {:?}: no such file ({})", file.get_ref(), path.display()));
+                c.problem(
+                    Some(&file.span()),
+                    "seeding.file",
+                    format!("seeding.file = {:?}: no such file ({})", file.get_ref(), path.display()),
+                );
             }
             SeedingSpec::File(path, file.get_ref().clone())
         } else {
             let strategy = c.choice(&seeding_raw.strategy, "seeding.strategy", "random", &["random", "highest-degree"]);
-            let count = c.int(&seeding_raw.count, "seeding.count", 10.min(max_seeds), 1, max_seeds, "seed users, at most the number of people") as usize;
+            let count = c.int(
+                &seeding_raw.count,
+                "seeding.count",
+                10.min(max_seeds),
+                1,
+                max_seeds,
+                "seed users, at most the number of people",
+            ) as usize;
             match strategy {
                 "highest-degree" => SeedingSpec::HighestDegree(count),
                 _ => SeedingSpec::Random(count),
@@ -430,27 +469,90 @@ impl Scenario {
         let campaign = raw.campaign.unwrap_or_default();
         let d = Levers::default();
         let levers = Levers {
-            threshold: c.float(&campaign.threshold, "campaign.threshold", d.threshold, 0.0, 1.0, "participation barrier: 0 = none, 1 = pay, buy or qualify"),
-            complexity: c.int(&campaign.complexity, "campaign.complexity", d.complexity as u64, 1, 20, "steps a person must complete") as u32,
-            reward: c.float(&campaign.reward, "campaign.reward", d.reward, 0.0, 1e7, "value to the participant, in currency units"),
-            fun: c.float(&campaign.fun, "campaign.fun", d.fun, 0.0, 1.0, "fun or game elements: 0 = none, 1 = a game people play for its own sake"),
-            page_quality: c.float(&campaign.page_quality, "campaign.page_quality", d.page_quality, 0.0, 1.0, "landing page experience: 0 = poor, 1 = excellent"),
+            threshold: c.float(
+                &campaign.threshold,
+                "campaign.threshold",
+                d.threshold,
+                0.0,
+                1.0,
+                "participation barrier: 0 = none, 1 = pay, buy or qualify",
+            ),
+            complexity: c.int(
+                &campaign.complexity,
+                "campaign.complexity",
+                d.complexity as u64,
+                1,
+                20,
+                "steps a person must complete",
+            ) as u32,
+            reward: c.float(
+                &campaign.reward,
+                "campaign.reward",
+                d.reward,
+                0.0,
+                1e7,
+                "value to the participant, in currency units",
+            ),
+            fun: c.float(
+                &campaign.fun,
+                "campaign.fun",
+                d.fun,
+                0.0,
+                1.0,
+                "fun or game elements: 0 = none, 1 = a game people play for its own sake",
+            ),
+            page_quality: c.float(
+                &campaign.page_quality,
+                "campaign.page_quality",
+                d.page_quality,
+                0.0,
+                1.0,
+                "landing page experience: 0 = poor, 1 = excellent",
+            ),
         };
         let ct = CycleTime::default();
-        let distribution = match c.choice(&campaign.cycle_time_distribution, "campaign.cycle_time_distribution", "geometric", &["geometric", "fixed"]) {
+        let distribution = match c.choice(
+            &campaign.cycle_time_distribution,
+            "campaign.cycle_time_distribution",
+            "geometric",
+            &["geometric", "fixed"],
+        ) {
             "fixed" => DelayDistribution::Fixed,
             _ => DelayDistribution::Geometric,
         };
-        let mean_days = c.float(&campaign.cycle_time_days, "campaign.cycle_time_days", ct.mean_days, 1.0, 365.0, "mean days from joining to one's invitees joining");
+        let mean_days = c.float(
+            &campaign.cycle_time_days,
+            "campaign.cycle_time_days",
+            ct.mean_days,
+            1.0,
+            365.0,
+            "mean days from joining to one's invitees joining",
+        );
         if distribution == DelayDistribution::Fixed && mean_days.fract() != 0.0 {
-            c.problem(span(&campaign.cycle_time_days).as_ref(), "campaign.cycle_time_days", format!("campaign.cycle_time_days = {mean_days}: a fixed cycle time must be a whole number of days"));
+            c.problem(
+                span(&campaign.cycle_time_days).as_ref(),
+                "campaign.cycle_time_days",
+                format!("campaign.cycle_time_days = {mean_days}: a fixed cycle time must be a whole number of days"),
+            );
         }
         let cycle_time = CycleTime { mean_days, distribution };
 
         let behaviour = match kind {
             "independent-cascade" => {
-                let p = c.required(&model_raw.probability, "model.probability", &(0..1), "independent-cascade needs the conversion probability per invitation, in [0, 1]");
-                let p = c.float(&model_raw.probability, "model.probability", p.unwrap_or(0.0), 0.0, 1.0, "probability that an invitation converts");
+                let p = c.required(
+                    &model_raw.probability,
+                    "model.probability",
+                    &(0..1),
+                    "independent-cascade needs the conversion probability per invitation, in [0, 1]",
+                );
+                let p = c.float(
+                    &model_raw.probability,
+                    "model.probability",
+                    p.unwrap_or(0.0),
+                    0.0,
+                    1.0,
+                    "probability that an invitation converts",
+                );
                 Behaviour::IndependentCascade { probability: p }
             }
             _ => {
@@ -462,14 +564,42 @@ impl Scenario {
                 let dir = ch.direct.unwrap_or_default();
                 let direct_default = dd.direct.expect("the default has a direct channel");
                 let direct = DirectChannel {
-                    invites_per_sharer: c.float(&dir.invites_per_sharer, "channels.direct.invites_per_sharer", direct_default.invites_per_sharer, 0.0, 1e5, "friends a sharer messages, on average"),
-                    attention: c.float(&dir.attention, "channels.direct.attention", direct_default.attention, 0.0, 1.0, "probability a direct message is read"),
+                    invites_per_sharer: c.float(
+                        &dir.invites_per_sharer,
+                        "channels.direct.invites_per_sharer",
+                        direct_default.invites_per_sharer,
+                        0.0,
+                        1e5,
+                        "friends a sharer messages, on average",
+                    ),
+                    attention: c.float(
+                        &dir.attention,
+                        "channels.direct.attention",
+                        direct_default.attention,
+                        0.0,
+                        1.0,
+                        "probability a direct message is read",
+                    ),
                 };
                 let mom = ch.moments.unwrap_or_default();
                 let moments_default = dd.moments.expect("the default has a moments channel");
                 let moments = MomentsChannel {
-                    reach: c.float(&mom.reach, "channels.moments.reach", moments_default.reach, 0.0, 1.0, "probability a given friend sees the post"),
-                    attention: c.float(&mom.attention, "channels.moments.attention", moments_default.attention, 0.0, 1.0, "probability a friend who sees the post pays attention"),
+                    reach: c.float(
+                        &mom.reach,
+                        "channels.moments.reach",
+                        moments_default.reach,
+                        0.0,
+                        1.0,
+                        "probability a given friend sees the post",
+                    ),
+                    attention: c.float(
+                        &mom.attention,
+                        "channels.moments.attention",
+                        moments_default.attention,
+                        0.0,
+                        1.0,
+                        "probability a friend who sees the post pays attention",
+                    ),
                 };
                 let channels = Channels {
                     direct: dir.enabled.as_ref().is_none_or(|e| *e.get_ref()).then_some(direct),
@@ -483,16 +613,58 @@ impl Scenario {
                     join_base: c.float(&b.join_base, "behaviour.join_base", cd.join_base, -20.0, 20.0, u),
                     join_reward: c.float(&b.join_reward, "behaviour.join_reward", cd.join_reward, 0.0, 20.0, w),
                     join_fun: c.float(&b.join_fun, "behaviour.join_fun", cd.join_fun, 0.0, 20.0, w),
-                    join_threshold: c.float(&b.join_threshold, "behaviour.join_threshold", cd.join_threshold, 0.0, 20.0, w),
+                    join_threshold: c.float(
+                        &b.join_threshold,
+                        "behaviour.join_threshold",
+                        cd.join_threshold,
+                        0.0,
+                        20.0,
+                        w,
+                    ),
                     join_tie: c.float(&b.join_tie, "behaviour.join_tie", cd.join_tie, 0.0, 20.0, w),
-                    join_reinforcement: c.float(&b.join_reinforcement, "behaviour.join_reinforcement", cd.join_reinforcement, 0.0, 20.0, w),
-                    reinforcement_cap: c.int(&b.reinforcement_cap, "behaviour.reinforcement_cap", cd.reinforcement_cap as u64, 1, 16, "invitations that still add reinforcement") as u32,
+                    join_reinforcement: c.float(
+                        &b.join_reinforcement,
+                        "behaviour.join_reinforcement",
+                        cd.join_reinforcement,
+                        0.0,
+                        20.0,
+                        w,
+                    ),
+                    reinforcement_cap: c.int(
+                        &b.reinforcement_cap,
+                        "behaviour.reinforcement_cap",
+                        cd.reinforcement_cap as u64,
+                        1,
+                        16,
+                        "invitations that still add reinforcement",
+                    ) as u32,
                     share_base: c.float(&b.share_base, "behaviour.share_base", cd.share_base, -20.0, 20.0, u),
                     share_reward: c.float(&b.share_reward, "behaviour.share_reward", cd.share_reward, 0.0, 20.0, w),
                     share_fun: c.float(&b.share_fun, "behaviour.share_fun", cd.share_fun, 0.0, 20.0, w),
-                    reward_reference: c.float(&b.reward_reference, "behaviour.reward_reference", cd.reward_reference, 1e-6, 1e9, "the reward, in currency units, that counts as fair"),
-                    step_completion_min: c.float(&b.step_completion_min, "behaviour.step_completion_min", cd.step_completion_min, 0.0, 1.0, "per-step completion on the worst page"),
-                    step_completion_max: c.float(&b.step_completion_max, "behaviour.step_completion_max", cd.step_completion_max, 0.0, 1.0, "per-step completion on the best page"),
+                    reward_reference: c.float(
+                        &b.reward_reference,
+                        "behaviour.reward_reference",
+                        cd.reward_reference,
+                        1e-6,
+                        1e9,
+                        "the reward, in currency units, that counts as fair",
+                    ),
+                    step_completion_min: c.float(
+                        &b.step_completion_min,
+                        "behaviour.step_completion_min",
+                        cd.step_completion_min,
+                        0.0,
+                        1.0,
+                        "per-step completion on the worst page",
+                    ),
+                    step_completion_max: c.float(
+                        &b.step_completion_max,
+                        "behaviour.step_completion_max",
+                        cd.step_completion_max,
+                        0.0,
+                        1.0,
+                        "per-step completion on the best page",
+                    ),
                 };
                 if coefficients.step_completion_min > coefficients.step_completion_max {
                     c.problem(span(&b.step_completion_min).as_ref(), "behaviour.step_completion_min", format!(
@@ -517,8 +689,22 @@ impl Scenario {
         }
         let days = c.int(&sim.days, "simulation.days", 30, 1, 3650, "campaign length in days") as u32;
         let rng_seed = overrides.rng_seed.unwrap_or_else(|| sim.rng_seed.as_ref().map_or(42, |s| *s.get_ref()));
-        let k_population_limit = c.float(&sim.k_population_limit, "simulation.k_population_limit", 0.1, 1e-6, 1.0, "K pools generations while participants so far are at most this share of the graph");
-        let takeoff_multiple = c.float(&sim.takeoff_multiple, "simulation.takeoff_multiple", 10.0, 1.0, 1e9, "a run takes off when reach is at least this multiple of the seed users");
+        let k_population_limit = c.float(
+            &sim.k_population_limit,
+            "simulation.k_population_limit",
+            0.1,
+            1e-6,
+            1.0,
+            "K pools generations while participants so far are at most this share of the graph",
+        );
+        let takeoff_multiple = c.float(
+            &sim.takeoff_multiple,
+            "simulation.takeoff_multiple",
+            10.0,
+            1.0,
+            1e9,
+            "a run takes off when reach is at least this multiple of the seed users",
+        );
 
         let rep = raw.report.unwrap_or_default();
         let language = match c.choice(&rep.language, "report.language", "en", &["en", "zh"]) {
@@ -527,7 +713,11 @@ impl Scenario {
         };
         let currency = rep.currency.as_ref().map_or_else(|| "¥".to_string(), |s| s.get_ref().clone());
         if currency.chars().count() > 8 {
-            c.problem(span(&rep.currency).as_ref(), "report.currency", format!("report.currency = {currency:?}: at most 8 characters (a symbol or code such as ¥ or CNY)"));
+            c.problem(
+                span(&rep.currency).as_ref(),
+                "report.currency",
+                format!("report.currency = {currency:?}: at most 8 characters (a symbol or code such as ¥ or CNY)"),
+            );
         }
         let _ = whole;
 
@@ -539,25 +729,48 @@ impl Scenario {
             seeding,
             behaviour,
             cycle_time,
-            simulation: SimulationSettings { runs: runs as usize, days, rng_seed, takeoff_multiple, k_population_limit },
+            simulation: SimulationSettings {
+                runs: runs as usize,
+                days,
+                rng_seed,
+                takeoff_multiple,
+                k_population_limit,
+            },
             report: ReportSettings { language, currency },
             file_label: file_label.to_string(),
             base_dir: base_dir.to_path_buf(),
         }
     }
 
-    fn graph_from_raw(g: &RawGraph, section: &Range<usize>, c: &mut Checker, base_dir: &Path) -> (GraphSpec, Option<u64>, Option<u64>) {
-        const KINDS: [&str; 6] = ["erdos-renyi", "barabasi-albert", "watts-strogatz", "stochastic-block", "configuration", "edge-list"];
+    fn graph_from_raw(
+        g: &RawGraph,
+        section: &Range<usize>,
+        c: &mut Checker,
+        base_dir: &Path,
+    ) -> (GraphSpec, Option<u64>, Option<u64>) {
+        const KINDS: [&str; 6] =
+            ["erdos-renyi", "barabasi-albert", "watts-strogatz", "stochastic-block", "configuration", "edge-list"];
         let kind = match &g.kind {
             None => {
-                c.problem(Some(section), "graph.kind", format!("graph.kind is missing: must be one of {}", KINDS.join(", ")));
+                c.problem(
+                    Some(section),
+                    "graph.kind",
+                    format!("graph.kind is missing: must be one of {}", KINDS.join(", ")),
+                );
                 "erdos-renyi"
             }
             Some(k) => {
                 if !KINDS.contains(&k.get_ref().as_str()) {
                     c.choice(&g.kind, "graph.kind", "erdos-renyi", &KINDS);
                     // Nothing more can be checked without knowing the kind.
-                    return (GraphSpec { model: GraphModel::ErdosRenyi { nodes: 2, mean_degree: 1.0 }, tie_strength: TieStrengths::default() }, None, None);
+                    return (
+                        GraphSpec {
+                            model: GraphModel::ErdosRenyi { nodes: 2, mean_degree: 1.0 },
+                            tie_strength: TieStrengths::default(),
+                        },
+                        None,
+                        None,
+                    );
                 }
                 c.choice(&g.kind, "graph.kind", "erdos-renyi", &KINDS)
             }
@@ -586,21 +799,25 @@ impl Scenario {
             "erdos-renyi" => &["nodes", "mean_degree"],
             "barabasi-albert" => &["nodes", "m"],
             "watts-strogatz" => &["nodes", "k", "rewire", "strong_tie", "weak_tie"],
-            "stochastic-block" => &["nodes", "blocks", "block_sizes", "within_degree", "between_degree", "strong_tie", "weak_tie"],
+            "stochastic-block" => {
+                &["nodes", "blocks", "block_sizes", "within_degree", "between_degree", "strong_tie", "weak_tie"]
+            }
             "configuration" => &["nodes", "degrees", "exponent", "min_degree", "max_degree"],
             _ => &["path", "directed", "tie_strength_column"],
         };
         c.unused(&present, allowed, "graph", kind);
         const MAX_NODES: u64 = 2_000_000_000;
         let nodes_what = "number of people";
-        let nodes = |c: &mut Checker, default: u64| {
-            match &g.nodes {
-                None => {
-                    c.problem(Some(section), "graph.nodes", format!("graph.nodes is missing: {kind} needs the number of people (2 to {MAX_NODES})"));
-                    default
-                }
-                Some(_) => c.int(&g.nodes, "graph.nodes", default, 2, MAX_NODES, nodes_what),
+        let nodes = |c: &mut Checker, default: u64| match &g.nodes {
+            None => {
+                c.problem(
+                    Some(section),
+                    "graph.nodes",
+                    format!("graph.nodes is missing: {kind} needs the number of people (2 to {MAX_NODES})"),
+                );
+                default
             }
+            Some(_) => c.int(&g.nodes, "graph.nodes", default, 2, MAX_NODES, nodes_what),
         };
         let ties = TieStrengths {
             strong: c.float(&g.strong_tie, "graph.strong_tie", 0.8, 0.0, 1.0, "tie strength of close ties") as f32,
@@ -609,22 +826,58 @@ impl Scenario {
         let model = match kind {
             "erdos-renyi" => {
                 let n = nodes(c, 1000);
-                let md = c.required(&g.mean_degree, "graph.mean_degree", section, "erdos-renyi needs the mean number of friends").unwrap_or(8.0);
-                let md = c.float(&Some(Spanned::new(span(&g.mean_degree).unwrap_or(0..0), md)), "graph.mean_degree", 8.0, 0.0, (n - 1) as f64, "mean friends per person, below the number of people");
+                let md = c
+                    .required(
+                        &g.mean_degree,
+                        "graph.mean_degree",
+                        section,
+                        "erdos-renyi needs the mean number of friends",
+                    )
+                    .unwrap_or(8.0);
+                let md = c.float(
+                    &Some(Spanned::new(span(&g.mean_degree).unwrap_or(0..0), md)),
+                    "graph.mean_degree",
+                    8.0,
+                    0.0,
+                    (n - 1) as f64,
+                    "mean friends per person, below the number of people",
+                );
                 GraphModel::ErdosRenyi { nodes: n as usize, mean_degree: md }
             }
             "barabasi-albert" => {
                 let n = nodes(c, 1000);
-                let m = c.required(&g.m, "graph.m", section, "barabasi-albert needs m, the ties each newcomer makes").unwrap_or(3);
-                let m = c.int(&Some(Spanned::new(span(&g.m).unwrap_or(0..0), m)), "graph.m", 3, 1, (n - 1).max(1), "ties each newcomer makes; mean degree is about 2m");
+                let m = c
+                    .required(&g.m, "graph.m", section, "barabasi-albert needs m, the ties each newcomer makes")
+                    .unwrap_or(3);
+                let m = c.int(
+                    &Some(Spanned::new(span(&g.m).unwrap_or(0..0), m)),
+                    "graph.m",
+                    3,
+                    1,
+                    (n - 1).max(1),
+                    "ties each newcomer makes; mean degree is about 2m",
+                );
                 GraphModel::BarabasiAlbert { nodes: n as usize, m: m as usize }
             }
             "watts-strogatz" => {
                 let n = nodes(c, 1000);
-                let k = c.required(&g.k, "graph.k", section, "watts-strogatz needs k, the friends per person on the ring").unwrap_or(4);
-                let k = c.int(&Some(Spanned::new(span(&g.k).unwrap_or(0..0), k)), "graph.k", 4, 2, (n - 1).max(2), "friends per person on the ring, even");
+                let k = c
+                    .required(&g.k, "graph.k", section, "watts-strogatz needs k, the friends per person on the ring")
+                    .unwrap_or(4);
+                let k = c.int(
+                    &Some(Spanned::new(span(&g.k).unwrap_or(0..0), k)),
+                    "graph.k",
+                    4,
+                    2,
+                    (n - 1).max(2),
+                    "friends per person on the ring, even",
+                );
                 if k % 2 == 1 {
-                    c.problem(span(&g.k).as_ref(), "graph.k", format!("graph.k = {k}: must be even (k/2 neighbours on each side of the ring)"));
+                    c.problem(
+                        span(&g.k).as_ref(),
+                        "graph.k",
+                        format!("graph.k = {k}: must be even (k/2 neighbours on each side of the ring)"),
+                    );
                 }
                 let rewire = c.float(&g.rewire, "graph.rewire", 0.1, 0.0, 1.0, "probability a tie is rewired");
                 GraphModel::WattsStrogatz { nodes: n as usize, k: k as usize, rewire }
@@ -633,57 +886,140 @@ impl Scenario {
                 let sizes: Vec<usize> = match (&g.block_sizes, &g.blocks) {
                     (Some(s), None) => {
                         if g.nodes.is_some() {
-                            c.problem(span(&g.nodes).as_ref(), "graph.nodes", "give graph.block_sizes or graph.nodes with graph.blocks, not both".into());
+                            c.problem(
+                                span(&g.nodes).as_ref(),
+                                "graph.nodes",
+                                "give graph.block_sizes or graph.nodes with graph.blocks, not both".into(),
+                            );
                         }
                         if s.get_ref().is_empty() || s.get_ref().contains(&0) {
-                            c.problem(Some(&s.span()), "graph.block_sizes", "graph.block_sizes must list at least one block, each of at least 1 person".into());
+                            c.problem(
+                                Some(&s.span()),
+                                "graph.block_sizes",
+                                "graph.block_sizes must list at least one block, each of at least 1 person".into(),
+                            );
                         }
                         s.get_ref().iter().map(|&x| x.max(1) as usize).collect()
                     }
                     (None, _) => {
                         let n = nodes(c, 1000);
-                        let b = c.required(&g.blocks, "graph.blocks", section, "stochastic-block needs graph.blocks (with graph.nodes) or graph.block_sizes").unwrap_or(1);
-                        let b = c.int(&Some(Spanned::new(span(&g.blocks).unwrap_or(0..0), b)), "graph.blocks", 1, 1, n, "number of communities") as usize;
+                        let b = c
+                            .required(
+                                &g.blocks,
+                                "graph.blocks",
+                                section,
+                                "stochastic-block needs graph.blocks (with graph.nodes) or graph.block_sizes",
+                            )
+                            .unwrap_or(1);
+                        let b = c.int(
+                            &Some(Spanned::new(span(&g.blocks).unwrap_or(0..0), b)),
+                            "graph.blocks",
+                            1,
+                            1,
+                            n,
+                            "number of communities",
+                        ) as usize;
                         let n = n as usize;
                         (0..b).map(|i| n / b + usize::from(i < n % b)).collect()
                     }
                     (Some(s), Some(_)) => {
-                        c.problem(Some(&s.span()), "graph.block_sizes", "give graph.block_sizes or graph.blocks, not both".into());
+                        c.problem(
+                            Some(&s.span()),
+                            "graph.block_sizes",
+                            "give graph.block_sizes or graph.blocks, not both".into(),
+                        );
                         vec![1]
                     }
                 };
                 let smallest = sizes.iter().copied().min().unwrap_or(1);
-                let within = c.float(&g.within_degree, "graph.within_degree", 8.0, 0.0, (smallest.max(2) - 1) as f64, "expected friends inside one's block, below the smallest block");
-                let between = c.float(&g.between_degree, "graph.between_degree", 2.0, 0.0, f64::INFINITY, "expected friends in other blocks");
+                let within = c.float(
+                    &g.within_degree,
+                    "graph.within_degree",
+                    8.0,
+                    0.0,
+                    (smallest.max(2) - 1) as f64,
+                    "expected friends inside one's block, below the smallest block",
+                );
+                let between = c.float(
+                    &g.between_degree,
+                    "graph.between_degree",
+                    2.0,
+                    0.0,
+                    f64::INFINITY,
+                    "expected friends in other blocks",
+                );
                 GraphModel::StochasticBlock { block_sizes: sizes, within_degree: within, between_degree: between }
             }
             "configuration" => {
                 if let Some(d) = &g.degrees {
                     if g.nodes.is_some() || g.exponent.is_some() {
-                        c.problem(Some(&d.span()), "graph.degrees", "give graph.degrees, or graph.nodes with graph.exponent, not both".into());
+                        c.problem(
+                            Some(&d.span()),
+                            "graph.degrees",
+                            "give graph.degrees, or graph.nodes with graph.exponent, not both".into(),
+                        );
                     }
                     if d.get_ref().len() < 2 {
-                        c.problem(Some(&d.span()), "graph.degrees", "graph.degrees must list at least 2 degrees".into());
+                        c.problem(
+                            Some(&d.span()),
+                            "graph.degrees",
+                            "graph.degrees must list at least 2 degrees".into(),
+                        );
                     }
                     let n = d.get_ref().len() as u64;
                     if let Some(bad) = d.get_ref().iter().find(|&&x| x >= n.max(1)) {
-                        c.problem(Some(&d.span()), "graph.degrees", format!("graph.degrees has {bad}, more than the {} other people", n.saturating_sub(1)));
+                        c.problem(
+                            Some(&d.span()),
+                            "graph.degrees",
+                            format!("graph.degrees has {bad}, more than the {} other people", n.saturating_sub(1)),
+                        );
                     }
-                    GraphModel::Configuration { degrees: DegreeSequence::Given { degrees: d.get_ref().iter().map(|&x| x.min(u32::MAX as u64) as u32).collect() } }
+                    GraphModel::Configuration {
+                        degrees: DegreeSequence::Given {
+                            degrees: d.get_ref().iter().map(|&x| x.min(u32::MAX as u64) as u32).collect(),
+                        },
+                    }
                 } else {
                     let n = nodes(c, 1000);
-                    let exponent = c.float(&g.exponent, "graph.exponent", 2.5, 1.01, 10.0, "power-law exponent of the degree distribution");
+                    let exponent = c.float(
+                        &g.exponent,
+                        "graph.exponent",
+                        2.5,
+                        1.01,
+                        10.0,
+                        "power-law exponent of the degree distribution",
+                    );
                     let min = c.int(&g.min_degree, "graph.min_degree", 2, 1, (n - 1).max(1), "smallest degree");
                     let default_max = ((n as f64).sqrt() as u64).max(min).min(n - 1);
-                    let max = c.int(&g.max_degree, "graph.max_degree", default_max, min, (n - 1).max(min), "largest degree, at least min_degree");
-                    GraphModel::Configuration { degrees: DegreeSequence::PowerLaw { nodes: n as usize, exponent, min_degree: min as u32, max_degree: max as u32 } }
+                    let max = c.int(
+                        &g.max_degree,
+                        "graph.max_degree",
+                        default_max,
+                        min,
+                        (n - 1).max(min),
+                        "largest degree, at least min_degree",
+                    );
+                    GraphModel::Configuration {
+                        degrees: DegreeSequence::PowerLaw {
+                            nodes: n as usize,
+                            exponent,
+                            min_degree: min as u32,
+                            max_degree: max as u32,
+                        },
+                    }
                 }
             }
             _ => {
-                let path = c.required(&g.path, "graph.path", section, "edge-list needs the path of the edge list file").unwrap_or_default();
+                let path = c
+                    .required(&g.path, "graph.path", section, "edge-list needs the path of the edge list file")
+                    .unwrap_or_default();
                 let full = base_dir.join(&path);
                 if !path.is_empty() && !full.is_file() {
-                    c.problem(span(&g.path).as_ref(), "graph.path", format!("graph.path = {path:?}: no such file ({})", full.display()));
+                    c.problem(
+                        span(&g.path).as_ref(),
+                        "graph.path",
+                        format!("graph.path = {path:?}: no such file ({})", full.display()),
+                    );
                 }
                 GraphModel::EdgeList {
                     path: PathBuf::from(path),
@@ -693,7 +1029,9 @@ impl Scenario {
             }
         };
         let node_count = match &model {
-            GraphModel::ErdosRenyi { nodes, .. } | GraphModel::BarabasiAlbert { nodes, .. } | GraphModel::WattsStrogatz { nodes, .. } => Some(*nodes as u64),
+            GraphModel::ErdosRenyi { nodes, .. }
+            | GraphModel::BarabasiAlbert { nodes, .. }
+            | GraphModel::WattsStrogatz { nodes, .. } => Some(*nodes as u64),
             GraphModel::StochasticBlock { block_sizes, .. } => Some(block_sizes.iter().sum::<usize>() as u64),
             GraphModel::Configuration { degrees: DegreeSequence::Given { degrees } } => Some(degrees.len() as u64),
             GraphModel::Configuration { degrees: DegreeSequence::PowerLaw { nodes, .. } } => Some(*nodes as u64),
@@ -721,8 +1059,15 @@ impl Scenario {
                     what: "opening the edge list".into(),
                     source: GraphError::Io(e),
                 })?;
-                crate::graph::load::read_edge_list(file, EdgeListOptions { directed: *directed, tie_strength_column: *tie_strength_column })
-                    .map_err(|source| ScenarioError::Graph { file: label, what: "reading the edge list".into(), source })
+                crate::graph::load::read_edge_list(
+                    file,
+                    EdgeListOptions { directed: *directed, tie_strength_column: *tie_strength_column },
+                )
+                .map_err(|source| ScenarioError::Graph {
+                    file: label,
+                    what: "reading the edge list".into(),
+                    source,
+                })
             }
             _ => self.graph.generate(self.graph_rng_seed()).map_err(|source| ScenarioError::Graph {
                 file: self.file_label.clone(),
@@ -748,7 +1093,10 @@ impl Scenario {
             let mut seen = std::collections::HashSet::new();
             ids.iter()
                 .map(|&(id, line)| {
-                    let node = index.get(&id).copied().ok_or_else(|| invalid(file, line, key, format!("node {id} is not in the graph")))?;
+                    let node = index
+                        .get(&id)
+                        .copied()
+                        .ok_or_else(|| invalid(file, line, key, format!("node {id} is not in the graph")))?;
                     if !seen.insert(id) {
                         return Err(invalid(file, line, key, format!("node {id} is listed more than once")));
                     }
@@ -765,14 +1113,17 @@ impl Scenario {
             }
             SeedingSpec::File(path, _) => {
                 let label = path.display().to_string();
-                let text = std::fs::read_to_string(path).map_err(|e| invalid(&label, None, "seeding.file", format!("cannot read: {e}")))?;
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| invalid(&label, None, "seeding.file", format!("cannot read: {e}")))?;
                 let mut ids = Vec::new();
                 for (i, line) in text.lines().enumerate() {
                     let t = line.trim();
                     if t.is_empty() || t.starts_with('#') {
                         continue;
                     }
-                    let id = t.parse::<u64>().map_err(|_| invalid(&label, Some(i + 1), "seed", format!("{t:?} is not a node id (a non-negative integer)")))?;
+                    let id = t.parse::<u64>().map_err(|_| {
+                        invalid(&label, Some(i + 1), "seed", format!("{t:?} is not a node id (a non-negative integer)"))
+                    })?;
                     ids.push((id, Some(i + 1)));
                 }
                 if ids.is_empty() {
@@ -782,7 +1133,12 @@ impl Scenario {
             }
         };
         if seeding.count() > n {
-            return Err(invalid(&self.file_label, None, "seeding.count", format!("{} seed users but the graph has only {n} people", seeding.count())));
+            return Err(invalid(
+                &self.file_label,
+                None,
+                "seeding.count",
+                format!("{} seed users but the graph has only {n} people", seeding.count()),
+            ));
         }
         Ok(seeding)
     }
@@ -830,7 +1186,9 @@ impl Scenario {
             graph_bytes = crate::graph::memory_estimate(nodes, edges) + edges * 24.0;
         } else {
             nodes = match &self.graph.model {
-                GraphModel::ErdosRenyi { nodes, .. } | GraphModel::BarabasiAlbert { nodes, .. } | GraphModel::WattsStrogatz { nodes, .. } => *nodes as f64,
+                GraphModel::ErdosRenyi { nodes, .. }
+                | GraphModel::BarabasiAlbert { nodes, .. }
+                | GraphModel::WattsStrogatz { nodes, .. } => *nodes as f64,
                 GraphModel::StochasticBlock { block_sizes, .. } => block_sizes.iter().sum::<usize>() as f64,
                 GraphModel::Configuration { degrees: DegreeSequence::Given { degrees } } => degrees.len() as f64,
                 GraphModel::Configuration { degrees: DegreeSequence::PowerLaw { nodes, .. } } => *nodes as f64,
@@ -908,18 +1266,19 @@ impl Scenario {
         };
         let _ = ties_used;
         let seeding = match &self.seeding {
-            SeedingSpec::Random(k) => RawSeeding { strategy: f("random".into()), count: f(*k as u64), ..Default::default() },
-            SeedingSpec::HighestDegree(k) => RawSeeding { strategy: f("highest-degree".into()), count: f(*k as u64), ..Default::default() },
+            SeedingSpec::Random(k) => {
+                RawSeeding { strategy: f("random".into()), count: f(*k as u64), ..Default::default() }
+            }
+            SeedingSpec::HighestDegree(k) => {
+                RawSeeding { strategy: f("highest-degree".into()), count: f(*k as u64), ..Default::default() }
+            }
             SeedingSpec::Nodes(ids) => RawSeeding { nodes: f(ids.clone()), ..Default::default() },
             SeedingSpec::File(_, as_written) => RawSeeding { file: f(as_written.clone()), ..Default::default() },
         };
         let (model, campaign_levers, channels, behaviour) = match &self.behaviour {
-            Behaviour::IndependentCascade { probability } => (
-                RawModel { kind: f("independent-cascade".into()), probability: f(*probability) },
-                None,
-                None,
-                None,
-            ),
+            Behaviour::IndependentCascade { probability } => {
+                (RawModel { kind: f("independent-cascade".into()), probability: f(*probability) }, None, None, None)
+            }
             Behaviour::Campaign { levers, coefficients: c, channels } => {
                 let direct = channels.direct.unwrap_or(Channels::default().direct.expect("default direct"));
                 let moments = channels.moments.unwrap_or(Channels::default().moments.expect("default moments"));
@@ -927,8 +1286,16 @@ impl Scenario {
                     RawModel { kind: f("campaign".into()), probability: None },
                     Some(*levers),
                     Some(RawChannels {
-                        direct: Some(RawDirect { enabled: f(channels.direct.is_some()), invites_per_sharer: f(direct.invites_per_sharer), attention: f(direct.attention) }),
-                        moments: Some(RawMoments { enabled: f(channels.moments.is_some()), reach: f(moments.reach), attention: f(moments.attention) }),
+                        direct: Some(RawDirect {
+                            enabled: f(channels.direct.is_some()),
+                            invites_per_sharer: f(direct.invites_per_sharer),
+                            attention: f(direct.attention),
+                        }),
+                        moments: Some(RawMoments {
+                            enabled: f(channels.moments.is_some()),
+                            reach: f(moments.reach),
+                            attention: f(moments.attention),
+                        }),
                     }),
                     Some(RawBehaviour {
                         join_base: f(c.join_base),

@@ -95,9 +95,16 @@ fn seeding_and_model_rules() {
 
 #[test]
 fn overrides_win_and_are_checked() {
-    let s = Scenario::from_toml_str_with(MINIMAL, "t.toml", Path::new("."), &Overrides { runs: Some(7), rng_seed: Some(9) }).unwrap();
+    let s = Scenario::from_toml_str_with(
+        MINIMAL,
+        "t.toml",
+        Path::new("."),
+        &Overrides { runs: Some(7), rng_seed: Some(9) },
+    )
+    .unwrap();
     assert_eq!((s.simulation.runs, s.simulation.rng_seed), (7, 9));
-    let e = Scenario::from_toml_str_with(MINIMAL, "t.toml", Path::new("."), &Overrides { runs: Some(0), rng_seed: None });
+    let e =
+        Scenario::from_toml_str_with(MINIMAL, "t.toml", Path::new("."), &Overrides { runs: Some(0), rng_seed: None });
     assert!(e.unwrap_err().to_string().contains("--runs 0"));
 }
 

@@ -26,13 +26,7 @@ pub struct Estimate {
 
 impl Estimate {
     fn undefined(n: usize) -> Self {
-        Self {
-            value: f64::NAN,
-            std_error: f64::NAN,
-            ci_low: f64::NAN,
-            ci_high: f64::NAN,
-            n,
-        }
+        Self { value: f64::NAN, std_error: f64::NAN, ci_low: f64::NAN, ci_high: f64::NAN, n }
     }
 }
 
@@ -164,11 +158,7 @@ impl Distribution {
         values.sort_by(f64::total_cmp);
         let n = values.len();
         let mean = values.iter().sum::<f64>() / n.max(1) as f64;
-        let var = if n > 1 {
-            values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64
-        } else {
-            0.0
-        };
+        let var = if n > 1 { values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64 } else { 0.0 };
         Self {
             mean,
             std_dev: var.sqrt(),
@@ -329,11 +319,7 @@ pub struct Analysis {
 /// ```
 pub fn viral_loop(seeds: f64, k: f64, cycle_time_days: f64, t_days: f64) -> f64 {
     let cycles = t_days / cycle_time_days;
-    if (k - 1.0).abs() < 1e-9 {
-        seeds * (cycles + 1.0)
-    } else {
-        seeds * (k.powf(cycles + 1.0) - 1.0) / (k - 1.0)
-    }
+    if (k - 1.0).abs() < 1e-9 { seeds * (cycles + 1.0) } else { seeds * (k.powf(cycles + 1.0) - 1.0) / (k - 1.0) }
 }
 
 /// Computes every estimate of [`Analysis`] from an ensemble.

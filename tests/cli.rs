@@ -1,0 +1,261 @@
+//! The command line: success paths, every kind of bad input (the message names the
+//! file, line and key; exit code 2), reproducibility across threads, safe outputs.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::fs;
+use std::path::Path;
+
+fn fission() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_fission"))
+}
+
+const SMALL: &str = "name = \"small\"\n[graph]\nkind = \"erdos-renyi\"\nnodes = 2000\nmean_degree = 8\n\
+                     [seeding]\ncount = 5\n[campaign]\nfun = 0.6\n[simulation]\nruns = 60\ndays = 15\nrng_seed = 3\n";
+
+fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let p = dir.join(name);
+    fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn help_shows_examples_for_every_command() {
+    for args in [vec!["--help"], vec!["run", "--help"], vec!["check", "--help"], vec!["init", "--help"]] {
+        fission().args(&args).assert().success().stdout(predicate::str::contains("Examples:"));
+    }
+    fission().arg("--version").assert().success().stdout(predicate::str::contains(env!("CARGO_PKG_VERSION")));
+    fission().arg("frobnicate").assert().code(2);
+}
+
+#[test]
+fn init_check_run_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("camp.toml");
+    fission().current_dir(dir.path()).args(["init", "camp.toml"]).assert().success();
+    fission().current_dir(dir.path()).args(["check", "camp.toml"]).assert().success().stdout(
+        predicate::str::contains("[campaign]")
+            .and(predicate::str::contains("nominal K"))
+            .and(predicate::str::contains("estimate:")),
+    );
+    // init does not overwrite.
+    fission()
+        .current_dir(dir.path())
+        .args(["init", "camp.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--force"));
+    fission()
+        .current_dir(dir.path())
+        .args(["run", "camp.toml", "--runs", "40", "--quiet"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Viral coefficient K").and(predicate::str::contains("Takeoff probability")));
+    let out = dir.path().join("output/camp");
+    for f in [
+        "summary.json",
+        "daily.csv",
+        "generations.csv",
+        "runs.csv",
+        "growth.png",
+        "growth.svg",
+        "reach.png",
+        "reach.svg",
+        "generations.png",
+        "generations.svg",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let summary: serde_json::Value = serde_json::from_slice(&fs::read(out.join("summary.json")).unwrap()).unwrap();
+    for key in [
+        "schema_version",
+        "fission_version",
+        "rng_seed",
+        "runs",
+        "scenario",
+        "graph",
+        "viral_coefficient",
+        "invitations_per_participant",
+        "conversion_per_invitation",
+        "reach",
+        "takeoff_probability",
+    ] {
+        assert!(summary.get(key).is_some(), "summary.json lacks {key}");
+    }
+    for key in ["mean", "ci_low", "ci_high", "per_generation"] {
+        assert!(summary["viral_coefficient"].get(key).is_some(), "viral_coefficient lacks {key}");
+    }
+    for key in ["mean", "p05", "p50", "p95"] {
+        assert!(summary["reach"].get(key).is_some(), "reach lacks {key}");
+    }
+    assert_eq!(summary["runs"], 40);
+    assert_eq!(summary["graph"]["nodes"], 5000);
+    assert_eq!(summary["scenario"]["simulation"]["runs"], 40, "the resolved scenario includes the override");
+    let daily = fs::read_to_string(out.join("daily.csv")).unwrap();
+    assert!(daily.starts_with(&format!("# fission {}", env!("CARGO_PKG_VERSION"))));
+    assert!(daily.contains("rng_seed 42"));
+    assert_eq!(daily.lines().filter(|l| !l.starts_with('#')).count(), 1 + 31, "header + days 0..=30");
+    let runs = fs::read_to_string(out.join("runs.csv")).unwrap();
+    assert_eq!(runs.lines().filter(|l| !l.starts_with('#')).count(), 1 + 40);
+    let png = fs::read(out.join("growth.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+    assert!(fs::read_to_string(out.join("growth.svg")).unwrap().contains("rng_seed 42"));
+    let _ = scenario;
+}
+
+#[test]
+fn outputs_are_byte_identical_for_any_thread_count_and_from_the_resolved_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write(dir.path(), "s.toml", SMALL);
+    for (threads, out) in [("1", "a"), ("2", "b"), ("3", "c")] {
+        fission()
+            .arg("run")
+            .arg(&s)
+            .args(["--threads", threads, "--quiet", "--out"])
+            .arg(dir.path().join(out))
+            .assert()
+            .success();
+    }
+    // The resolved scenario printed by `check` runs identically.
+    let resolved = fission().arg("check").arg(&s).output().unwrap();
+    let r = write(dir.path(), "resolved.toml", &String::from_utf8(resolved.stdout).unwrap());
+    fission().arg("run").arg(&r).args(["--quiet", "--out"]).arg(dir.path().join("d")).assert().success();
+    for f in fs::read_dir(dir.path().join("a")).unwrap() {
+        let name = f.unwrap().file_name();
+        let a = fs::read(dir.path().join("a").join(&name)).unwrap();
+        for other in ["b", "c", "d"] {
+            assert!(a == fs::read(dir.path().join(other).join(&name)).unwrap(), "{name:?} differs in {other}");
+        }
+    }
+    // A different seed gives different results.
+    fission().arg("run").arg(&s).args(["--seed", "4", "--quiet", "--out"]).arg(dir.path().join("e")).assert().success();
+    assert_ne!(fs::read(dir.path().join("a/runs.csv")).unwrap(), fs::read(dir.path().join("e/runs.csv")).unwrap());
+}
+
+#[test]
+fn bad_scenario_keys_types_and_ranges_name_file_line_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = SMALL.replace("fun = 0.6", "fun = 1.6\np_shaer = 0.08\ncomplexity = \"many\"");
+    let s = write(dir.path(), "bad.toml", &text);
+    let assert = fission().arg("check").arg(&s).assert().code(2);
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("3 problems"), "{err}");
+    assert!(err.contains("bad.toml:9: campaign.fun: campaign.fun = 1.6: must be in [0, 1]"), "{err}");
+    assert!(err.contains("bad.toml:10: campaign.p_shaer: unknown field `p_shaer`"), "{err}");
+    assert!(err.contains("bad.toml:11: campaign.complexity: invalid type"), "{err}");
+    // run refuses the same file, and writes nothing.
+    fission().current_dir(dir.path()).args(["run", "bad.toml"]).assert().code(2);
+    assert!(!dir.path().join("output").exists());
+}
+
+#[test]
+fn missing_scenario_and_bad_numbers_are_usage_errors() {
+    fission()
+        .args(["run", "does-not-exist.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read scenario does-not-exist.toml"));
+    let dir = tempfile::tempdir().unwrap();
+    let s = write(dir.path(), "s.toml", SMALL);
+    fission().arg("run").arg(&s).args(["--runs", "0"]).assert().code(2).stderr(predicate::str::contains("--runs 0"));
+    fission().arg("run").arg(&s).args(["--threads", "0"]).assert().code(2);
+    let s = write(dir.path(), "syntax.toml", "[graph\n");
+    fission().arg("check").arg(&s).assert().code(2).stderr(predicate::str::contains("syntax.toml:1: syntax"));
+}
+
+#[test]
+fn bad_edge_list_line_names_its_number() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "edges.txt", "# friends\n1 2\n2 3\n3 three\n");
+    let s = write(
+        dir.path(),
+        "s.toml",
+        "[graph]\nkind = \"edge-list\"\npath = \"edges.txt\"\n[seeding]\ncount = 1\n[simulation]\nruns = 5\n",
+    );
+    fission().arg("run").arg(&s).arg("--quiet").assert().code(2).stderr(
+        predicate::str::contains("edges.txt").and(predicate::str::contains("line 4: the second node id \"three\"")),
+    );
+    let s = write(dir.path(), "nofile.toml", "[graph]\nkind = \"edge-list\"\npath = \"missing.txt\"\n");
+    fission().arg("check").arg(&s).assert().code(2).stderr(predicate::str::contains("nofile.toml:3: graph.path"));
+}
+
+#[test]
+fn seeds_file_errors_name_the_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "edges.txt", "10 20\n20 30\n30 40\n");
+    write(dir.path(), "seeds.txt", "# seeds\n10\n99\n");
+    let s = write(
+        dir.path(),
+        "s.toml",
+        "[graph]\nkind = \"edge-list\"\npath = \"edges.txt\"\n[seeding]\nfile = \"seeds.txt\"\n[simulation]\nruns = 5\n",
+    );
+    fission()
+        .arg("check")
+        .arg(&s)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("seeds.txt:3: seed: node 99 is not in the graph"));
+    write(dir.path(), "seeds.txt", "10\n40\n");
+    fission()
+        .arg("run")
+        .arg(&s)
+        .args(["--quiet", "--out"])
+        .arg(dir.path().join("o"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2 seed users"));
+}
+
+#[test]
+fn unwritable_output_fails_without_touching_earlier_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write(dir.path(), "s.toml", SMALL);
+    let out = dir.path().join("out");
+    fission().arg("run").arg(&s).args(["--quiet", "--out"]).arg(&out).assert().success();
+    let before = fs::read(out.join("summary.json")).unwrap();
+    // A scenario that fails validation leaves the earlier results as they were.
+    let bad = write(dir.path(), "bad.toml", &SMALL.replace("runs = 60", "runs = -1"));
+    fission().arg("run").arg(&bad).args(["--quiet", "--out"]).arg(&out).assert().code(2);
+    assert_eq!(fs::read(out.join("summary.json")).unwrap(), before);
+    // An output path that is a file is a run failure (exit 1).
+    let file = write(dir.path(), "a-file", "x");
+    fission()
+        .arg("run")
+        .arg(&s)
+        .args(["--quiet", "--out"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("creating output folder"));
+    // No temporary files are left behind.
+    assert!(fs::read_dir(&out).unwrap().all(|f| !f.unwrap().file_name().to_string_lossy().contains(".tmp")));
+}
+
+#[test]
+fn closed_stdout_is_not_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write(dir.path(), "s.toml", SMALL);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_fission"))
+        .arg("check")
+        .arg(&s)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn every_example_scenario_is_valid() {
+    let mut count = 0;
+    for entry in fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            fission().arg("check").arg(&path).assert().success().stdout(predicate::str::contains("is valid"));
+            count += 1;
+        }
+    }
+    assert!(count >= 3, "at least three example scenarios");
+}

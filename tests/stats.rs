@@ -1,0 +1,82 @@
+//! Estimators against closed forms and coverage checks.
+
+use fission::rng::{stream_rng, uniform};
+use fission::stats::{proportion_estimate, quantile_sorted, ratio_estimate, viral_loop};
+
+/// The viral-loop formula reproduces Skok's published figures and the reference
+/// numbers of the project notes (U0 = 10).
+#[test]
+fn viral_loop_matches_published_numbers() {
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-6 * b.max(1.0);
+    assert!(close(viral_loop(10.0, 2.0, 2.0, 20.0), 20_470.0));
+    assert!(close(viral_loop(10.0, 2.0, 1.0, 20.0), 20_971_510.0));
+    assert!(close(viral_loop(10.0, 2.0, 5.0, 20.0), 310.0));
+    assert!(close(viral_loop(10.0, 1.0, 2.0, 20.0), 110.0));
+    assert!(close(viral_loop(10.0, 1.2, 3.0, 30.0), 321.504_009_6));
+    // K < 1 converges to U0 / (1 − K).
+    assert!((viral_loop(10.0, 0.5, 1.0, 200.0) - 20.0).abs() < 1e-9);
+}
+
+/// Draws Poisson(lambda) by inversion (small lambda).
+fn poisson(rng: &mut fission::rng::SimRng, lambda: f64) -> u64 {
+    let (mut k, mut p, u) = (0u64, (-lambda).exp(), uniform(rng));
+    let mut cdf = p;
+    while u > cdf {
+        k += 1;
+        p *= lambda / k as f64;
+        cdf += p;
+    }
+    k
+}
+
+/// 95% intervals of the ratio (Harris) estimator contain the true offspring mean at a
+/// rate within binomial tolerance of 0.95. Each replicate: 300 "runs", each with
+/// X ~ 1 + Poisson(4) parents and Y ~ Binomial(6X, 0.2) children (true ratio 1.2).
+#[test]
+fn ratio_estimator_intervals_cover_the_truth() {
+    let mut rng = stream_rng(2024, 0);
+    let (replicates, runs, truth) = (2000, 300, 1.2);
+    let mut covered = 0;
+    let (mut xs, mut ys) = (vec![0.0; runs], vec![0.0; runs]);
+    for _ in 0..replicates {
+        for r in 0..runs {
+            let x = 1 + poisson(&mut rng, 4.0);
+            let y = (0..6 * x).filter(|_| uniform(&mut rng) < 0.2).count();
+            xs[r] = x as f64;
+            ys[r] = y as f64;
+        }
+        let e = ratio_estimate(&ys, &xs);
+        if e.ci_low <= truth && truth <= e.ci_high {
+            covered += 1;
+        }
+    }
+    let rate = covered as f64 / replicates as f64;
+    let tolerance = 4.0 * (0.95f64 * 0.05 / replicates as f64).sqrt();
+    assert!((rate - 0.95).abs() <= tolerance, "coverage {rate}");
+}
+
+/// Wilson intervals for a proportion cover at (about) their nominal rate.
+#[test]
+fn wilson_intervals_cover_the_truth() {
+    let mut rng = stream_rng(7, 0);
+    let (replicates, n, p) = (4000, 200, 0.3);
+    let covered = (0..replicates)
+        .filter(|_| {
+            let k = (0..n).filter(|_| uniform(&mut rng) < p).count();
+            let e = proportion_estimate(k, n);
+            e.ci_low <= p && p <= e.ci_high
+        })
+        .count();
+    let rate = covered as f64 / replicates as f64;
+    assert!((rate - 0.95).abs() <= 4.0 * (0.95f64 * 0.05 / replicates as f64).sqrt() + 0.01, "coverage {rate}");
+}
+
+#[test]
+fn quantiles_interpolate_like_r_type_7() {
+    let xs = [1.0, 2.0, 4.0, 8.0, 16.0];
+    assert_eq!(quantile_sorted(&xs, 0.0), 1.0);
+    assert_eq!(quantile_sorted(&xs, 1.0), 16.0);
+    assert_eq!(quantile_sorted(&xs, 0.5), 4.0);
+    assert_eq!(quantile_sorted(&xs, 0.05), 1.2); // h = 0.2 → 1 + 0.2·(2 − 1)
+    assert!(quantile_sorted(&[], 0.5).is_nan());
+}
