@@ -23,10 +23,12 @@
 //!     "demo.toml",
 //!     std::path::Path::new("."),
 //! ).unwrap();
-//! let graph = scenario.graph.build(scenario.graph_rng_seed()).unwrap();
-//! let ensemble = fission::engine::run_ensemble(&graph, &scenario.run_config(), &|_| {}).unwrap();
+//! let graph = scenario.build_graph().unwrap();
+//! let config = scenario.run_config(scenario.resolve_seeding(&graph).unwrap());
+//! let ensemble = fission::engine::run_ensemble(&graph, &config, &|_| {}).unwrap();
 //! let analysis = fission::stats::analyse(&ensemble, &scenario.analysis_config());
-//! assert!(analysis.reach.mean >= 1.0);
+//! assert!(analysis.reach.mean >= 10.0); // the 10 seed users at least
+//! assert!(analysis.viral_coefficient.value > 0.0 && analysis.viral_coefficient.value < 1.0);
 //! ```
 #![warn(missing_docs)]
 

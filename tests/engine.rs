@@ -50,8 +50,8 @@ fn campaign_model_reduces_to_fixed_share_and_join_probabilities() {
     let k1 = a.per_generation[1].k;
     assert_within_4se("K_0", k0.value, k0.std_error, d as f64 * per_edge);
     assert_within_4se("K_1", k1.value, k1.std_error, (d - 1) as f64 * per_edge);
-    // Invitations per participant: every friend of a sharer, d·s per participant
-    // (minus the few sent to friends already in, which still count as invitations).
+    // Invitations per participant: a sharer invites every friend, joined or not, and
+    // each counts: d·s per participant.
     let inv = a.invitations_per_participant;
     assert_within_4se("invitations", inv.value, inv.std_error, d as f64 * share);
 }

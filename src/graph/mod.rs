@@ -427,7 +427,7 @@ pub struct GraphInfo {
     pub directed: bool,
     /// Mean out-degree.
     pub mean_degree: f64,
-    /// Mean of the squared out-degree (for the epidemic threshold <k>/(<k²> − <k>)).
+    /// Mean of the squared out-degree (for the epidemic threshold ⟨k⟩/(⟨k²⟩ − ⟨k⟩)).
     pub mean_square_degree: f64,
     /// Largest out-degree.
     pub max_degree: u64,

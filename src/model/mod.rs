@@ -210,16 +210,23 @@ pub struct CompiledChannel {
 #[derive(Debug, Clone)]
 enum JoinRule {
     Constant(f64),
-    Logit { base: f64, tie: f64, reinforcement: f64, cap: u32, completion: f64 },
+    Logit {
+        base: f64,
+        tie: f64,
+        /// reinforcement · ln(min(m, cap)) for m = 0..=16 (index 0 unused), so the hot
+        /// loop calls no logarithm.
+        reinforcement_term: [f64; 17],
+        completion: f64,
+    },
 }
 
 impl JoinRule {
     fn join_probability(&self, exposures: u32, tie: f32) -> f64 {
         match *self {
             JoinRule::Constant(p) => p,
-            JoinRule::Logit { base, tie: a_tie, reinforcement, cap, completion } => {
-                let m = exposures.clamp(1, cap.max(1)) as f64;
-                logistic(base + a_tie * (tie as f64 - 0.5) + reinforcement * m.ln()) * completion
+            JoinRule::Logit { base, tie: a_tie, ref reinforcement_term, completion } => {
+                let m = (exposures.max(1) as usize).min(reinforcement_term.len() - 1);
+                logistic(base + a_tie * (tie as f64 - 0.5) + reinforcement_term[m]) * completion
             }
         }
     }
@@ -245,8 +252,9 @@ impl Behaviour {
                     base: c.join_base + c.join_reward * u_reward + c.join_fun * levers.fun
                         - c.join_threshold * levers.threshold,
                     tie: c.join_tie,
-                    reinforcement: c.join_reinforcement,
-                    cap: c.reinforcement_cap,
+                    reinforcement_term: std::array::from_fn(|m| {
+                        c.join_reinforcement * (m.clamp(1, c.reinforcement_cap.max(1) as usize) as f64).ln()
+                    }),
                     completion: step.powi(levers.complexity as i32),
                 };
                 let share_probability =

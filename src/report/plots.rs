@@ -292,6 +292,7 @@ fn reach<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(), 
         .configure_mesh()
         .x_desc(l.reach_axis)
         .y_desc(l.runs_axis)
+        .y_label_formatter(&|y| if y_max > 5.0 { format!("{y:.0}") } else { format!("{y:.1}") })
         .label_style(font_for("", 18.0))
         .axis_desc_style(font_lang(report, 20.0))
         .light_line_style(WHITE.mix(0.0))
@@ -311,7 +312,7 @@ fn reach<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(), 
         .map_err(e)?
         .label(format!("{} = {}", l.median, format_count(a.reach.p50)))
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], GREY.stroke_width(3)));
-    if a.takeoff_reach <= x_max {
+    if a.takeoff_reach >= lo && a.takeoff_reach <= x_max {
         chart
             .draw_series(std::iter::once(marker(a.takeoff_reach, ORANGE)))
             .map_err(e)?
