@@ -259,3 +259,13 @@ fn every_example_scenario_is_valid() {
     }
     assert!(count >= 3, "at least three example scenarios");
 }
+
+#[test]
+fn scenarios_that_cannot_fit_in_memory_are_refused_before_building() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write(dir.path(), "huge.toml", "[graph]\nkind = \"barabasi-albert\"\nnodes = 2000000000\nm = 50\n");
+    fission().arg("run").arg(&s).arg("--quiet").assert().code(2).stderr(
+        predicate::str::contains("huge.toml: this scenario needs about")
+            .and(predicate::str::contains("GB is available")),
+    );
+}

@@ -159,6 +159,7 @@ fn run_scenario(args: RunArgs) -> Result<()> {
     // Create the output folder before the long run, so a bad path fails at once.
     std::fs::create_dir_all(&out_dir).with_context(|| format!("creating output folder {}", out_dir.display()))?;
 
+    check_memory(&scenario, args.threads)?;
     note(args.quiet, &format!("building the graph for {:?} ...", scenario.name));
     let graph = scenario.build_graph()?;
     let info = graph.info();
@@ -244,6 +245,39 @@ fn run_scenario(args: RunArgs) -> Result<()> {
         files.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
     ));
     print_stdout(&text)
+}
+
+/// Memory this machine can give, in bytes (Linux: MemAvailable), if known.
+fn available_memory() -> Option<f64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024.0)
+}
+
+/// Refuses, before building anything, a scenario whose estimated memory exceeds what
+/// the machine has available.
+fn check_memory(scenario: &Scenario, threads: Option<u16>) -> Result<()> {
+    let est = scenario.estimate();
+    let workers = threads.map_or_else(rayon::current_num_threads, |t| t as usize) as f64;
+    let need = est.graph_bytes + est.scratch_bytes_per_worker * workers + est.result_bytes;
+    if let Some(have) = available_memory()
+        && need.is_finite()
+        && need > have
+    {
+        bail!(InputError(format!(
+            "{}: this scenario needs about {:.1} GB ({:.0} people, {:.0} edges, {} runs × {} days on {} threads) but {:.1} GB is available: use a smaller graph, fewer runs or fewer threads",
+            scenario.file_label,
+            need / 1e9,
+            est.nodes,
+            est.edges,
+            scenario.simulation.runs,
+            scenario.simulation.days,
+            workers,
+            have / 1e9
+        )));
+    }
+    Ok(())
 }
 
 fn check(args: CheckArgs) -> Result<()> {

@@ -317,6 +317,27 @@ mod tests {
     }
 
     #[test]
+    fn generators_are_reproducible_from_their_seed() {
+        let models = [
+            GraphModel::ErdosRenyi { nodes: 500, mean_degree: 6.0 },
+            GraphModel::BarabasiAlbert { nodes: 500, m: 3 },
+            GraphModel::WattsStrogatz { nodes: 500, k: 6, rewire: 0.2 },
+            GraphModel::StochasticBlock { block_sizes: vec![250, 250], within_degree: 5.0, between_degree: 1.0 },
+            GraphModel::Configuration {
+                degrees: DegreeSequence::PowerLaw { nodes: 500, exponent: 2.5, min_degree: 2, max_degree: 22 },
+            },
+        ];
+        for model in models {
+            let adjacency = |seed| {
+                let g = generate(&model, TieStrengths::default(), seed).unwrap();
+                (0..g.node_count()).map(|u| g.neighbours(NodeId(u as u32)).to_vec()).collect::<Vec<_>>()
+            };
+            assert_eq!(adjacency(5), adjacency(5), "{model:?} with the same seed");
+            assert_ne!(adjacency(5), adjacency(6), "{model:?} with another seed");
+        }
+    }
+
+    #[test]
     fn triangle_pairs_enumerate_in_order() {
         let mut k = 0;
         for j in 1..60usize {

@@ -989,15 +989,23 @@ impl Scenario {
                         10.0,
                         "power-law exponent of the degree distribution",
                     );
-                    let min = c.int(&g.min_degree, "graph.min_degree", 2, 1, (n - 1).max(1), "smallest degree");
-                    let default_max = ((n as f64).sqrt() as u64).max(min).min(n - 1);
+                    let most = (n - 1).max(1);
+                    let min = c.int(
+                        &g.min_degree,
+                        "graph.min_degree",
+                        2.min(most),
+                        1,
+                        most,
+                        "smallest degree, below the number of people",
+                    );
+                    let default_max = ((n as f64).sqrt() as u64).clamp(min, most);
                     let max = c.int(
                         &g.max_degree,
                         "graph.max_degree",
                         default_max,
                         min,
-                        (n - 1).max(min),
-                        "largest degree, at least min_degree",
+                        most,
+                        "largest degree, from min_degree to the number of people − 1",
                     );
                     GraphModel::Configuration {
                         degrees: DegreeSequence::PowerLaw {

@@ -125,3 +125,14 @@ fn resolved_scenario_round_trips() {
         assert_eq!(s.graph_rng_seed(), again.graph_rng_seed());
     }
 }
+
+#[test]
+fn tiny_power_law_graphs_are_valid_or_rejected_never_panicking() {
+    let s = parse("[graph]\nkind = \"configuration\"\nnodes = 2\nexponent = 2.5\n").unwrap();
+    let g = s.build_graph().unwrap();
+    assert_eq!(g.node_count(), 2);
+    let p = problems("[graph]\nkind = \"configuration\"\nnodes = 5\nmin_degree = 7\n");
+    assert!(p[0].message.contains("graph.min_degree = 7"), "{p:?}");
+    let p = problems("[graph]\nkind = \"configuration\"\nnodes = 50\nmin_degree = 5\nmax_degree = 3\n");
+    assert!(p[0].message.contains("graph.max_degree = 3"), "{p:?}");
+}

@@ -56,7 +56,11 @@ pub fn analysis(e: &Ensemble) -> Analysis {
 pub fn assert_within_4se(what: &str, measured: f64, se: f64, expected: f64) {
     assert!(se.is_finite() && se > 0.0, "{what}: standard error {se} is not usable");
     // Shown with `--nocapture`; docs/VALIDATION.md quotes these lines.
-    println!("{what}: measured {measured:.4} ± {:.4} (95%), theory {expected:.4}, |z| = {:.2}", 1.96 * se, (measured - expected).abs() / se);
+    println!(
+        "{what}: measured {measured:.4} ± {:.4} (95%), theory {expected:.4}, |z| = {:.2}",
+        1.96 * se,
+        (measured - expected).abs() / se
+    );
     assert!(
         (measured - expected).abs() <= 4.0 * se,
         "{what}: measured {measured:.5} ± {se:.5} (se), theory {expected:.5}: off by {:.1} se",
