@@ -79,31 +79,17 @@ pub struct ViralCoefficientRecord {
     pub per_generation: Vec<GenerationRecord>,
 }
 
-/// Reach (participants including seed users), people.
+/// Reach (participants including seed users), people: the distribution across runs
+/// (mean, std_dev, p05, p25, p50, p75, p95, min, max) plus the interval on the mean.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct ReachRecord {
-    /// Mean.
-    pub mean: f64,
+    /// Distribution across runs.
+    #[serde(flatten)]
+    pub distribution: Distribution,
     /// 95% interval on the mean, lower end.
     pub mean_ci_low: f64,
     /// 95% interval on the mean, upper end.
     pub mean_ci_high: f64,
-    /// Standard deviation across runs.
-    pub std_dev: f64,
-    /// 5th percentile.
-    pub p05: f64,
-    /// 25th percentile.
-    pub p25: f64,
-    /// Median.
-    pub p50: f64,
-    /// 75th percentile.
-    pub p75: f64,
-    /// 95th percentile.
-    pub p95: f64,
-    /// Smallest.
-    pub min: f64,
-    /// Largest.
-    pub max: f64,
     /// Mean share of the graph reached (0..1).
     pub fraction_of_graph: f64,
 }
@@ -236,17 +222,9 @@ impl RunReport<'_> {
             conversion_per_invitation: a.conversion_per_invitation.into(),
             nominal: self.nominal,
             reach: ReachRecord {
-                mean: a.reach.mean,
+                distribution: a.reach,
                 mean_ci_low: a.mean_reach.ci_low,
                 mean_ci_high: a.mean_reach.ci_high,
-                std_dev: a.reach.std_dev,
-                p05: a.reach.p05,
-                p25: a.reach.p25,
-                p50: a.reach.p50,
-                p75: a.reach.p75,
-                p95: a.reach.p95,
-                min: a.reach.min,
-                max: a.reach.max,
                 fraction_of_graph: a.reach_fraction,
             },
             takeoff_probability: TakeoffRecord {

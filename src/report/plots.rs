@@ -7,6 +7,7 @@
 //! every machine and Chinese titles render; SVGs name CJK-capable font families first.
 
 use super::{RunReport, labels};
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::FontFamily;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -251,16 +252,7 @@ fn growth<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(),
             .label(label)
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], ORANGE.stroke_width(3)));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.3))
-        .label_font(font_lang(report, 18.0))
-        .margin(12)
-        .draw()
-        .map_err(e)?;
-    Ok(())
+    legend(&mut chart, report, SeriesLabelPosition::UpperLeft)
 }
 
 fn reach<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(), String> {
@@ -324,16 +316,7 @@ fn reach<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(), 
             ))
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], ORANGE.stroke_width(3)));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.3))
-        .label_font(font_lang(report, 18.0))
-        .margin(12)
-        .draw()
-        .map_err(e)?;
-    Ok(())
+    legend(&mut chart, report, SeriesLabelPosition::UpperRight)
 }
 
 fn generations<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(), String> {
@@ -397,16 +380,26 @@ fn generations<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Resul
     chart
         .draw_series(shown.iter().map(|g| Circle::new((g.generation as f64, g.k.value), 6, BLUE.filled())))
         .map_err(e)?;
+    legend(&mut chart, report, SeriesLabelPosition::UpperRight)
+}
+
+type Chart2d<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The legend box every chart uses.
+fn legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart2d<'a, DB>,
+    report: &RunReport,
+    at: SeriesLabelPosition,
+) -> Result<(), String> {
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
+        .position(at)
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK.mix(0.3))
         .label_font(font_lang(report, 18.0))
         .margin(12)
         .draw()
-        .map_err(e)?;
-    Ok(())
+        .map_err(|x| x.to_string())
 }
 
 /// 1234567 → "1.23M", 12345 → "12.3k", 123 → "123".
