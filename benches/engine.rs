@@ -5,7 +5,7 @@
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use fission::engine::{CycleTime, RunConfig, Seeding, run_ensemble, simulate_cascade};
 use fission::graph::{GraphModel, GraphSpec, SocialGraph, TieStrengths};
-use fission::model::{Behaviour, Channels, Coefficients, Levers};
+use fission::model::{Behaviour, Channels, Coefficients, EdgeProbability, Levers};
 use std::hint::black_box;
 
 fn graph(model: GraphModel) -> SocialGraph {
@@ -34,7 +34,7 @@ fn single_cascade(c: &mut Criterion) {
         // Independent cascade reaching most of the graph: the cost of a full spread.
         let g = graph(GraphModel::ErdosRenyi { nodes: n, mean_degree: 10.0 });
         // Ten seeds: with c·p = 2 every one fizzles with probability about 0.2^10.
-        let cfg = config(Behaviour::IndependentCascade { probability: 0.2 }, 10, 1, 1000);
+        let cfg = config(Behaviour::IndependentCascade { probability: EdgeProbability::Uniform(0.2) }, 10, 1, 1000);
         group.throughput(Throughput::Elements(g.arc_count() as u64));
         group.bench_with_input(BenchmarkId::new("ic-er-k10-p0.2", n), &g, |b, g| {
             b.iter(|| black_box(simulate_cascade(g, &cfg, 3).unwrap()))

@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use fission::engine::{RunConfig, Seeding, run_ensemble};
 use fission::graph::{GraphModel, GraphSpec, TieStrengths};
-use fission::model::{Behaviour, Channels, Coefficients, DirectChannel, Levers, logistic};
+use fission::model::{Behaviour, Channels, Coefficients, DirectChannel, EdgeProbability, Levers, logistic};
 use fission::stats::analyse;
 
 /// Independent cascade on a random d-regular graph: the seeds' generation has K_0 = d·p
@@ -16,7 +16,7 @@ use fission::stats::analyse;
 fn independent_cascade_on_random_regular_graph_has_branching_factors_dp_and_d_minus_1_p() {
     let (n, d, p) = (200_000, 6, 0.15);
     let g = random_regular(n, d, 1);
-    let e = ensemble(&g, Behaviour::IndependentCascade { probability: p }, 1, 20_000, 30, 7);
+    let e = ensemble(&g, Behaviour::IndependentCascade { probability: EdgeProbability::Uniform(p) }, 1, 20_000, 30, 7);
     let a = analysis(&e);
     let k0 = a.per_generation[0].k;
     let k1 = a.per_generation[1].k;
@@ -63,7 +63,7 @@ fn subcritical_mean_outbreak_on_erdos_renyi_is_one_over_one_minus_cp() {
     let g = erdos_renyi(200_000, 4.0, 11);
     let c = g.arc_count() as f64 / g.node_count() as f64; // realised mean degree
     let p = 0.2;
-    let e = ensemble(&g, Behaviour::IndependentCascade { probability: p }, 1, 20_000, 200, 5);
+    let e = ensemble(&g, Behaviour::IndependentCascade { probability: EdgeProbability::Uniform(p) }, 1, 20_000, 200, 5);
     let a = analysis(&e);
     let se = a.reach.std_dev / (a.runs as f64).sqrt();
     assert_within_4se("mean outbreak", a.reach.mean, se, 1.0 / (1.0 - c * p));
@@ -90,7 +90,7 @@ fn supercritical_erdos_renyi_matches_the_final_size_equation() {
     let p = 0.5;
     let s = final_size(c * p);
     let runs = 1500;
-    let e = ensemble(&g, Behaviour::IndependentCascade { probability: p }, 1, runs, 400, 9);
+    let e = ensemble(&g, Behaviour::IndependentCascade { probability: EdgeProbability::Uniform(p) }, 1, runs, 400, 9);
     let large: Vec<f64> = e
         .outcomes
         .iter()
@@ -112,7 +112,7 @@ fn supercritical_erdos_renyi_matches_the_final_size_equation() {
 fn daily_growth_follows_the_branching_process_sum() {
     let (n, d, p) = (400_000, 5, 0.3); // (d − 1) p = 1.2: supercritical but far from saturating in 6 days
     let g = random_regular(n, d, 4);
-    let e = ensemble(&g, Behaviour::IndependentCascade { probability: p }, 1, 10_000, 6, 13);
+    let e = ensemble(&g, Behaviour::IndependentCascade { probability: EdgeProbability::Uniform(p) }, 1, 10_000, 6, 13);
     let a = analysis(&e);
     let mut expected = 1.0;
     for day in 0..=6u32 {

@@ -208,7 +208,7 @@ fn run_scenario(args: RunArgs) -> Result<()> {
         graph: info.clone(),
         ensemble: &ensemble,
         analysis: &analysis,
-        nominal: scenario.behaviour.compile().nominal(info.mean_degree.round() as usize),
+        nominal: scenario.behaviour.nominal(info.mean_degree.round() as usize),
     };
     let files = report.files()?;
     for (name, bytes) in &files {
@@ -302,7 +302,7 @@ fn check(args: CheckArgs) -> Result<()> {
         let graph = scenario.build_graph()?;
         let info = graph.info();
         scenario.resolve_seeding(&graph)?;
-        let nominal = scenario.behaviour.compile().nominal(info.mean_degree.round() as usize);
+        let nominal = scenario.behaviour.nominal(info.mean_degree.round() as usize);
         text.push_str(&format!(
             "# graph: {} people, {} edges, mean degree {:.2}, max degree {}, {} isolated; {} self-loops and {} repeated edges removed\n",
             info.nodes,
@@ -313,14 +313,16 @@ fn check(args: CheckArgs) -> Result<()> {
             info.cleanup.self_loops_removed,
             info.cleanup.duplicate_edges_removed
         ));
-        text.push_str(&format!(
-            "# design on an idealised network of degree {:.0}: share probability {:.3}, {:.2} invitations x {:.3} conversion = nominal K {:.3}\n",
-            info.mean_degree.round(),
-            nominal.share_probability,
-            nominal.invitations_per_participant,
-            nominal.conversion_per_invitation,
-            nominal.k
-        ));
+        if let Some(nominal) = nominal {
+            text.push_str(&format!(
+                "# design on an idealised network of degree {:.0}: share probability {:.3}, {:.2} invitations x {:.3} conversion = nominal K {:.3}\n",
+                info.mean_degree.round(),
+                nominal.share_probability,
+                nominal.invitations_per_participant,
+                nominal.conversion_per_invitation,
+                nominal.k
+            ));
+        }
     } else {
         text.push_str("# graph not built by check (too large); `run` will build it\n");
     }

@@ -15,14 +15,27 @@
 //! after `days` or when nothing is scheduled. A run whose invitations would still
 //! convert after the horizon is marked censored.
 //!
+//! ## Other processes
+//! Linear threshold and complex contagion use the same day-by-day schedule, but a
+//! person joins when the weights (or the count) of their participating in-neighbours
+//! reach their threshold; the neighbour who tipped them over is the recruiter. SIR is
+//! simulated in continuous time, event by event (a priority queue of infection times):
+//! an infected person recovers after an exponential or fixed period and transmits to
+//! each neighbour after an exponential time with rate β, if that comes first; days
+//! are the whole part of the time.
+//!
 //! ## Reproducibility
 //! Run `i` draws from [`crate::rng::stream_rng`]`(rng_seed, i)` and writes only its own
 //! row of the outputs, so the ensemble is identical for any number of threads.
 
 use crate::graph::{NodeId, SocialGraph};
-use crate::model::{Behaviour, CompiledBehaviour, InviteRule};
+use crate::model::{
+    AdoptionThreshold, Behaviour, CompiledBehaviour, EdgeProbability, InfluenceWeights, InviteRule, Recovery,
+};
 use crate::rng::{SimRng, below, stream_rng, uniform};
 use rayon::prelude::*;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -32,6 +45,10 @@ pub enum EngineError {
     /// More seed users than people, or a seed outside the graph.
     #[error("{0}")]
     BadSeeding(String),
+    /// The model does not fit the graph (missing edge weights, incoming weights that
+    /// sum above 1, a threshold no one can reach).
+    #[error("{0}")]
+    ModelDoesNotFitGraph(String),
 }
 
 /// How the delay between joining and one's invitees joining is distributed.
@@ -154,7 +171,7 @@ pub struct Progress {
 }
 
 /// Scalar results of one run.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct RunOutcome {
     /// Participants at the end, seeds included.
     pub reach: u32,
@@ -168,6 +185,14 @@ pub struct RunOutcome {
     pub last_join_day: u32,
     /// Whether some invitation would still convert after the horizon.
     pub is_censored: bool,
+    /// Σ over participants of (people they recruited)², for the offspring dispersion.
+    pub offspring_square_sum: u64,
+    /// Mean structural virality (Goel et al. 2016) of the run's recruitment trees with
+    /// at least two people; None when every tree is a lone seed.
+    pub structural_virality: Option<f64>,
+    /// Whether some generation went past the generation rows (SIR only; counted in the
+    /// last row).
+    pub generations_truncated: bool,
 }
 
 /// The results of many runs: per-run scalars plus per-day and per-generation rows.
@@ -183,6 +208,9 @@ pub struct Ensemble {
     pub population: usize,
     /// New participants per run and day (row-major, `runs × (days + 1)`).
     pub daily_new: Vec<u32>,
+    /// Entries of a generation row: `days + 1` (a generation takes at least a day),
+    /// more for continuous-time SIR.
+    pub generation_width: usize,
     /// Participants per run and generation (generation 0 = seeds).
     pub generation_size: Vec<u32>,
     /// Invitations sent per run by the participants of each generation.
@@ -202,16 +230,18 @@ impl Ensemble {
     }
     /// Participants by generation in run `run`.
     pub fn generation_row(&self, run: usize) -> &[u32] {
-        &self.generation_size[run * self.width()..(run + 1) * self.width()]
+        let w = self.generation_width;
+        &self.generation_size[run * w..(run + 1) * w]
     }
     /// Invitations by sender generation in run `run`.
     pub fn invitation_row(&self, run: usize) -> &[u64] {
-        &self.generation_invitations[run * self.width()..(run + 1) * self.width()]
+        let w = self.generation_width;
+        &self.generation_invitations[run * w..(run + 1) * w]
     }
 }
 
 /// One participant of a recorded cascade.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Participant {
     /// Who joined.
     pub node: NodeId,
@@ -221,6 +251,8 @@ pub struct Participant {
     pub generation: u32,
     /// Day of joining.
     pub day: u32,
+    /// Time of joining in days: the day, or the exact time for SIR.
+    pub time_days: f64,
 }
 
 /// One run in full: who recruited whom, in order of joining.
@@ -238,7 +270,7 @@ const PENDING: u8 = 2;
 const JOINED: u8 = 3;
 const NONE: u32 = u32::MAX;
 
-/// Everything the engine tracks about one person in a run, packed in 16 bytes so that
+/// Everything the engine tracks about one person in a run, packed in 20 bytes so that
 /// visiting a friend costs one cache miss, not one per field (benches/engine.rs:
 /// `campaign-viral-ba20k-200runs`).
 #[derive(Debug, Clone, Copy)]
@@ -249,13 +281,25 @@ struct NodeState {
     recruiter: u32,
     /// Generation (0 = seed users).
     generation: u32,
+    /// Threshold processes: threshold left to reach.
+    remaining: f32,
     /// UNTOUCHED, EXPOSED, PENDING or JOINED.
     state: u8,
     /// Invitations received so far (saturating).
     exposures: u8,
 }
 
-const FRESH: NodeState = NodeState { join_day: NONE, recruiter: NONE, generation: 0, state: UNTOUCHED, exposures: 0 };
+const FRESH: NodeState =
+    NodeState { join_day: NONE, recruiter: NONE, generation: 0, remaining: 0.0, state: UNTOUCHED, exposures: 0 };
+
+/// Per participant, for the recruitment-tree statistics.
+#[derive(Debug, Clone, Copy, Default)]
+struct TreeAux {
+    size: u32,
+    root: u32,
+    children: u32,
+    wiener: f64,
+}
 
 /// Per-worker scratch, allocated once per worker and reset between runs by undoing
 /// only what the last run touched: nothing is allocated per edge, day or run.
@@ -264,6 +308,11 @@ pub struct RunScratch {
     touched: Vec<u32>,
     buckets: Vec<Vec<u32>>,
     order: Vec<u32>,
+    tree: Vec<TreeAux>,
+    /// SIR: exact tentative infection times (valid while PENDING or JOINED).
+    times: Vec<f64>,
+    /// SIR: pending infections, earliest first (time bits, node).
+    heap: BinaryHeap<Reverse<(u64, u32)>>,
 }
 
 impl RunScratch {
@@ -274,6 +323,9 @@ impl RunScratch {
             touched: Vec::new(),
             buckets: vec![Vec::new(); days as usize + 1],
             order: Vec::new(),
+            tree: vec![TreeAux::default(); nodes],
+            times: Vec::new(),
+            heap: BinaryHeap::new(),
         }
     }
 
@@ -283,16 +335,58 @@ impl RunScratch {
         }
         self.touched.clear();
         self.order.clear();
+        self.heap.clear();
         for b in &mut self.buckets {
             b.clear();
         }
     }
 }
 
+/// How each edge's conversion probability is found in the invitation process.
+#[derive(Debug, Clone, Copy)]
+enum EdgeRule {
+    /// From the compiled behaviour (campaign model, uniform independent cascade).
+    Model,
+    /// The edge's weight.
+    Weight,
+    /// 1 / in-degree of the invitee.
+    InverseInDegree,
+}
+
+/// Which process a run simulates.
+#[derive(Debug, Clone, Copy)]
+enum Process {
+    Invitation(EdgeRule),
+    Threshold { start: StartThreshold, contribution: Contribution },
+    Sir { beta: f64, recovery: Recovery },
+}
+
+/// A threshold process's threshold for a person, drawn when first reached.
+#[derive(Debug, Clone, Copy)]
+enum StartThreshold {
+    Uniform,
+    Count(u32),
+    Fraction(f64),
+}
+
+/// What a participating in-neighbour contributes towards the threshold.
+#[derive(Debug, Clone, Copy)]
+enum Contribution {
+    One,
+    Weight,
+    InverseInDegree,
+}
+
 /// Everything one run reads, prepared once per ensemble.
 struct Prepared<'a> {
     graph: &'a SocialGraph,
     behaviour: CompiledBehaviour,
+    process: Process,
+    /// 1 / in-degree per node (weighted cascade, linear threshold), else empty.
+    inverse_in_degree: Vec<f32>,
+    /// In-degree per node (Watts fractions), else empty.
+    in_degree: Vec<u32>,
+    generation_width: usize,
     delay: DelaySampler,
     seeding: &'a Seeding,
     fixed_seeds: Vec<u32>,
@@ -330,15 +424,116 @@ impl<'a> Prepared<'a> {
                 nodes.iter().map(|v| v.0).collect()
             }
         };
+        let (process, need_inverse, need_in_degree) = Self::process(graph, &config.behaviour)?;
+        let in_degree = if need_inverse || need_in_degree { graph.in_degrees() } else { Vec::new() };
+        let inverse_in_degree = if need_inverse {
+            in_degree.iter().map(|&d| if d > 0 { 1.0 / d as f32 } else { 0.0 }).collect()
+        } else {
+            Vec::new()
+        };
+        let generation_width = match process {
+            // Continuous time allows several generations a day.
+            Process::Sir { .. } => (8 * (config.days as usize + 1)).clamp(64, 4096),
+            _ => config.days as usize + 1,
+        };
         Ok(Self {
             graph,
             behaviour: config.behaviour.compile(),
+            process,
+            inverse_in_degree,
+            in_degree,
+            generation_width,
             delay: config.cycle_time.sampler(),
             seeding: &config.seeding,
             fixed_seeds,
             days: config.days,
             rng_seed: config.rng_seed,
         })
+    }
+
+    /// The process of `behaviour` on `graph`, and whether it needs 1/in-degree and
+    /// in-degrees; checks that the model fits the graph.
+    fn process(graph: &SocialGraph, behaviour: &Behaviour) -> Result<(Process, bool, bool), EngineError> {
+        let unfit = |m: String| Err(EngineError::ModelDoesNotFitGraph(m));
+        let need_weights = |what: &str| -> Result<(), EngineError> {
+            if graph.has_weights() {
+                Ok(())
+            } else {
+                Err(EngineError::ModelDoesNotFitGraph(format!(
+                    "{what} needs edge weights, but the graph has none: use an edge list with graph.weight_column = true"
+                )))
+            }
+        };
+        Ok(match behaviour {
+            Behaviour::Campaign { .. } => (Process::Invitation(EdgeRule::Model), false, false),
+            Behaviour::IndependentCascade { probability } => match probability {
+                EdgeProbability::Uniform(_) => (Process::Invitation(EdgeRule::Model), false, false),
+                EdgeProbability::EdgeWeights => {
+                    need_weights("independent-cascade with probability = \"edge-weights\"")?;
+                    (Process::Invitation(EdgeRule::Weight), false, false)
+                }
+                EdgeProbability::WeightedCascade => (Process::Invitation(EdgeRule::InverseInDegree), true, false),
+            },
+            Behaviour::LinearThreshold { weights } => match weights {
+                InfluenceWeights::InDegree => (
+                    Process::Threshold { start: StartThreshold::Uniform, contribution: Contribution::InverseInDegree },
+                    true,
+                    false,
+                ),
+                InfluenceWeights::EdgeWeights => {
+                    need_weights("linear-threshold with weights = \"edge-weights\"")?;
+                    let sums = graph.in_weight_sums().expect("checked: the graph has weights");
+                    if let Some((v, s)) = sums.iter().enumerate().find(|(_, s)| **s > 1.0 + 1e-6) {
+                        return unfit(format!(
+                            "linear-threshold needs the weights into each person to sum to at most 1, but those into node {} sum to {s:.4}",
+                            graph.original_id(NodeId(v as u32))
+                        ));
+                    }
+                    (
+                        Process::Threshold { start: StartThreshold::Uniform, contribution: Contribution::Weight },
+                        false,
+                        false,
+                    )
+                }
+            },
+            Behaviour::ComplexContagion { threshold } => match threshold {
+                AdoptionThreshold::Count(c) => {
+                    let max_in = graph.in_degrees().into_iter().max().unwrap_or(0);
+                    if *c > max_in {
+                        return unfit(format!(
+                            "complex-contagion threshold_count = {c} is larger than anyone's number of friends (at most {max_in}): no one but the seeds could ever join"
+                        ));
+                    }
+                    (
+                        Process::Threshold { start: StartThreshold::Count(*c), contribution: Contribution::One },
+                        false,
+                        false,
+                    )
+                }
+                AdoptionThreshold::Fraction(f) => (
+                    Process::Threshold { start: StartThreshold::Fraction(*f), contribution: Contribution::One },
+                    false,
+                    true,
+                ),
+            },
+            Behaviour::Sir { transmission_rate, recovery } => {
+                (Process::Sir { beta: *transmission_rate, recovery: *recovery }, false, false)
+            }
+        })
+    }
+
+    /// Counts a join in the run's scalars and rows.
+    #[inline]
+    fn record_join(&self, out: &mut RunOutcome, daily: &mut [u32], gen_size: &mut [u32], day: u32, g: u32) {
+        out.reach += 1;
+        out.generations = out.generations.max(g + 1);
+        out.last_join_day = out.last_join_day.max(day);
+        daily[day as usize] += 1;
+        let row = (g as usize).min(self.generation_width - 1);
+        if row != g as usize {
+            out.generations_truncated = true;
+        }
+        gen_size[row] += 1;
     }
 
     /// Simulates run `run` into `scratch`, writing its rows and returning its scalars.
@@ -355,13 +550,20 @@ impl<'a> Prepared<'a> {
         let graph = self.graph;
         let n = graph.node_count() as u64;
         let mut out = RunOutcome::default();
-        let mut last_scheduled = 0u32;
 
+        let is_sir = matches!(self.process, Process::Sir { .. });
+        if is_sir && scratch.times.len() != graph.node_count() {
+            scratch.times = vec![0.0; graph.node_count()];
+        }
         let add_seed = |s: &mut RunScratch, v: u32| {
             s.touched.push(v);
-            s.nodes[v as usize] =
-                NodeState { join_day: 0, recruiter: NONE, generation: 0, state: PENDING, exposures: 0 };
-            s.buckets[0].push(v);
+            s.nodes[v as usize] = NodeState { join_day: 0, generation: 0, state: PENDING, ..FRESH };
+            if is_sir {
+                s.times[v as usize] = 0.0;
+                s.heap.push(Reverse((0f64.to_bits(), v)));
+            } else {
+                s.buckets[0].push(v);
+            }
         };
         match self.seeding {
             Seeding::Random { count } => {
@@ -382,7 +584,18 @@ impl<'a> Prepared<'a> {
             }
         }
 
-        let behaviour = &self.behaviour;
+        let rows = Rows { daily, gen_size, gen_invites };
+        match self.process {
+            Process::Sir { beta, recovery } => self.run_sir(beta, recovery, scratch, &mut rng, &mut out, rows),
+            _ => self.run_days(scratch, &mut rng, &mut out, rows),
+        }
+        tree_statistics(scratch, &mut out);
+        out
+    }
+
+    /// The day-by-day schedule shared by the invitation and threshold processes.
+    fn run_days(&self, scratch: &mut RunScratch, rng: &mut SimRng, out: &mut RunOutcome, rows: Rows) {
+        let mut last_scheduled = 0u32;
         let mut day = 0u32;
         while day <= self.days && day <= last_scheduled {
             let mut bucket = std::mem::take(&mut scratch.buckets[day as usize]);
@@ -396,70 +609,278 @@ impl<'a> Prepared<'a> {
                 node.state = JOINED;
                 let g = node.generation;
                 scratch.order.push(u);
-                out.reach += 1;
-                out.generations = out.generations.max(g + 1);
-                out.last_join_day = day;
-                daily[day as usize] += 1;
-                gen_size[g as usize] += 1;
-
-                if behaviour.share_probability < 1.0 && uniform(&mut rng) >= behaviour.share_probability {
-                    continue;
-                }
-                out.sharers += 1;
-                let neighbours = graph.neighbours(NodeId(u));
-                let ties = graph.tie_strengths(NodeId(u));
-                let degree = neighbours.len();
-                let mut invitations = 0u64;
-                for (ci, channel) in behaviour.channels.iter().enumerate() {
-                    let p_reach = channel.invite.probability(degree);
-                    let mut visit = |j: usize, rng: &mut SimRng, s: &mut RunScratch| {
-                        invitations += 1;
-                        let v = neighbours[j];
-                        let node = &mut s.nodes[v as usize];
-                        if node.state == JOINED {
-                            return;
-                        }
-                        if node.state == UNTOUCHED {
-                            node.state = EXPOSED;
-                            s.touched.push(v);
-                        }
-                        node.exposures = node.exposures.saturating_add(1);
-                        let p = behaviour.conversion(ci, node.exposures as u32, ties.map(|w| w[j]));
-                        if uniform(rng) >= p {
-                            return;
-                        }
-                        let arrival = day.saturating_add(self.delay.sample(rng));
-                        if arrival > self.days {
-                            out.is_censored = true;
-                            return;
-                        }
-                        if arrival < node.join_day {
-                            node.join_day = arrival;
-                            node.recruiter = u;
-                            node.generation = g + 1;
-                            node.state = PENDING;
-                            s.buckets[arrival as usize].push(v);
-                            last_scheduled = last_scheduled.max(arrival);
-                        }
-                    };
-                    match channel.invite {
-                        InviteRule::All => {
-                            for j in 0..degree {
-                                visit(j, &mut rng, scratch);
-                            }
-                        }
-                        _ => for_each_reached(degree, p_reach, &mut rng, |j, rng| visit(j, rng, scratch)),
+                self.record_join(out, rows.daily, rows.gen_size, day, g);
+                let at = Sender { u, day, g };
+                let invitations = match self.process {
+                    Process::Invitation(rule) => {
+                        self.spread_invitations(at, rule, scratch, rng, out, &mut last_scheduled)
                     }
-                }
+                    Process::Threshold { start, contribution } => {
+                        self.spread_threshold(at, start, contribution, scratch, rng, out, &mut last_scheduled)
+                    }
+                    Process::Sir { .. } => unreachable!("SIR runs in continuous time"),
+                };
                 out.invitations += invitations;
-                gen_invites[g as usize] += invitations;
+                rows.gen_invites[(g as usize).min(self.generation_width - 1)] += invitations;
             }
             bucket.clear();
             scratch.buckets[day as usize] = bucket;
             day += 1;
         }
-        out
     }
+
+    /// A new participant shares and invites; returns the invitations sent.
+    #[inline]
+    fn spread_invitations(
+        &self,
+        at: Sender,
+        rule: EdgeRule,
+        scratch: &mut RunScratch,
+        rng: &mut SimRng,
+        out: &mut RunOutcome,
+        last_scheduled: &mut u32,
+    ) -> u64 {
+        let Sender { u, day, g } = at;
+        let behaviour = &self.behaviour;
+        if behaviour.share_probability < 1.0 && uniform(rng) >= behaviour.share_probability {
+            return 0;
+        }
+        out.sharers += 1;
+        let graph = self.graph;
+        let neighbours = graph.neighbours(NodeId(u));
+        let weights = graph.weights(NodeId(u));
+        let degree = neighbours.len();
+        let mut invitations = 0u64;
+        for (ci, channel) in behaviour.channels.iter().enumerate() {
+            let p_reach = channel.invite.probability(degree);
+            let mut visit = |j: usize, rng: &mut SimRng, s: &mut RunScratch| {
+                invitations += 1;
+                let v = neighbours[j];
+                let node = &mut s.nodes[v as usize];
+                if node.state == JOINED {
+                    return;
+                }
+                if node.state == UNTOUCHED {
+                    node.state = EXPOSED;
+                    s.touched.push(v);
+                }
+                node.exposures = node.exposures.saturating_add(1);
+                let p = match rule {
+                    EdgeRule::Model => behaviour.conversion(ci, node.exposures as u32, weights.map(|w| w[j])),
+                    EdgeRule::Weight => weights.map_or(0.0, |w| w[j] as f64),
+                    EdgeRule::InverseInDegree => self.inverse_in_degree[v as usize] as f64,
+                };
+                if uniform(rng) >= p {
+                    return;
+                }
+                let arrival = day.saturating_add(self.delay.sample(rng));
+                if arrival > self.days {
+                    out.is_censored = true;
+                    return;
+                }
+                if arrival < node.join_day {
+                    node.join_day = arrival;
+                    node.recruiter = u;
+                    node.generation = g + 1;
+                    node.state = PENDING;
+                    s.buckets[arrival as usize].push(v);
+                    *last_scheduled = (*last_scheduled).max(arrival);
+                }
+            };
+            match channel.invite {
+                InviteRule::All => {
+                    for j in 0..degree {
+                        visit(j, rng, scratch);
+                    }
+                }
+                _ => for_each_reached(degree, p_reach, rng, |j, rng| visit(j, rng, scratch)),
+            }
+        }
+        invitations
+    }
+
+    /// A new participant adds their weight to each out-neighbour's threshold; returns
+    /// the contributions made (counted as invitations).
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn spread_threshold(
+        &self,
+        at: Sender,
+        start: StartThreshold,
+        contribution: Contribution,
+        s: &mut RunScratch,
+        rng: &mut SimRng,
+        out: &mut RunOutcome,
+        last_scheduled: &mut u32,
+    ) -> u64 {
+        let Sender { u, day, g } = at;
+        let graph = self.graph;
+        let neighbours = graph.neighbours(NodeId(u));
+        let weights = graph.weights(NodeId(u));
+        out.sharers += 1;
+        for (j, &v) in neighbours.iter().enumerate() {
+            let node = &mut s.nodes[v as usize];
+            if node.state == JOINED || node.state == PENDING {
+                continue; // already in, or already tipped over
+            }
+            if node.state == UNTOUCHED {
+                node.state = EXPOSED;
+                s.touched.push(v);
+                node.remaining = match start {
+                    StartThreshold::Uniform => uniform(rng) as f32,
+                    StartThreshold::Count(c) => c as f32,
+                    StartThreshold::Fraction(f) => {
+                        (f * self.in_degree[v as usize] as f64 - 1e-9).ceil().max(1.0) as f32
+                    }
+                };
+            }
+            node.remaining -= match contribution {
+                Contribution::One => 1.0,
+                Contribution::Weight => weights.map_or(0.0, |w| w[j]),
+                Contribution::InverseInDegree => self.inverse_in_degree[v as usize],
+            };
+            if node.remaining > 1e-6 {
+                continue;
+            }
+            // Tipped over by u: joins one cycle later.
+            let arrival = day.saturating_add(self.delay.sample(rng));
+            node.state = PENDING;
+            node.join_day = arrival;
+            node.recruiter = u;
+            node.generation = g + 1;
+            if arrival > self.days {
+                out.is_censored = true;
+            } else {
+                s.buckets[arrival as usize].push(v);
+                *last_scheduled = (*last_scheduled).max(arrival);
+            }
+        }
+        neighbours.len() as u64
+    }
+
+    /// Continuous-time SIR, event by event (first-passage infection times).
+    fn run_sir(
+        &self,
+        beta: f64,
+        recovery: Recovery,
+        s: &mut RunScratch,
+        rng: &mut SimRng,
+        out: &mut RunOutcome,
+        rows: Rows,
+    ) {
+        let graph = self.graph;
+        let horizon = self.days as f64 + 1.0; // day d covers [d, d + 1)
+        while let Some(Reverse((bits, u))) = s.heap.pop() {
+            let t = f64::from_bits(bits);
+            let ui = u as usize;
+            if s.nodes[ui].state != PENDING || s.times[ui] != t {
+                continue; // superseded by an earlier infection time
+            }
+            if t >= horizon {
+                out.is_censored = true;
+                break;
+            }
+            let day = t as u32;
+            let node = &mut s.nodes[ui];
+            node.state = JOINED;
+            node.join_day = day;
+            let g = node.generation;
+            s.order.push(u);
+            self.record_join(out, rows.daily, rows.gen_size, day, g);
+            out.sharers += 1;
+            let period = match recovery {
+                Recovery::Rate(gamma) => -(1.0 - uniform(rng)).ln() / gamma,
+                Recovery::FixedPeriodDays(d) => d,
+            };
+            let mut contacts = 0u64;
+            for &v in graph.neighbours(NodeId(u)) {
+                let tau = -(1.0 - uniform(rng)).ln() / beta;
+                if tau >= period {
+                    continue;
+                }
+                contacts += 1;
+                let vi = v as usize;
+                let vnode = &mut s.nodes[vi];
+                if vnode.state == JOINED {
+                    continue;
+                }
+                if vnode.state == UNTOUCHED {
+                    vnode.state = EXPOSED;
+                    s.touched.push(v);
+                }
+                let candidate = t + tau;
+                if vnode.state != PENDING || candidate < s.times[vi] {
+                    vnode.state = PENDING;
+                    vnode.recruiter = u;
+                    vnode.generation = g + 1;
+                    s.times[vi] = candidate;
+                    s.heap.push(Reverse((candidate.to_bits(), v)));
+                }
+            }
+            out.invitations += contacts;
+            rows.gen_invites[(g as usize).min(self.generation_width - 1)] += contacts;
+        }
+    }
+}
+
+/// The rows one run writes.
+struct Rows<'r> {
+    daily: &'r mut [u32],
+    gen_size: &'r mut [u32],
+    gen_invites: &'r mut [u64],
+}
+
+/// A participant who has just joined and now spreads.
+#[derive(Clone, Copy)]
+struct Sender {
+    u: u32,
+    day: u32,
+    g: u32,
+}
+
+/// Recruitment-tree statistics of the run in `scratch.order` (parents before children):
+/// Σ offspring², and the mean structural virality of trees with two or more people,
+/// ν = 2 Σ_v s_v (n − s_v) / (n (n − 1)) over non-root v with subtree size s_v
+/// (Goel et al. 2016: the mean distance between two people of the tree). O(reach).
+fn tree_statistics(s: &mut RunScratch, out: &mut RunOutcome) {
+    for &v in &s.order {
+        let r = s.nodes[v as usize].recruiter;
+        let root = if r == NONE { v } else { s.tree[r as usize].root };
+        s.tree[v as usize] = TreeAux { size: 1, root, children: 0, wiener: 0.0 };
+        if r != NONE {
+            s.tree[r as usize].children += 1;
+        }
+    }
+    for &v in s.order.iter().rev() {
+        let r = s.nodes[v as usize].recruiter;
+        if r != NONE {
+            let size = s.tree[v as usize].size;
+            s.tree[r as usize].size += size;
+        }
+    }
+    let mut square_sum = 0u64;
+    for &v in &s.order {
+        let aux = s.tree[v as usize];
+        square_sum += aux.children as u64 * aux.children as u64;
+        if s.nodes[v as usize].recruiter != NONE {
+            let n = s.tree[aux.root as usize].size as f64;
+            let k = aux.size as f64;
+            s.tree[aux.root as usize].wiener += k * (n - k);
+        }
+    }
+    let (mut sum, mut trees) = (0.0, 0u32);
+    for &v in &s.order {
+        if s.nodes[v as usize].recruiter == NONE {
+            let aux = s.tree[v as usize];
+            if aux.size >= 2 {
+                let n = aux.size as f64;
+                sum += 2.0 * aux.wiener / (n * (n - 1.0));
+                trees += 1;
+            }
+        }
+    }
+    out.offspring_square_sum = square_sum;
+    out.structural_virality = (trees > 0).then(|| sum / trees as f64);
 }
 
 /// Calls `f(j)` for each index `j` in `0..len` kept independently with probability `p`:
@@ -531,17 +952,17 @@ pub fn run_ensemble(
     let prepared = Prepared::new(graph, config)?;
     let runs = config.runs;
     let width = config.days as usize + 1;
+    let gen_width = prepared.generation_width;
     let mut daily_new = vec![0u32; runs * width];
-    let mut generation_size = vec![0u32; runs * width];
-    let mut generation_invitations = vec![0u64; runs * width];
+    let mut generation_size = vec![0u32; runs * gen_width];
+    let mut generation_invitations = vec![0u64; runs * gen_width];
     let mut outcomes = vec![RunOutcome::default(); runs];
     let pool: Mutex<Vec<RunScratch>> = Mutex::new(Vec::new());
     let done = AtomicU64::new(0);
-    let task = RUNS_PER_TASK * width;
     daily_new
-        .par_chunks_mut(task)
-        .zip(generation_size.par_chunks_mut(task))
-        .zip(generation_invitations.par_chunks_mut(task))
+        .par_chunks_mut(RUNS_PER_TASK * width)
+        .zip(generation_size.par_chunks_mut(RUNS_PER_TASK * gen_width))
+        .zip(generation_invitations.par_chunks_mut(RUNS_PER_TASK * gen_width))
         .zip(outcomes.par_chunks_mut(RUNS_PER_TASK))
         .enumerate()
         .for_each(|(t, (((daily, gens), invites), outs))| {
@@ -550,8 +971,9 @@ pub fn run_ensemble(
             for (k, out) in outs.iter_mut().enumerate() {
                 let run = (t * RUNS_PER_TASK + k) as u64;
                 let row = k * width..(k + 1) * width;
+                let gen_row = k * gen_width..(k + 1) * gen_width;
                 *out =
-                    prepared.run(run, &mut scratch, &mut daily[row.clone()], &mut gens[row.clone()], &mut invites[row]);
+                    prepared.run(run, &mut scratch, &mut daily[row], &mut gens[gen_row.clone()], &mut invites[gen_row]);
                 let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
                 progress(Progress { runs_done: finished, runs_total: runs as u64 });
             }
@@ -563,6 +985,7 @@ pub fn run_ensemble(
         seed_count: config.seeding.count(),
         population: graph.node_count(),
         daily_new,
+        generation_width: gen_width,
         generation_size,
         generation_invitations,
         outcomes,
@@ -578,7 +1001,8 @@ pub fn simulate_cascade(graph: &SocialGraph, config: &RunConfig, run: u64) -> Re
     let prepared = Prepared::new(graph, config)?;
     let width = config.days as usize + 1;
     let mut scratch = RunScratch::new(graph.node_count(), config.days);
-    let (mut d, mut g, mut i) = (vec![0; width], vec![0; width], vec![0; width]);
+    let gw = prepared.generation_width;
+    let (mut d, mut g, mut i) = (vec![0; width], vec![0; gw], vec![0; gw]);
     let outcome = prepared.run(run, &mut scratch, &mut d, &mut g, &mut i);
     let participants = scratch
         .order
@@ -590,6 +1014,11 @@ pub fn simulate_cascade(graph: &SocialGraph, config: &RunConfig, run: u64) -> Re
                 recruiter: (n.recruiter != NONE).then_some(NodeId(n.recruiter)),
                 generation: n.generation,
                 day: n.join_day,
+                time_days: if scratch.times.len() == graph.node_count() {
+                    scratch.times[v as usize]
+                } else {
+                    n.join_day as f64
+                },
             }
         })
         .collect();
@@ -600,6 +1029,7 @@ pub fn simulate_cascade(graph: &SocialGraph, config: &RunConfig, run: u64) -> Re
 mod tests {
     use super::*;
     use crate::graph::{GraphModel, GraphSpec, TieStrengths};
+    use crate::model::EdgeProbability;
 
     fn ring(n: usize) -> SocialGraph {
         GraphSpec {
@@ -612,7 +1042,7 @@ mod tests {
 
     fn ic(p: f64, seeding: Seeding, days: u32, cycle: CycleTime) -> RunConfig {
         RunConfig {
-            behaviour: Behaviour::IndependentCascade { probability: p },
+            behaviour: Behaviour::IndependentCascade { probability: EdgeProbability::Uniform(p) },
             cycle_time: cycle,
             seeding,
             runs: 40,

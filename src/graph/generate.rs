@@ -368,7 +368,7 @@ mod tests {
         let n = 10_000.0;
         let (mut within, mut between) = (0usize, 0usize);
         for u in 0..g.node_count() {
-            for (&v, &w) in g.neighbours(NodeId(u as u32)).iter().zip(g.tie_strengths(NodeId(u as u32)).unwrap()) {
+            for (&v, &w) in g.neighbours(NodeId(u as u32)).iter().zip(g.weights(NodeId(u as u32)).unwrap()) {
                 assert_eq!(u / 500 == v as usize / 500, w == 0.8, "tie strength marks within-block ties");
                 if u / 500 == v as usize / 500 { within += 1 } else { between += 1 }
             }

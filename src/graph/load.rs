@@ -18,7 +18,7 @@ pub struct EdgeListOptions {
     /// Whether `a b` means only a can reach b.
     pub directed: bool,
     /// Whether the third column is a tie strength in [0, 1] (required on every line).
-    pub tie_strength_column: bool,
+    pub weight_column: bool,
 }
 
 /// Reads an edge list (plain or gzip) and freezes it.
@@ -77,7 +77,7 @@ fn parse(mut reader: impl BufRead, options: EdgeListOptions) -> Result<SocialGra
         };
         let a = id("first", fields.next())?;
         let b = id("second", fields.next())?;
-        let weight = if options.tie_strength_column {
+        let weight = if options.weight_column {
             let field =
                 fields.next().ok_or_else(|| bad("expected a third column with the tie strength in [0, 1]".into()))?;
             match field.parse::<f32>() {
@@ -110,11 +110,11 @@ fn parse(mut reader: impl BufRead, options: EdgeListOptions) -> Result<SocialGra
     if options.directed {
         let g = build(DiGraph::with_capacity(n, edges.len()), n, &edges);
         drop(edges);
-        SocialGraph::from_petgraph(&g, options.tie_strength_column, Some(original))
+        SocialGraph::from_petgraph(&g, options.weight_column, Some(original))
     } else {
         let g = build(UnGraph::with_capacity(n, edges.len()), n, &edges);
         drop(edges);
-        SocialGraph::from_petgraph(&g, options.tie_strength_column, Some(original))
+        SocialGraph::from_petgraph(&g, options.weight_column, Some(original))
     }
 }
 
@@ -124,7 +124,7 @@ mod tests {
     use crate::graph::NodeId;
     use std::io::Write;
 
-    const UNDIRECTED: EdgeListOptions = EdgeListOptions { directed: false, tie_strength_column: false };
+    const UNDIRECTED: EdgeListOptions = EdgeListOptions { directed: false, weight_column: false };
 
     #[test]
     fn reads_mixed_separators_comments_and_remaps_ids() {
@@ -150,9 +150,9 @@ mod tests {
 
     #[test]
     fn tie_strength_column_is_read_and_checked() {
-        let opts = EdgeListOptions { directed: true, tie_strength_column: true };
+        let opts = EdgeListOptions { directed: true, weight_column: true };
         let g = read_edge_list("1 2 0.9\n1 3 0.1\n".as_bytes(), opts).unwrap();
-        assert_eq!(g.tie_strengths(NodeId(0)).unwrap(), &[0.9, 0.1]);
+        assert_eq!(g.weights(NodeId(0)).unwrap(), &[0.9, 0.1]);
         let err = read_edge_list("1 2 0.9\n1 3 1.5\n".as_bytes(), opts).unwrap_err();
         assert_eq!(err.to_string(), "line 2: tie strength \"1.5\" is not a number in [0, 1]");
     }

@@ -101,7 +101,7 @@ pub enum GraphModel {
         /// Whether `a b` means only a can reach b (true) or a friendship (false).
         directed: bool,
         /// Whether a third column holds the tie strength in [0, 1].
-        tie_strength_column: bool,
+        weight_column: bool,
     },
 }
 
@@ -213,7 +213,7 @@ pub struct CleanupReport {
 pub struct SocialGraph {
     offsets: Vec<u32>,
     targets: Vec<u32>,
-    tie_strength: Option<Vec<f32>>,
+    weights: Option<Vec<f32>>,
     directed: bool,
     original_ids: Option<Vec<u64>>,
     cleanup: CleanupReport,
@@ -222,7 +222,7 @@ pub struct SocialGraph {
 impl SocialGraph {
     /// Freezes a petgraph graph whose edge weights are tie strengths.
     ///
-    /// Self-loops and repeated edges are removed and counted. `has_tie_strength` says
+    /// Self-loops and repeated edges are removed and counted. `has_weights` says
     /// whether the weights mean anything (otherwise every tie is neutral).
     /// `original_ids` maps dense ids back to the ids of an edge list (None: identity).
     ///
@@ -233,7 +233,7 @@ impl SocialGraph {
     /// O(n + m log d) time (counting sort, then sorting each adjacency).
     pub fn from_petgraph<Ty: EdgeType>(
         graph: &Graph<(), f32, Ty>,
-        has_tie_strength: bool,
+        has_weights: bool,
         original_ids: Option<Vec<u64>>,
     ) -> Result<Self, GraphError> {
         let n = graph.node_count();
@@ -305,8 +305,8 @@ impl SocialGraph {
         arcs.truncate(write);
         cleanup.duplicate_edges_removed = if directed { duplicate_arcs } else { duplicate_arcs / 2 };
         let targets = arcs.iter().map(|a| a.0).collect();
-        let tie_strength = has_tie_strength.then(|| arcs.iter().map(|a| a.1).collect());
-        Ok(Self { offsets: new_offsets, targets, tie_strength, directed, original_ids, cleanup })
+        let weights = has_weights.then(|| arcs.iter().map(|a| a.1).collect());
+        Ok(Self { offsets: new_offsets, targets, weights, directed, original_ids, cleanup })
     }
 
     /// Number of people.
@@ -329,9 +329,9 @@ impl SocialGraph {
         self.directed
     }
 
-    /// Whether edges carry a tie strength.
-    pub fn has_tie_strength(&self) -> bool {
-        self.tie_strength.is_some()
+    /// Whether edges carry a weight.
+    pub fn has_weights(&self) -> bool {
+        self.weights.is_some()
     }
 
     /// What freezing removed.
@@ -346,11 +346,13 @@ impl SocialGraph {
         &self.targets[s..e]
     }
 
-    /// Tie strengths parallel to [`Self::neighbours`], if the graph has them.
+    /// Edge weights parallel to [`Self::neighbours`], if the graph has them: tie
+    /// strengths for the campaign model, probabilities or influence weights for the
+    /// textbook models.
     #[inline]
-    pub fn tie_strengths(&self, u: NodeId) -> Option<&[f32]> {
+    pub fn weights(&self, u: NodeId) -> Option<&[f32]> {
         let (s, e) = self.range(u);
-        self.tie_strength.as_ref().map(|w| &w[s..e])
+        self.weights.as_ref().map(|w| &w[s..e])
     }
 
     #[inline]
@@ -379,11 +381,30 @@ impl SocialGraph {
         (0..self.node_count() as u32).map(|i| (self.original_id(NodeId(i)), NodeId(i))).collect()
     }
 
+    /// In-degree of every node (the degree, for an undirected graph).
+    pub fn in_degrees(&self) -> Vec<u32> {
+        let mut d = vec![0u32; self.node_count()];
+        for &v in &self.targets {
+            d[v as usize] += 1;
+        }
+        d
+    }
+
+    /// Sum of the weights on each node's incoming edges (None without weights).
+    pub fn in_weight_sums(&self) -> Option<Vec<f64>> {
+        let w = self.weights.as_ref()?;
+        let mut sums = vec![0f64; self.node_count()];
+        for (&v, &x) in self.targets.iter().zip(w) {
+            sums[v as usize] += x as f64;
+        }
+        Some(sums)
+    }
+
     /// Memory held by the frozen arrays, in bytes.
     pub fn memory_bytes(&self) -> usize {
         self.offsets.len() * 4
             + self.targets.len() * 4
-            + self.tie_strength.as_ref().map_or(0, |w| w.len() * 4)
+            + self.weights.as_ref().map_or(0, |w| w.len() * 4)
             + self.original_ids.as_ref().map_or(0, |v| v.len() * 8)
     }
 
@@ -410,7 +431,7 @@ impl SocialGraph {
             mean_square_degree: sum_sq / n.max(1) as f64,
             max_degree: max_degree as u64,
             isolated_nodes: isolated,
-            has_tie_strength: self.has_tie_strength(),
+            has_edge_weights: self.has_weights(),
             cleanup: self.cleanup,
         }
     }
@@ -433,8 +454,8 @@ pub struct GraphInfo {
     pub max_degree: u64,
     /// People with no one to invite.
     pub isolated_nodes: u64,
-    /// Whether edges carry a tie strength.
-    pub has_tie_strength: bool,
+    /// Whether edges carry a weight (tie strength, probability or influence).
+    pub has_edge_weights: bool,
     /// What freezing removed.
     pub cleanup: CleanupReport,
 }
@@ -469,7 +490,7 @@ mod tests {
         g.add_edge(n[0], n[1], 0.1);
         let s = SocialGraph::from_petgraph(&g, true, None).unwrap();
         assert_eq!(s.neighbours(NodeId(0)), &[1, 2]);
-        assert_eq!(s.tie_strengths(NodeId(0)).unwrap(), &[0.1, 0.9]);
+        assert_eq!(s.weights(NodeId(0)).unwrap(), &[0.1, 0.9]);
         assert!(s.neighbours(NodeId(2)).is_empty());
         assert_eq!(s.edge_count(), 2);
     }

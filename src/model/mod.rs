@@ -140,11 +140,76 @@ pub enum Behaviour {
         channels: Channels,
     },
     /// Independent cascade (Kempe et al. 2003): every participant invites every friend;
-    /// each invitation converts with `probability`, once.
+    /// each invitation converts with the edge's probability, once.
     IndependentCascade {
-        /// Conversion probability per invitation, in [0, 1].
-        probability: f64,
+        /// Where each edge's probability comes from.
+        probability: EdgeProbability,
     },
+    /// Linear threshold (Kempe et al. 2003): each person draws a threshold θ uniform on
+    /// [0, 1] once per run and joins when the summed weights of their participating
+    /// in-neighbours reach θ.
+    LinearThreshold {
+        /// Influence weights b_uv (incoming weights of each person sum to at most 1).
+        weights: InfluenceWeights,
+    },
+    /// Complex contagion (Centola & Macy 2007; Watts 2002): a person joins once enough
+    /// of their in-neighbours have joined.
+    ComplexContagion {
+        /// How many is enough.
+        threshold: AdoptionThreshold,
+    },
+    /// Continuous-time SIR on the network, simulated exactly (event-driven): an
+    /// infectious person transmits to each neighbour at rate `transmission_rate` per day
+    /// until they recover.
+    Sir {
+        /// Transmission rate per edge, per day (β > 0).
+        transmission_rate: f64,
+        /// How long people stay infectious.
+        recovery: Recovery,
+    },
+}
+
+/// Edge probabilities of the independent cascade.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EdgeProbability {
+    /// The same probability on every edge.
+    Uniform(f64),
+    /// The edge list's weight column.
+    EdgeWeights,
+    /// p_uv = 1 / in-degree of v (the weighted cascade of Kempe et al.).
+    WeightedCascade,
+}
+
+/// Influence weights of the linear threshold model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InfluenceWeights {
+    /// b_uv = 1 / in-degree of v.
+    InDegree,
+    /// The edge list's weight column.
+    EdgeWeights,
+}
+
+/// When a complex-contagion node adopts.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AdoptionThreshold {
+    /// At least this many participating in-neighbours.
+    Count(u32),
+    /// At least this fraction of one's in-neighbours (Watts' model), in (0, 1].
+    Fraction(f64),
+}
+
+/// Infectious period of the SIR model.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Recovery {
+    /// Exponential with this rate per day (Markovian SIR).
+    Rate(f64),
+    /// Exactly this many days (then SIR is equivalent to an independent cascade with
+    /// p = 1 − exp(−β·period)).
+    FixedPeriodDays(f64),
 }
 
 /// The logistic function σ(x) = 1 / (1 + e^-x).
@@ -237,7 +302,12 @@ impl Behaviour {
     pub fn compile(&self) -> CompiledBehaviour {
         match self {
             Behaviour::IndependentCascade { probability } => {
-                let join = JoinRule::Constant(*probability);
+                let p = match probability {
+                    EdgeProbability::Uniform(p) => *p,
+                    // Per-edge probabilities are looked up by the engine.
+                    _ => f64::NAN,
+                };
+                let join = JoinRule::Constant(p);
                 CompiledBehaviour {
                     share_probability: 1.0,
                     channels: vec![CompiledChannel::new("all-friends", InviteRule::All, 1.0, &join)],
@@ -273,6 +343,44 @@ impl Behaviour {
                 }
                 CompiledBehaviour { share_probability, channels: compiled, join }
             }
+            // The threshold and SIR processes do not use invitations; this compiled
+            // form only serves `nominal`, which is not defined for them.
+            _ => {
+                let join = JoinRule::Constant(f64::NAN);
+                CompiledBehaviour {
+                    share_probability: 1.0,
+                    channels: vec![CompiledChannel::new("all-friends", InviteRule::All, 1.0, &join)],
+                    join,
+                }
+            }
+        }
+    }
+
+    /// The design's K on an idealised network of degree `degree` (see
+    /// [`CompiledBehaviour::nominal`]), for the models where it is defined: the campaign
+    /// model and the uniform independent cascade.
+    pub fn nominal(&self, degree: usize) -> Option<NominalK> {
+        match self {
+            Behaviour::Campaign { .. } | Behaviour::IndependentCascade { probability: EdgeProbability::Uniform(_) } => {
+                Some(self.compile().nominal(degree))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the model is the invitation process (campaign or independent cascade).
+    pub fn is_invitation_process(&self) -> bool {
+        matches!(self, Behaviour::Campaign { .. } | Behaviour::IndependentCascade { .. })
+    }
+
+    /// Short name, as in the scenario file.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Behaviour::Campaign { .. } => "campaign",
+            Behaviour::IndependentCascade { .. } => "independent-cascade",
+            Behaviour::LinearThreshold { .. } => "linear-threshold",
+            Behaviour::ComplexContagion { .. } => "complex-contagion",
+            Behaviour::Sir { .. } => "sir",
         }
     }
 }
@@ -373,7 +481,7 @@ mod tests {
 
     #[test]
     fn independent_cascade_is_constant() {
-        let b = Behaviour::IndependentCascade { probability: 0.3 }.compile();
+        let b = Behaviour::IndependentCascade { probability: EdgeProbability::Uniform(0.3) }.compile();
         assert_eq!(b.share_probability, 1.0);
         assert_eq!(b.conversion(0, 5, Some(0.1)), 0.3);
         assert_eq!(b.nominal(4).k, 1.2);

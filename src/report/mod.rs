@@ -156,8 +156,9 @@ pub struct SummaryRecord {
     /// New participants per invitation.
     pub conversion_per_invitation: EstimateRecord,
     /// The design's K on an idealised network of the graph's mean degree (explains
-    /// the design; the estimate above is what the simulation measured).
-    pub nominal: NominalK,
+    /// the design; the estimate above is what the simulation measured). Null for the
+    /// threshold and SIR models.
+    pub nominal: Option<NominalK>,
     /// Final reach.
     pub reach: ReachRecord,
     /// Takeoff.
@@ -168,6 +169,8 @@ pub struct SummaryRecord {
     pub cost: CostRecord,
     /// Share of runs still spreading at the horizon.
     pub censored_fraction: f64,
+    /// Shape of the recruitment trees: depth, structural virality, offspring dispersion.
+    pub cascades: crate::stats::CascadeSummary,
     /// Cautions, each saying what to do.
     pub warnings: Vec<String>,
 }
@@ -182,8 +185,8 @@ pub struct RunReport<'a> {
     pub ensemble: &'a Ensemble,
     /// The estimates.
     pub analysis: &'a Analysis,
-    /// The design's idealised K.
-    pub nominal: NominalK,
+    /// The design's idealised K (campaign and uniform independent cascade).
+    pub nominal: Option<NominalK>,
 }
 
 impl RunReport<'_> {
@@ -244,6 +247,7 @@ impl RunReport<'_> {
                 p95: a.cost.total.p95,
             },
             censored_fraction: a.censored_fraction,
+            cascades: a.cascades,
             warnings: a.warnings.iter().map(|w| w.to_string()).collect(),
         }
     }
@@ -336,6 +340,8 @@ impl RunReport<'_> {
             sharers: u32,
             invitations: u64,
             generations: u32,
+            depth: u32,
+            structural_virality: Option<f64>,
             last_join_day: u32,
             days_to_half_reach: u32,
             reward_cost: f64,
@@ -361,6 +367,8 @@ impl RunReport<'_> {
                 sharers: o.sharers,
                 invitations: o.invitations,
                 generations: o.generations,
+                depth: o.generations.saturating_sub(1),
+                structural_virality: o.structural_virality,
                 last_join_day: o.last_join_day,
                 days_to_half_reach: half,
                 reward_cost: (o.reach as f64 - seeds) * reward,

@@ -10,7 +10,10 @@ pub mod raw;
 use crate::engine::{CycleTime, DelayDistribution, RunConfig, Seeding};
 use crate::graph::load::EdgeListOptions;
 use crate::graph::{DegreeSequence, GraphError, GraphModel, GraphSpec, NodeId, SocialGraph, TieStrengths};
-use crate::model::{Behaviour, Channels, Coefficients, DirectChannel, Levers, MomentsChannel};
+use crate::model::{
+    AdoptionThreshold, Behaviour, Channels, Coefficients, DirectChannel, EdgeProbability, InfluenceWeights, Levers,
+    MomentsChannel, Recovery,
+};
 use crate::rng::{STREAM_GRAPH, derive_seed};
 use crate::stats::AnalysisConfig;
 use raw::*;
@@ -465,7 +468,31 @@ impl Scenario {
 
         // [model] and [campaign]
         let model_raw = raw.model.unwrap_or_default();
-        let kind = c.choice(&model_raw.kind, "model.kind", "campaign", &["campaign", "independent-cascade"]);
+        let kind = c.choice(
+            &model_raw.kind,
+            "model.kind",
+            "campaign",
+            &["campaign", "independent-cascade", "linear-threshold", "complex-contagion", "sir"],
+        );
+        let model_keys: Vec<(&str, Option<Range<usize>>)> = vec![
+            ("probability", span(&model_raw.probability)),
+            ("weights", span(&model_raw.weights)),
+            ("threshold_count", span(&model_raw.threshold_count)),
+            ("threshold_fraction", span(&model_raw.threshold_fraction)),
+            ("transmission_rate", span(&model_raw.transmission_rate)),
+            ("recovery_rate", span(&model_raw.recovery_rate)),
+            ("infectious_period_days", span(&model_raw.infectious_period_days)),
+        ];
+        let model_allowed: &[&str] = match kind {
+            "independent-cascade" => &["probability", "weights"],
+            "linear-threshold" => &["weights"],
+            "complex-contagion" => &["threshold_count", "threshold_fraction"],
+            "sir" => &["transmission_rate", "recovery_rate", "infectious_period_days"],
+            _ => &[],
+        };
+        if kind != "campaign" {
+            c.unused(&model_keys, model_allowed, "model", kind);
+        }
         let campaign = raw.campaign.unwrap_or_default();
         let d = Levers::default();
         let levers = Levers {
@@ -539,25 +566,146 @@ impl Scenario {
 
         let behaviour = match kind {
             "independent-cascade" => {
-                let p = c.required(
-                    &model_raw.probability,
-                    "model.probability",
+                let probability = match (&model_raw.probability, &model_raw.weights) {
+                    (Some(_), None) => EdgeProbability::Uniform(c.float(
+                        &model_raw.probability,
+                        "model.probability",
+                        0.0,
+                        0.0,
+                        1.0,
+                        "probability that an invitation converts",
+                    )),
+                    (None, Some(_)) => {
+                        match c.choice(
+                            &model_raw.weights,
+                            "model.weights",
+                            "weighted-cascade",
+                            &["edge-weights", "weighted-cascade"],
+                        ) {
+                            "edge-weights" => EdgeProbability::EdgeWeights,
+                            _ => EdgeProbability::WeightedCascade,
+                        }
+                    }
+                    (Some(p), Some(_)) => {
+                        c.problem(
+                            Some(&p.span()),
+                            "model.probability",
+                            "give model.probability (the same on every edge) or model.weights, not both".into(),
+                        );
+                        EdgeProbability::Uniform(0.0)
+                    }
+                    (None, None) => {
+                        c.problem(None, "model.probability", "independent-cascade needs model.probability in [0, 1], or model.weights = \"edge-weights\" or \"weighted-cascade\"".into());
+                        EdgeProbability::Uniform(0.0)
+                    }
+                };
+                Behaviour::IndependentCascade { probability }
+            }
+            "linear-threshold" => {
+                let weights =
+                    match c.choice(&model_raw.weights, "model.weights", "in-degree", &["in-degree", "edge-weights"]) {
+                        "edge-weights" => InfluenceWeights::EdgeWeights,
+                        _ => InfluenceWeights::InDegree,
+                    };
+                Behaviour::LinearThreshold { weights }
+            }
+            "complex-contagion" => {
+                let threshold = match (&model_raw.threshold_count, &model_raw.threshold_fraction) {
+                    (Some(_), None) => AdoptionThreshold::Count(c.int(
+                        &model_raw.threshold_count,
+                        "model.threshold_count",
+                        2,
+                        1,
+                        1_000_000,
+                        "participating friends needed to join",
+                    ) as u32),
+                    (None, Some(_)) => AdoptionThreshold::Fraction(c.float(
+                        &model_raw.threshold_fraction,
+                        "model.threshold_fraction",
+                        0.5,
+                        1e-9,
+                        1.0,
+                        "share of one's friends who must have joined, in (0, 1]",
+                    )),
+                    (Some(t), Some(_)) => {
+                        c.problem(
+                            Some(&t.span()),
+                            "model.threshold_count",
+                            "give model.threshold_count or model.threshold_fraction, not both".into(),
+                        );
+                        AdoptionThreshold::Count(2)
+                    }
+                    (None, None) => {
+                        c.problem(None, "model.threshold_count", "complex-contagion needs model.threshold_count (friends) or model.threshold_fraction (share of friends)".into());
+                        AdoptionThreshold::Count(2)
+                    }
+                };
+                Behaviour::ComplexContagion { threshold }
+            }
+            "sir" => {
+                let beta = c.required(
+                    &model_raw.transmission_rate,
+                    "model.transmission_rate",
                     &(0..1),
-                    "independent-cascade needs the conversion probability per invitation, in [0, 1]",
+                    "sir needs the transmission rate per edge per day (> 0)",
                 );
-                let p = c.float(
-                    &model_raw.probability,
-                    "model.probability",
-                    p.unwrap_or(0.0),
-                    0.0,
-                    1.0,
-                    "probability that an invitation converts",
+                let beta = c.float(
+                    &model_raw.transmission_rate,
+                    "model.transmission_rate",
+                    beta.unwrap_or(1.0),
+                    1e-12,
+                    1e9,
+                    "transmissions per edge per day, > 0",
                 );
-                Behaviour::IndependentCascade { probability: p }
+                let recovery = match (&model_raw.recovery_rate, &model_raw.infectious_period_days) {
+                    (Some(_), None) => Recovery::Rate(c.float(
+                        &model_raw.recovery_rate,
+                        "model.recovery_rate",
+                        1.0,
+                        1e-12,
+                        1e9,
+                        "recoveries per day, > 0",
+                    )),
+                    (None, Some(_)) => Recovery::FixedPeriodDays(c.float(
+                        &model_raw.infectious_period_days,
+                        "model.infectious_period_days",
+                        1.0,
+                        1e-12,
+                        1e9,
+                        "days infectious, > 0",
+                    )),
+                    (Some(r), Some(_)) => {
+                        c.problem(
+                            Some(&r.span()),
+                            "model.recovery_rate",
+                            "give model.recovery_rate (exponential) or model.infectious_period_days (fixed), not both"
+                                .into(),
+                        );
+                        Recovery::Rate(1.0)
+                    }
+                    (None, None) => {
+                        c.problem(
+                            None,
+                            "model.recovery_rate",
+                            "sir needs model.recovery_rate (per day) or model.infectious_period_days".into(),
+                        );
+                        Recovery::Rate(1.0)
+                    }
+                };
+                Behaviour::Sir { transmission_rate: beta, recovery }
             }
             _ => {
                 if let Some(p) = &model_raw.probability {
                     c.problem(Some(&p.span()), "model.probability", "model.probability is not used by kind campaign (the levers set the probabilities); use kind = \"independent-cascade\" for a fixed probability".into());
+                }
+                for (key, at) in &model_keys {
+                    if let Some(at) = at.as_ref().filter(|_| *key != "probability") {
+                        c.problem(
+                            Some(at),
+                            &format!("model.{key}"),
+                            format!("model.{key} is not used by kind campaign"),
+                        );
+                    }
                 }
                 let ch = raw.channels.unwrap_or_default();
                 let dd = Channels::default();
@@ -791,7 +939,7 @@ impl Scenario {
             ("max_degree", span(&g.max_degree)),
             ("path", span(&g.path)),
             ("directed", span(&g.directed)),
-            ("tie_strength_column", span(&g.tie_strength_column)),
+            ("weight_column", span(&g.weight_column)),
             ("strong_tie", span(&g.strong_tie)),
             ("weak_tie", span(&g.weak_tie)),
         ];
@@ -803,7 +951,7 @@ impl Scenario {
                 &["nodes", "blocks", "block_sizes", "within_degree", "between_degree", "strong_tie", "weak_tie"]
             }
             "configuration" => &["nodes", "degrees", "exponent", "min_degree", "max_degree"],
-            _ => &["path", "directed", "tie_strength_column"],
+            _ => &["path", "directed", "weight_column"],
         };
         c.unused(&present, allowed, "graph", kind);
         const MAX_NODES: u64 = 2_000_000_000;
@@ -1032,7 +1180,7 @@ impl Scenario {
                 GraphModel::EdgeList {
                     path: PathBuf::from(path),
                     directed: g.directed.as_ref().is_some_and(|d| *d.get_ref()),
-                    tie_strength_column: g.tie_strength_column.as_ref().is_some_and(|d| *d.get_ref()),
+                    weight_column: g.weight_column.as_ref().is_some_and(|d| *d.get_ref()),
                 }
             }
         };
@@ -1059,7 +1207,7 @@ impl Scenario {
     /// [`ScenarioError::Graph`] naming the file and what failed.
     pub fn build_graph(&self) -> Result<SocialGraph, ScenarioError> {
         match &self.graph.model {
-            GraphModel::EdgeList { path, directed, tie_strength_column } => {
+            GraphModel::EdgeList { path, directed, weight_column } => {
                 let full = self.base_dir.join(path);
                 let label = full.display().to_string();
                 let file = std::fs::File::open(&full).map_err(|e| ScenarioError::Graph {
@@ -1069,7 +1217,7 @@ impl Scenario {
                 })?;
                 crate::graph::load::read_edge_list(
                     file,
-                    EdgeListOptions { directed: *directed, tie_strength_column: *tie_strength_column },
+                    EdgeListOptions { directed: *directed, weight_column: *weight_column },
                 )
                 .map_err(|source| ScenarioError::Graph {
                     file: label,
@@ -1167,7 +1315,7 @@ impl Scenario {
     pub fn analysis_config(&self) -> AnalysisConfig {
         let reward = match &self.behaviour {
             Behaviour::Campaign { levers, .. } => levers.reward,
-            Behaviour::IndependentCascade { .. } => 0.0,
+            _ => 0.0,
         };
         AnalysisConfig {
             takeoff_multiple: self.simulation.takeoff_multiple,
@@ -1259,11 +1407,11 @@ impl Scenario {
                         }
                     }
                 }
-                GraphModel::EdgeList { path, directed, tie_strength_column } => {
+                GraphModel::EdgeList { path, directed, weight_column } => {
                     r.kind = f("edge-list".into());
                     r.path = f(path.display().to_string());
                     r.directed = f(*directed);
-                    r.tie_strength_column = f(*tie_strength_column);
+                    r.weight_column = f(*weight_column);
                 }
             }
             if ties_used {
@@ -1285,13 +1433,48 @@ impl Scenario {
         };
         let (model, campaign_levers, channels, behaviour) = match &self.behaviour {
             Behaviour::IndependentCascade { probability } => {
-                (RawModel { kind: f("independent-cascade".into()), probability: f(*probability) }, None, None, None)
+                let mut m = RawModel { kind: f("independent-cascade".into()), ..Default::default() };
+                match probability {
+                    EdgeProbability::Uniform(p) => m.probability = f(*p),
+                    EdgeProbability::EdgeWeights => m.weights = f("edge-weights".into()),
+                    EdgeProbability::WeightedCascade => m.weights = f("weighted-cascade".into()),
+                }
+                (m, None, None, None)
+            }
+            Behaviour::LinearThreshold { weights } => {
+                let w = match weights {
+                    InfluenceWeights::InDegree => "in-degree",
+                    InfluenceWeights::EdgeWeights => "edge-weights",
+                };
+                (
+                    RawModel { kind: f("linear-threshold".into()), weights: f(w.into()), ..Default::default() },
+                    None,
+                    None,
+                    None,
+                )
+            }
+            Behaviour::ComplexContagion { threshold } => {
+                let mut m = RawModel { kind: f("complex-contagion".into()), ..Default::default() };
+                match threshold {
+                    AdoptionThreshold::Count(k) => m.threshold_count = f(*k as u64),
+                    AdoptionThreshold::Fraction(x) => m.threshold_fraction = f(*x),
+                }
+                (m, None, None, None)
+            }
+            Behaviour::Sir { transmission_rate, recovery } => {
+                let mut m =
+                    RawModel { kind: f("sir".into()), transmission_rate: f(*transmission_rate), ..Default::default() };
+                match recovery {
+                    Recovery::Rate(r) => m.recovery_rate = f(*r),
+                    Recovery::FixedPeriodDays(d) => m.infectious_period_days = f(*d),
+                }
+                (m, None, None, None)
             }
             Behaviour::Campaign { levers, coefficients: c, channels } => {
                 let direct = channels.direct.unwrap_or(Channels::default().direct.expect("default direct"));
                 let moments = channels.moments.unwrap_or(Channels::default().moments.expect("default moments"));
                 (
-                    RawModel { kind: f("campaign".into()), probability: None },
+                    RawModel { kind: f("campaign".into()), ..Default::default() },
                     Some(*levers),
                     Some(RawChannels {
                         direct: Some(RawDirect {

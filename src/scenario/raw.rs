@@ -78,7 +78,7 @@ pub struct RawGraph {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub directed: S<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tie_strength_column: S<bool>,
+    pub weight_column: S<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub strong_tie: S<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -107,6 +107,18 @@ pub struct RawModel {
     pub kind: S<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub probability: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weights: S<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold_count: S<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold_fraction: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transmission_rate: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recovery_rate: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub infectious_period_days: S<f64>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]

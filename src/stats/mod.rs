@@ -305,8 +305,52 @@ pub struct Analysis {
     pub censored_fraction: f64,
     /// Viral-loop closed form (seeds, pooled K, cycle time) at each day.
     pub closed_form: Vec<f64>,
+    /// Shape of the recruitment trees.
+    pub cascades: CascadeSummary,
     /// Cautions about these numbers.
     pub warnings: Vec<Warning>,
+}
+
+/// Shape of the recruitment trees (who recruited whom).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct CascadeSummary {
+    /// Depth (the last generation reached; 0 = only the seed users) across runs.
+    pub depth: Distribution,
+    /// Mean structural virality of each run's trees with two or more people
+    /// (Goel et al. 2016: mean distance between two people of a tree; a star of n
+    /// people has 2(n − 1)/n, a chain (n + 1)/3), across the runs that have one.
+    pub structural_virality: Distribution,
+    /// Runs with at least one tree of two or more people.
+    pub runs_with_trees: usize,
+    /// Mean people recruited per participant, over all participants of all runs.
+    pub offspring_mean: f64,
+    /// Variance of people recruited per participant.
+    pub offspring_variance: f64,
+    /// Negative-binomial dispersion k = m² / (s² − m): small k means a few
+    /// participants recruit most people (superspreading); None when the variance does
+    /// not exceed the mean (no overdispersion).
+    pub offspring_dispersion: Option<f64>,
+}
+
+/// Summarises depth, structural virality and offspring dispersion across runs.
+/// Participants of censored runs whose recruits would join after the horizon count
+/// as recruiting fewer people than they will.
+pub fn cascade_summary(ensemble: &Ensemble) -> CascadeSummary {
+    let mut depth: Vec<f64> = ensemble.outcomes.iter().map(|o| o.generations.saturating_sub(1) as f64).collect();
+    let mut virality: Vec<f64> = ensemble.outcomes.iter().filter_map(|o| o.structural_virality).collect();
+    let people: f64 = ensemble.outcomes.iter().map(|o| o.reach as f64).sum();
+    let children: f64 = ensemble.outcomes.iter().map(|o| o.reach as f64 - ensemble.seed_count as f64).sum();
+    let squares: f64 = ensemble.outcomes.iter().map(|o| o.offspring_square_sum as f64).sum();
+    let mean = children / people.max(1.0);
+    let variance = squares / people.max(1.0) - mean * mean;
+    CascadeSummary {
+        depth: Distribution::from_values(&mut depth),
+        runs_with_trees: virality.len(),
+        structural_virality: Distribution::from_values(&mut virality),
+        offspring_mean: mean,
+        offspring_variance: variance,
+        offspring_dispersion: (variance > mean + 1e-12).then(|| mean * mean / (variance - mean)),
+    }
 }
 
 /// Participants after `t` days by the viral-loop formula (Skok; Lawler):
@@ -332,6 +376,7 @@ pub fn viral_loop(seeds: f64, k: f64, cycle_time_days: f64, t_days: f64) -> f64 
 pub fn analyse(ensemble: &Ensemble, config: &AnalysisConfig) -> Analysis {
     let runs = ensemble.runs;
     let width = ensemble.width();
+    let gen_width = ensemble.generation_width;
     let seeds = ensemble.seed_count as f64;
     let limit = config.k_population_limit * ensemble.population as f64;
 
@@ -357,7 +402,7 @@ pub fn analyse(ensemble: &Ensemble, config: &AnalysisConfig) -> Analysis {
             }
             x += gens[g] as u64;
             i += inv[g];
-            y += if g + 1 < width { gens[g + 1] as u64 } else { 0 };
+            y += if g + 1 < gen_width { gens[g + 1] as u64 } else { 0 };
         }
         xs.push(x as f64);
         ys.push(y as f64);
@@ -370,7 +415,7 @@ pub fn analyse(ensemble: &Ensemble, config: &AnalysisConfig) -> Analysis {
     // Per generation.
     let mut per_generation = Vec::new();
     let (mut gx, mut gy) = (Vec::with_capacity(runs), Vec::with_capacity(runs));
-    for g in 0..width.saturating_sub(1) {
+    for g in 0..gen_width.saturating_sub(1) {
         gx.clear();
         gy.clear();
         for r in 0..runs {
@@ -477,6 +522,7 @@ pub fn analyse(ensemble: &Ensemble, config: &AnalysisConfig) -> Analysis {
         },
         censored_fraction,
         closed_form,
+        cascades: cascade_summary(ensemble),
         warnings,
     }
 }
