@@ -132,10 +132,10 @@ fn live_edge_mean(g: &SocialGraph, b: impl Fn(u32, u32, usize) -> f64, seeds: us
         for c in children.iter_mut() {
             c.clear();
         }
-        for v in 0..n {
+        for (v, into_v) in incoming.iter().enumerate() {
             let x = uniform(&mut rng);
             let mut acc = 0.0;
-            for &(u, w) in &incoming[v] {
+            for &(u, w) in into_v {
                 acc += w;
                 if x < acc {
                     children[u as usize].push(v as u32);
@@ -267,7 +267,7 @@ fn large_mean(e: &fission::engine::Ensemble, cut: u32) -> (f64, f64) {
 fn sir_with_fixed_period_has_the_final_size_distribution_of_independent_cascade() {
     let g = erdos_renyi(5000, 3.0, 12);
     let (beta, period) = (0.6, 1.0);
-    let t = 1.0 - (-beta * period as f64).exp();
+    let t = 1.0 - (-beta * period).exp();
     let runs = 6000;
     let seeding = Seeding::Random { count: 1 };
     let e_ic = run_ensemble(&g, &config(ic(t), seeding.clone(), runs, 500, 1), &|_| {}).unwrap();
