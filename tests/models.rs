@@ -266,7 +266,7 @@ fn large_mean(e: &fission::engine::Ensemble, cut: u32) -> (f64, f64) {
 #[test]
 fn sir_with_fixed_period_has_the_final_size_distribution_of_independent_cascade() {
     let g = erdos_renyi(5000, 3.0, 12);
-    let (beta, period) = (0.6, 1.0);
+    let (beta, period): (f64, f64) = (0.6, 1.0);
     let t = 1.0 - (-beta * period).exp();
     let runs = 6000;
     let seeding = Seeding::Random { count: 1 };
