@@ -269,3 +269,74 @@ fn scenarios_that_cannot_fit_in_memory_are_refused_before_building() {
             .and(predicate::str::contains("GB is available")),
     );
 }
+
+#[test]
+fn bad_model_parameters_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = "[graph]\nkind = \"watts-strogatz\"\nnodes = 200\nk = 4\n[simulation]\nruns = 10\n[model]\n";
+    let cases = [
+        ("kind = \"independent-cascade\"\nprobability = 1.5\n", "model.probability = 1.5: must be in [0, 1]"),
+        (
+            "kind = \"sir\"\ntransmission_rate = -1\nrecovery_rate = 1\n",
+            "model.transmission_rate = -1: must be a number > 0",
+        ),
+        ("kind = \"sir\"\ntransmission_rate = 1\n", "sir needs model.recovery_rate"),
+        (
+            "kind = \"sir\"\ntransmission_rate = 1\nrecovery_rate = 1\nprobability = 0.2\n",
+            "model.probability is not used by kind sir",
+        ),
+        ("kind = \"complex-contagion\"\nthreshold_fraction = 0\n", "model.threshold_fraction = 0: must be in"),
+        ("kind = \"linear-threshold\"\nweights = \"edge-weights\"\n", "weights into each person to sum to at most 1"),
+        (
+            "kind = \"complex-contagion\"\nthreshold_count = 9\n",
+            "threshold_count = 9 is larger than anyone's number of friends (at most 4)",
+        ),
+        (
+            "kind = \"percolation\"\n",
+            "model.kind = \"percolation\": must be one of campaign, independent-cascade, linear-threshold, complex-contagion, sir",
+        ),
+    ];
+    for (i, (model, message)) in cases.iter().enumerate() {
+        let s = write(dir.path(), &format!("m{i}.toml"), &format!("{base}{model}"));
+        for args in [vec!["check"], vec!["run", "--quiet"]] {
+            fission()
+                .args(&args)
+                .arg(&s)
+                .assert()
+                .code(2)
+                .stderr(predicate::str::contains(*message).and(predicate::str::contains(format!("m{i}.toml"))));
+        }
+    }
+}
+
+#[test]
+fn textbook_models_run_end_to_end_with_cascade_statistics() {
+    let dir = tempfile::tempdir().unwrap();
+    let base =
+        "[graph]\nkind = \"erdos-renyi\"\nnodes = 1000\nmean_degree = 6\n[simulation]\nruns = 50\ndays = 40\n[model]\n";
+    for (i, model) in [
+        "kind = \"independent-cascade\"\nweights = \"weighted-cascade\"\n",
+        "kind = \"linear-threshold\"\n",
+        "kind = \"complex-contagion\"\nthreshold_fraction = 0.2\n",
+        "kind = \"sir\"\ntransmission_rate = 0.4\ninfectious_period_days = 2\n",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let s = write(dir.path(), &format!("t{i}.toml"), &format!("{base}{model}"));
+        let out = dir.path().join(format!("o{i}"));
+        fission().arg("run").arg(&s).arg("--quiet").arg("--out").arg(&out).assert().success();
+        let summary: serde_json::Value = serde_json::from_slice(&fs::read(out.join("summary.json")).unwrap()).unwrap();
+        for key in ["depth", "structural_virality", "offspring_mean", "offspring_dispersion"] {
+            assert!(summary["cascades"].get(key).is_some(), "{model}: cascades lacks {key}");
+        }
+        assert!(summary["nominal"].is_null() || i == 0);
+        // The resolved scenario runs identically.
+        let resolved = fission().arg("check").arg(&s).output().unwrap();
+        assert!(resolved.status.success(), "{}", String::from_utf8_lossy(&resolved.stderr));
+        let r = write(dir.path(), &format!("r{i}.toml"), &String::from_utf8(resolved.stdout).unwrap());
+        let out2 = dir.path().join(format!("p{i}"));
+        fission().arg("run").arg(&r).arg("--quiet").arg("--out").arg(&out2).assert().success();
+        assert_eq!(fs::read(out.join("runs.csv")).unwrap(), fs::read(out2.join("runs.csv")).unwrap());
+    }
+}

@@ -198,7 +198,9 @@ fn run_scenario(args: RunArgs) -> Result<()> {
         b.build().context("starting worker threads")?
     };
     let sim_started = Instant::now();
-    let ensemble = pool.install(|| run_ensemble(&graph, &config, &progress)).map_err(|e| InputError(e.to_string()))?;
+    let ensemble = pool
+        .install(|| run_ensemble(&graph, &config, &progress))
+        .map_err(|e| InputError(format!("{}: {e}", scenario.file_label)))?;
     bar.finish_and_clear();
     let sim_seconds = sim_started.elapsed().as_secs_f64();
 
@@ -301,7 +303,9 @@ fn check(args: CheckArgs) -> Result<()> {
     if est.graph_bytes.is_finite() && est.graph_bytes <= BUILD_LIMIT {
         let graph = scenario.build_graph()?;
         let info = graph.info();
-        scenario.resolve_seeding(&graph)?;
+        let seeding = scenario.resolve_seeding(&graph)?;
+        crate::engine::check_config(&graph, &scenario.run_config(seeding))
+            .map_err(|e| InputError(format!("{}: {e}", scenario.file_label)))?;
         let nominal = scenario.behaviour.nominal(info.mean_degree.round() as usize);
         text.push_str(&format!(
             "# graph: {} people, {} edges, mean degree {:.2}, max degree {}, {} isolated; {} self-loops and {} repeated edges removed\n",

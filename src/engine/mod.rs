@@ -992,6 +992,15 @@ pub fn run_ensemble(
     })
 }
 
+/// Checks that `config` fits `graph` (seed users, edge weights, thresholds) without
+/// running anything.
+///
+/// # Errors
+/// As [`run_ensemble`].
+pub fn check_config(graph: &SocialGraph, config: &RunConfig) -> Result<(), EngineError> {
+    Prepared::new(graph, config).map(|_| ())
+}
+
 /// Simulates run `run` of `config` alone and returns its full recruitment tree
 /// (the same run as in [`run_ensemble`]).
 ///

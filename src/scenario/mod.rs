@@ -203,6 +203,19 @@ impl Checker {
         }
     }
 
+    /// A number that must be finite and above zero (rates, durations).
+    fn positive(&mut self, v: &S<f64>, key: &str, default: f64, what: &str) -> f64 {
+        match v {
+            Some(s) if !(s.get_ref().is_finite() && *s.get_ref() > 0.0) => {
+                let x = *s.get_ref();
+                self.problem(Some(&s.span()), key, format!("{key} = {x}: must be a number > 0 ({what})"));
+                default
+            }
+            Some(s) => *s.get_ref(),
+            None => default,
+        }
+    }
+
     fn int(&mut self, v: &S<u64>, key: &str, default: u64, lo: u64, hi: u64, what: &str) -> u64 {
         match v {
             None => default,
@@ -646,33 +659,27 @@ impl Scenario {
                 let beta = c.required(
                     &model_raw.transmission_rate,
                     "model.transmission_rate",
-                    &(0..1),
+                    &(0..0),
                     "sir needs the transmission rate per edge per day (> 0)",
                 );
-                let beta = c.float(
+                let beta = c.positive(
                     &model_raw.transmission_rate,
                     "model.transmission_rate",
                     beta.unwrap_or(1.0),
-                    1e-12,
-                    1e9,
-                    "transmissions per edge per day, > 0",
+                    "transmissions per edge per day",
                 );
                 let recovery = match (&model_raw.recovery_rate, &model_raw.infectious_period_days) {
-                    (Some(_), None) => Recovery::Rate(c.float(
+                    (Some(_), None) => Recovery::Rate(c.positive(
                         &model_raw.recovery_rate,
                         "model.recovery_rate",
                         1.0,
-                        1e-12,
-                        1e9,
-                        "recoveries per day, > 0",
+                        "recoveries per day",
                     )),
-                    (None, Some(_)) => Recovery::FixedPeriodDays(c.float(
+                    (None, Some(_)) => Recovery::FixedPeriodDays(c.positive(
                         &model_raw.infectious_period_days,
                         "model.infectious_period_days",
                         1.0,
-                        1e-12,
-                        1e9,
-                        "days infectious, > 0",
+                        "days infectious",
                     )),
                     (Some(r), Some(_)) => {
                         c.problem(
