@@ -289,7 +289,7 @@ fn bad_model_parameters_are_clear_errors() {
         ("kind = \"linear-threshold\"\nweights = \"edge-weights\"\n", "weights into each person to sum to at most 1"),
         (
             "kind = \"complex-contagion\"\nthreshold_count = 9\n",
-            "threshold_count = 9 is larger than anyone's number of friends (at most 4)",
+            "threshold_count = 9 is larger than anyone's number of friends",
         ),
         (
             "kind = \"percolation\"\n",
