@@ -340,3 +340,43 @@ fn textbook_models_run_end_to_end_with_cascade_statistics() {
         assert_eq!(fs::read(out.join("runs.csv")).unwrap(), fs::read(out2.join("runs.csv")).unwrap());
     }
 }
+
+/// `fission graph` reproduces the statistics SNAP publishes for its datasets:
+/// ego-Facebook has average clustering 0.6055 and one component of 4,039 people;
+/// email-Eu-core has average clustering 0.3994 and a largest weakly connected component
+/// of 986 people (snap.stanford.edu dataset pages).
+#[test]
+fn graph_statistics_match_snap_published_values() {
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/data/");
+    let stats = |file: &str, directed: bool| -> serde_json::Value {
+        let mut cmd = fission();
+        cmd.arg("graph").arg(format!("{data}{file}")).arg("--json");
+        if directed {
+            cmd.arg("--directed");
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let fb = stats("facebook_combined.txt.gz", false);
+    assert_eq!((fb["nodes"].as_u64(), fb["edges"].as_u64()), (Some(4039), Some(88234)));
+    assert!((fb["average_clustering"].as_f64().unwrap() - 0.6055).abs() < 5e-5);
+    assert_eq!((fb["components"].as_u64(), fb["largest_component"].as_u64()), (Some(1), Some(4039)));
+    let email = stats("email-Eu-core.txt.gz", true);
+    assert_eq!(email["nodes"].as_u64(), Some(1005));
+    assert!((email["average_clustering"].as_f64().unwrap() - 0.3994).abs() < 5e-5);
+    assert_eq!(email["largest_component"].as_u64(), Some(986));
+    // The chart is written, and bad input is a clear error.
+    let dir = tempfile::tempdir().unwrap();
+    fission()
+        .args(["graph", &format!("{data}facebook_combined.txt.gz"), "--chart"])
+        .arg(dir.path().join("fb"))
+        .assert()
+        .success();
+    assert!(dir.path().join("fb.png").is_file() && dir.path().join("fb.svg").is_file());
+    fission()
+        .args(["graph", "missing.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read edge list missing.txt"));
+}

@@ -24,6 +24,11 @@ const CHECK_EXAMPLES: &str = "Examples:
   fission check scenarios/referral-baseline.toml
   fission check my-campaign.toml > resolved.toml   # every default filled in; runs as is";
 
+const GRAPH_EXAMPLES: &str = "Examples:
+  fission graph scenarios/facebook-task-fission.toml
+  fission graph scenarios/data/email-Eu-core.txt.gz --directed --chart output/email-degrees
+  fission graph my-campaign.toml --json > graph.json";
+
 const INIT_EXAMPLES: &str = "Examples:
   fission init                     # writes scenario.toml
   fission init campaigns/spring.toml";
@@ -58,6 +63,28 @@ enum Command {
     /// Write a commented starter scenario that runs as it is.
     #[command(after_help = INIT_EXAMPLES)]
     Init(InitArgs),
+    /// Describe a graph (a scenario's, or an edge list): people, ties, degrees,
+    /// clustering, components and the epidemic threshold; optionally chart its degrees.
+    #[command(after_help = GRAPH_EXAMPLES)]
+    Graph(GraphArgs),
+}
+
+#[derive(Debug, Args)]
+struct GraphArgs {
+    /// A scenario file (.toml) or an edge list (plain or .gz).
+    input: PathBuf,
+    /// For an edge list: `a b` means only a reaches b.
+    #[arg(long)]
+    directed: bool,
+    /// For an edge list: read a third column of edge weights in [0, 1].
+    #[arg(long)]
+    weights: bool,
+    /// Write the degree distribution chart to PATH.png and PATH.svg.
+    #[arg(long, value_name = "PATH")]
+    chart: Option<PathBuf>,
+    /// Print the statistics as JSON instead of a table.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -126,6 +153,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Run(args) => run_scenario(args),
         Command::Check(args) => check(args),
         Command::Init(args) => init(args),
+        Command::Graph(args) => describe_graph(args),
     }
 }
 
@@ -333,6 +361,104 @@ fn check(args: CheckArgs) -> Result<()> {
     text.push('\n');
     text.push_str(&scenario.to_resolved_toml());
     print_stdout(&text)
+}
+
+fn describe_graph(args: GraphArgs) -> Result<()> {
+    use crate::graph::analysis::graph_stats;
+    use crate::graph::load::{EdgeListOptions, read_edge_list};
+    let is_scenario = args.input.extension().is_some_and(|e| e == "toml");
+    let (graph, title, language) = if is_scenario {
+        if args.directed || args.weights {
+            bail!(InputError("--directed and --weights apply to edge lists; a scenario says it in [graph]".into()));
+        }
+        let scenario = load(&args.input, None, None)?;
+        check_memory(&scenario, Some(1))?;
+        (scenario.build_graph()?, scenario.name.clone(), scenario.report.language)
+    } else {
+        let file = std::fs::File::open(&args.input)
+            .map_err(|e| InputError(format!("cannot read edge list {}: {e}", args.input.display())))?;
+        let graph = read_edge_list(file, EdgeListOptions { directed: args.directed, weight_column: args.weights })
+            .map_err(|e| InputError(format!("{}: {e}", args.input.display())))?;
+        let title = args.input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        (graph, title, crate::scenario::Language::English)
+    };
+    let stats = graph_stats(&graph);
+    if let Some(path) = &args.chart {
+        let (png, svg) = crate::report::plots::render_degree_distribution(&stats, &title, language)?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        for (ext, bytes) in [("png", png), ("svg", svg.into_bytes())] {
+            let file = path.with_extension(ext);
+            write_atomic(&file, &bytes).with_context(|| format!("writing {}", file.display()))?;
+        }
+    }
+    if args.json {
+        let mut text = serde_json::to_string_pretty(&stats).expect("graph statistics always serialise");
+        text.push('\n');
+        return print_stdout(&text);
+    }
+    let c = graph.cleanup();
+    let pct = |x: u64| 100.0 * x as f64 / stats.nodes.max(1) as f64;
+    let mut t = format!("{title}\n");
+    let mut row = |k: &str, v: String| t.push_str(&format!("  {k:<22} {v}\n"));
+    row("people", stats.nodes.to_string());
+    row(
+        if stats.directed { "arcs (directed)" } else { "friendships" },
+        format!(
+            "{}; {} self-loops and {} repeated edges removed",
+            stats.edges, c.self_loops_removed, c.duplicate_edges_removed
+        ),
+    );
+    row(
+        "degree",
+        format!(
+            "mean {:.2}, median {}, 90% {}, 99% {}, max {}; {} isolated ({:.1}%)",
+            stats.mean_degree,
+            stats.median_degree,
+            stats.p90_degree,
+            stats.p99_degree,
+            stats.max_degree,
+            stats.isolated_nodes,
+            pct(stats.isolated_nodes)
+        ),
+    );
+    row("mean squared degree", format!("{:.2}", stats.mean_square_degree));
+    row(
+        "clustering",
+        format!(
+            "average {:.4}, transitivity {:.4} ({}{})",
+            stats.average_clustering,
+            stats.transitivity,
+            if stats.clustering_sample == stats.nodes { "exact" } else { "estimated from " },
+            if stats.clustering_sample == stats.nodes {
+                String::new()
+            } else {
+                format!("{} people", stats.clustering_sample)
+            }
+        ),
+    );
+    row(
+        "components",
+        format!(
+            "{}{}; the largest has {} people ({:.1}%)",
+            stats.components,
+            if stats.directed { " (weakly connected)" } else { "" },
+            stats.largest_component,
+            pct(stats.largest_component)
+        ),
+    );
+    row(
+        "epidemic threshold",
+        format!(
+            "⟨k⟩/(⟨k²⟩ − ⟨k⟩) = {:.4}: an independent cascade needs p above this to take off (random graph with these degrees)",
+            stats.epidemic_threshold
+        ),
+    );
+    if let Some(path) = &args.chart {
+        row("chart", format!("{} and {}", path.with_extension("png").display(), path.with_extension("svg").display()));
+    }
+    print_stdout(&t)
 }
 
 fn init(args: InitArgs) -> Result<()> {

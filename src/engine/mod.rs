@@ -345,8 +345,12 @@ impl RunScratch {
 /// How each edge's conversion probability is found in the invitation process.
 #[derive(Debug, Clone, Copy)]
 enum EdgeRule {
-    /// From the compiled behaviour (campaign model, uniform independent cascade).
+    /// From the compiled behaviour (campaign model).
     Model,
+    /// The same probability on every edge, every friend invited (uniform independent
+    /// cascade): converting friends are found by geometric skips, so the work follows
+    /// the conversions, not the edges (benches/engine.rs: `cascade/ic-er-k10-p0.2`).
+    Uniform(f64),
     /// The edge's weight.
     Weight,
     /// 1 / in-degree of the invitee.
@@ -467,7 +471,7 @@ impl<'a> Prepared<'a> {
         Ok(match behaviour {
             Behaviour::Campaign { .. } => (Process::Invitation(EdgeRule::Model), false, false),
             Behaviour::IndependentCascade { probability } => match probability {
-                EdgeProbability::Uniform(_) => (Process::Invitation(EdgeRule::Model), false, false),
+                EdgeProbability::Uniform(p) => (Process::Invitation(EdgeRule::Uniform(*p)), false, false),
                 EdgeProbability::EdgeWeights => {
                     need_weights("independent-cascade with probability = \"edge-weights\"")?;
                     (Process::Invitation(EdgeRule::Weight), false, false)
@@ -650,6 +654,33 @@ impl<'a> Prepared<'a> {
         let neighbours = graph.neighbours(NodeId(u));
         let weights = graph.weights(NodeId(u));
         let degree = neighbours.len();
+        if let EdgeRule::Uniform(p) = rule {
+            for_each_reached(degree, p, rng, |j, rng| {
+                let v = neighbours[j];
+                let node = &mut scratch.nodes[v as usize];
+                if node.state == JOINED {
+                    return;
+                }
+                if node.state == UNTOUCHED {
+                    node.state = EXPOSED;
+                    scratch.touched.push(v);
+                }
+                let arrival = day.saturating_add(self.delay.sample(rng));
+                if arrival > self.days {
+                    out.is_censored = true;
+                    return;
+                }
+                if arrival < node.join_day {
+                    node.join_day = arrival;
+                    node.recruiter = u;
+                    node.generation = g + 1;
+                    node.state = PENDING;
+                    scratch.buckets[arrival as usize].push(v);
+                    *last_scheduled = (*last_scheduled).max(arrival);
+                }
+            });
+            return degree as u64;
+        }
         let mut invitations = 0u64;
         for (ci, channel) in behaviour.channels.iter().enumerate() {
             let p_reach = channel.invite.probability(degree);
@@ -666,7 +697,9 @@ impl<'a> Prepared<'a> {
                 }
                 node.exposures = node.exposures.saturating_add(1);
                 let p = match rule {
-                    EdgeRule::Model => behaviour.conversion(ci, node.exposures as u32, weights.map(|w| w[j])),
+                    EdgeRule::Model | EdgeRule::Uniform(_) => {
+                        behaviour.conversion(ci, node.exposures as u32, weights.map(|w| w[j]))
+                    }
                     EdgeRule::Weight => weights.map_or(0.0, |w| w[j] as f64),
                     EdgeRule::InverseInDegree => self.inverse_in_degree[v as usize] as f64,
                 };

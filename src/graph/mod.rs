@@ -5,6 +5,7 @@
 //! This module knows nothing of TOML, files on disk or terminals: [`load`] reads any
 //! `impl Read`, and the caller opens the file.
 
+pub mod analysis;
 pub mod generate;
 pub mod load;
 
@@ -379,6 +380,32 @@ impl SocialGraph {
     /// A map from input ids to dense ids (built on each call; use once).
     pub fn original_id_index(&self) -> HashMap<u64, NodeId> {
         (0..self.node_count() as u32).map(|i| (self.original_id(NodeId(i)), NodeId(i))).collect()
+    }
+
+    /// The undirected view of a directed graph (every arc in both directions, repeats
+    /// merged); a copy of an undirected graph.
+    pub fn undirected_view(&self) -> SocialGraph {
+        let n = self.node_count();
+        let mut g = petgraph::graph::UnGraph::<(), f32>::with_capacity(n, self.targets.len());
+        for _ in 0..n {
+            g.add_node(());
+        }
+        for u in 0..n {
+            for &v in self.neighbours(NodeId(u as u32)) {
+                if !self.directed && (v as usize) < u {
+                    continue;
+                }
+                g.add_edge(
+                    petgraph::graph::NodeIndex::new(u),
+                    petgraph::graph::NodeIndex::new(v as usize),
+                    NEUTRAL_TIE,
+                );
+            }
+        }
+        let mut view = SocialGraph::from_petgraph(&g, false, self.original_ids.clone())
+            .expect("an undirected view has no more arcs than twice the graph's");
+        view.cleanup = self.cleanup;
+        view
     }
 
     /// In-degree of every node (the degree, for an undirected graph).

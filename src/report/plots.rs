@@ -7,6 +7,8 @@
 //! every machine and Chinese titles render; SVGs name CJK-capable font families first.
 
 use super::{RunReport, labels};
+use crate::graph::analysis::GraphStats;
+use crate::scenario::Language;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::FontFamily;
@@ -81,8 +83,8 @@ fn font_for(text: &str, size: f64) -> TextStyle<'static> {
 /// CJK when the chart language is Chinese.
 fn font_lang(report: &RunReport, size: f64) -> TextStyle<'static> {
     match report.scenario.report.language {
-        crate::scenario::Language::Chinese => font_for("中", size),
-        crate::scenario::Language::English => font_for("", size),
+        Language::Chinese => font_for("中", size),
+        Language::English => font_for("", size),
     }
 }
 
@@ -90,33 +92,147 @@ const BLUE: RGBColor = RGBColor(31, 94, 168);
 const ORANGE: RGBColor = RGBColor(214, 96, 32);
 const GREY: RGBColor = RGBColor(110, 110, 110);
 
+/// Something that draws one chart on any plotters backend.
+trait Drawer {
+    fn name(&self) -> &'static str;
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), String>;
+}
+
+/// Renders a drawer as PNG bytes (with `provenance` in iTXt chunks) and as an SVG
+/// string (with the same in a comment).
+fn render_both(drawer: &impl Drawer, provenance: &str) -> Result<(Vec<u8>, String), PlotError> {
+    register_font();
+    let err = |e: String| PlotError { chart: drawer.name(), message: e };
+    let mut rgb = vec![255u8; (SIZE.0 * SIZE.1 * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
+        drawer.draw(&root).map_err(err)?;
+        root.present().map_err(|e| err(e.to_string()))?;
+    }
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        drawer.draw(&root).map_err(err)?;
+        root.present().map_err(|e| err(e.to_string()))?;
+    }
+    let svg = match svg.find('>') {
+        Some(i) => format!("{}>\n<!-- {} -->{}", &svg[..i], provenance.replace("--", "- -"), &svg[i + 1..]),
+        None => svg,
+    };
+    let png = encode_png(&rgb, provenance).map_err(|e| err(e.to_string()))?;
+    Ok((png, svg))
+}
+
+struct RunChart<'a, 'r> {
+    chart: Chart,
+    report: &'a RunReport<'r>,
+}
+
+impl Drawer for RunChart<'_, '_> {
+    fn name(&self) -> &'static str {
+        self.chart.file_stem()
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), String> {
+        draw(self.chart, self.report, root)
+    }
+}
+
 /// Renders `chart` as PNG bytes (with the seed, version and resolved scenario in iTXt
 /// chunks) and as an SVG string (with the same in a comment).
 ///
 /// # Errors
 /// [`PlotError`] when drawing fails.
 pub fn render(chart: Chart, report: &RunReport) -> Result<(Vec<u8>, String), PlotError> {
-    register_font();
-    let err = |e: String| PlotError { chart: chart.file_stem(), message: e };
-    let mut rgb = vec![255u8; (SIZE.0 * SIZE.1 * 3) as usize];
-    {
-        let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
-        draw(chart, report, &root).map_err(err)?;
-        root.present().map_err(|e| err(e.to_string()))?;
+    render_both(&RunChart { chart, report }, &provenance(report))
+}
+
+struct DegreeChart<'a> {
+    stats: &'a GraphStats,
+    title: &'a str,
+    language: Language,
+}
+
+impl Drawer for DegreeChart<'_> {
+    fn name(&self) -> &'static str {
+        "degrees"
     }
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        draw(chart, report, &root).map_err(err)?;
-        root.present().map_err(|e| err(e.to_string()))?;
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), String> {
+        let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
+        root.fill(&WHITE).map_err(e)?;
+        let zh = self.language == Language::Chinese;
+        let s = self.stats;
+        let footer = format!(
+            "fission {} · {} {} · {} {}",
+            crate::VERSION,
+            s.nodes,
+            if zh { "人" } else { "people" },
+            s.edges,
+            if zh { "条关系" } else { "ties" }
+        );
+        let small = if zh { font_for("中", 15.0) } else { font_for("", 15.0) };
+        root.draw(&Text::new(
+            footer,
+            (SIZE.0 as i32 - 16, SIZE.1 as i32 - 10),
+            small.color(&GREY).pos(Pos::new(HPos::Right, VPos::Bottom)),
+        ))
+        .map_err(e)?;
+        let area = root.margin(10, 30, 10, 25);
+        let n = s.nodes.max(1) as f64;
+        let points: Vec<(f64, f64)> = s
+            .degree_counts
+            .iter()
+            .enumerate()
+            .filter(|&(k, &c)| k > 0 && c > 0)
+            .map(|(k, &c)| (k as f64, c as f64 / n))
+            .collect();
+        let x_max = (s.max_degree.max(2) as f64) * 1.5;
+        let y_min = (1.0 / n) * 0.5;
+        let title = format!("{}: {}", self.title, if zh { "好友数分布" } else { "degree distribution" });
+        let axis = if zh { font_for("中", 20.0) } else { font_for("", 20.0) };
+        let mut chart = ChartBuilder::on(&area)
+            .caption(&title, font_for(&title, 30.0))
+            .margin(12)
+            .x_label_area_size(55)
+            .y_label_area_size(95)
+            .build_cartesian_2d((0.8f64..x_max).log_scale(), (y_min..1.0f64).log_scale())
+            .map_err(e)?;
+        chart
+            .configure_mesh()
+            .x_desc(if zh { "好友数 k (对数刻度)" } else { "Friends k (log scale)" })
+            .y_desc(if zh {
+                "好友数为 k 的人所占比例 (对数刻度)"
+            } else {
+                "Share of people with k friends (log scale)"
+            })
+            .label_style(font_for("", 18.0))
+            .axis_desc_style(axis.clone())
+            .light_line_style(WHITE.mix(0.0))
+            .bold_line_style(BLACK.mix(0.08))
+            .x_label_formatter(&|x| format_count(*x))
+            .y_label_formatter(&|y| format!("{y:.0e}"))
+            .draw()
+            .map_err(e)?;
+        chart.draw_series(points.iter().map(|&p| Circle::new(p, 4, BLUE.mix(0.8).filled()))).map_err(e)?;
+        let note = format!(
+            "⟨k⟩ = {:.2}, max {}, clustering {:.3}, threshold ⟨k⟩/(⟨k²⟩−⟨k⟩) = {:.4}",
+            s.mean_degree, s.max_degree, s.average_clustering, s.epidemic_threshold
+        );
+        area.draw(&Text::new(note, (130, 80), font_for("", 18.0).color(&BLACK))).map_err(e)?;
+        Ok(())
     }
-    let provenance = provenance(report);
-    let svg = match svg.find('>') {
-        Some(i) => format!("{}>\n<!-- {} -->{}", &svg[..i], provenance.replace("--", "- -"), &svg[i + 1..]),
-        None => svg,
-    };
-    let png = encode_png(&rgb, &provenance).map_err(|e| err(e.to_string()))?;
-    Ok((png, svg))
+}
+
+/// Renders the degree distribution of a graph (log-log) as PNG and SVG.
+///
+/// # Errors
+/// [`PlotError`] when drawing fails.
+pub fn render_degree_distribution(
+    stats: &GraphStats,
+    title: &str,
+    language: Language,
+) -> Result<(Vec<u8>, String), PlotError> {
+    let provenance = format!("fission {} | degree distribution of {title}", crate::VERSION);
+    render_both(&DegreeChart { stats, title, language }, &provenance)
 }
 
 fn provenance(report: &RunReport) -> String {

@@ -1,0 +1,197 @@
+//! Statistics of a frozen graph, so a planner sees the network they simulate: degrees,
+//! clustering, connected components and the epidemic threshold.
+
+use super::{NodeId, SocialGraph};
+
+/// Summary statistics of a graph (for `fission graph`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct GraphStats {
+    /// People.
+    pub nodes: u64,
+    /// Friendships (undirected) or arcs (directed).
+    pub edges: u64,
+    /// Whether edges have a direction.
+    pub directed: bool,
+    /// Mean out-degree ⟨k⟩.
+    pub mean_degree: f64,
+    /// Mean squared out-degree ⟨k²⟩.
+    pub mean_square_degree: f64,
+    /// Median out-degree.
+    pub median_degree: u64,
+    /// 90th percentile of the out-degree.
+    pub p90_degree: u64,
+    /// 99th percentile of the out-degree.
+    pub p99_degree: u64,
+    /// Largest out-degree.
+    pub max_degree: u64,
+    /// People with no tie at all.
+    pub isolated_nodes: u64,
+    /// Number of people with each out-degree: `degree_counts[k]`.
+    pub degree_counts: Vec<u64>,
+    /// Mean local clustering coefficient (undirected view; nodes of degree < 2 count 0),
+    /// exact or estimated from a sample of nodes.
+    pub average_clustering: f64,
+    /// Global transitivity: 3 × triangles / connected triples (undirected view).
+    pub transitivity: f64,
+    /// Nodes the clustering figures rest on (all, or a sample on large graphs).
+    pub clustering_sample: u64,
+    /// Connected components (weakly connected, for a directed graph).
+    pub components: u64,
+    /// People in the largest component.
+    pub largest_component: u64,
+    /// Bond-percolation threshold ⟨k⟩ / (⟨k²⟩ − ⟨k⟩) of a random graph with these degrees:
+    /// an independent cascade needs a per-edge probability above it to take off.
+    pub epidemic_threshold: f64,
+}
+
+/// Nodes sampled for clustering when the graph has more (exact below).
+pub const CLUSTERING_SAMPLE: usize = 200_000;
+
+/// Computes [`GraphStats`]. Clustering is exact for graphs of up to
+/// [`CLUSTERING_SAMPLE`] nodes and estimated from that many evenly spaced nodes above.
+///
+/// # Complexity
+/// O(n + m) for degrees and components; O(Σ_sampled d²) worst case for clustering, with
+/// sorted-list intersections.
+pub fn graph_stats(g: &SocialGraph) -> GraphStats {
+    let n = g.node_count();
+    let undirected = if g.is_directed() { Some(g.undirected_view()) } else { None };
+    let u = undirected.as_ref().unwrap_or(g);
+    let mut degrees: Vec<u64> = (0..n).map(|v| g.degree(NodeId(v as u32)) as u64).collect();
+    let sum: f64 = degrees.iter().map(|&d| d as f64).sum();
+    let sum_sq: f64 = degrees.iter().map(|&d| (d * d) as f64).sum();
+    let max_degree = degrees.iter().copied().max().unwrap_or(0);
+    let mut degree_counts = vec![0u64; max_degree as usize + 1];
+    for &d in &degrees {
+        degree_counts[d as usize] += 1;
+    }
+    let isolated_nodes = (0..n).filter(|&v| u.degree(NodeId(v as u32)) == 0).count() as u64;
+    degrees.sort_unstable();
+    let pick = |q: f64| degrees.get(((n as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0);
+    let (mean, mean_sq) = (sum / n.max(1) as f64, sum_sq / n.max(1) as f64);
+
+    // Clustering on the undirected view.
+    let step = n.div_ceil(CLUSTERING_SAMPLE).max(1);
+    let (mut local_sum, mut triangles, mut triples, mut sampled) = (0.0, 0f64, 0f64, 0u64);
+    for v in (0..n).step_by(step) {
+        sampled += 1;
+        let nb = u.neighbours(NodeId(v as u32));
+        let d = nb.len();
+        if d < 2 {
+            continue;
+        }
+        let mut t = 0u64;
+        for (i, &a) in nb.iter().enumerate() {
+            t += sorted_intersection(&nb[i + 1..], u.neighbours(NodeId(a))) as u64;
+        }
+        let pairs = (d * (d - 1) / 2) as f64;
+        local_sum += t as f64 / pairs;
+        triangles += t as f64;
+        triples += pairs;
+    }
+
+    // Components by breadth-first search on the undirected view.
+    let mut label = vec![u32::MAX; n];
+    let (mut components, mut largest) = (0u64, 0u64);
+    let mut queue = Vec::new();
+    for s in 0..n {
+        if label[s] != u32::MAX {
+            continue;
+        }
+        label[s] = components as u32;
+        queue.clear();
+        queue.push(s as u32);
+        let mut head = 0;
+        while head < queue.len() {
+            let x = queue[head];
+            head += 1;
+            for &y in u.neighbours(NodeId(x)) {
+                if label[y as usize] == u32::MAX {
+                    label[y as usize] = components as u32;
+                    queue.push(y);
+                }
+            }
+        }
+        largest = largest.max(queue.len() as u64);
+        components += 1;
+    }
+
+    GraphStats {
+        nodes: n as u64,
+        edges: g.edge_count() as u64,
+        directed: g.is_directed(),
+        mean_degree: mean,
+        mean_square_degree: mean_sq,
+        median_degree: pick(0.5),
+        p90_degree: pick(0.9),
+        p99_degree: pick(0.99),
+        max_degree,
+        isolated_nodes,
+        degree_counts,
+        average_clustering: local_sum / sampled.max(1) as f64,
+        transitivity: if triples > 0.0 { triangles / triples } else { 0.0 },
+        clustering_sample: sampled,
+        components,
+        largest_component: largest,
+        epidemic_threshold: if mean_sq > mean { mean / (mean_sq - mean) } else { f64::INFINITY },
+    }
+}
+
+/// Number of common elements of two sorted lists.
+fn sorted_intersection(a: &[u32], b: &[u32]) -> usize {
+    let (mut i, mut j, mut c) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                c += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::load::{EdgeListOptions, read_edge_list};
+
+    fn undirected(text: &str) -> SocialGraph {
+        read_edge_list(text.as_bytes(), EdgeListOptions { directed: false, weight_column: false }).unwrap()
+    }
+
+    #[test]
+    fn triangle_plus_tail_has_known_statistics() {
+        // Triangle 1-2-3 with a tail 3-4, and a separate edge 5-6.
+        let g = undirected("1 2\n2 3\n3 1\n3 4\n5 6\n");
+        let s = graph_stats(&g);
+        assert_eq!((s.nodes, s.edges, s.components, s.largest_component), (6, 5, 2, 4));
+        // Local clustering: 1 and 2 have 1, node 3 has 1/3, the rest 0: mean (2 + 1/3)/6.
+        assert!((s.average_clustering - (2.0 + 1.0 / 3.0) / 6.0).abs() < 1e-12);
+        // Transitivity: 3 triangles-at-nodes / (1 + 1 + 3) triples = 3/5.
+        assert!((s.transitivity - 0.6).abs() < 1e-12);
+        assert_eq!(s.max_degree, 3);
+        assert_eq!(s.degree_counts, vec![0, 3, 2, 1]);
+        // <k> = 10/6, <k²> = (1+4+4+9+1+1)/6 = 20/6: threshold (10/6)/(10/6) = 1.
+        assert!((s.epidemic_threshold - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn directed_graphs_use_weakly_connected_components() {
+        let g = read_edge_list("1 2\n3 2\n4 5\n".as_bytes(), EdgeListOptions { directed: true, weight_column: false })
+            .unwrap();
+        let s = graph_stats(&g);
+        assert_eq!((s.components, s.largest_component, s.isolated_nodes), (2, 3, 0));
+        assert_eq!(s.edges, 3);
+    }
+
+    #[test]
+    fn complete_graph_clusters_fully() {
+        let text: String = (0..6).flat_map(|a| (a + 1..6).map(move |b| format!("{a} {b}\n"))).collect();
+        let s = graph_stats(&undirected(&text));
+        assert_eq!((s.average_clustering, s.transitivity), (1.0, 1.0));
+    }
+}
