@@ -270,31 +270,54 @@ const PENDING: u8 = 2;
 const JOINED: u8 = 3;
 const NONE: u32 = u32::MAX;
 
-/// Everything the engine tracks about one person in a run, packed in 20 bytes so that
-/// visiting a friend costs one cache miss, not one per field (benches/engine.rs:
-/// `campaign-viral-ba20k-200runs`).
+/// Everything the engine tracks about one person in a run, packed in 16 bytes (a
+/// quarter of a cache line) so that visiting a friend costs one cache miss, not one
+/// per field (scripts/bench-peers; benches/engine.rs `cascade/ic-er-k10-p0.2`).
 #[derive(Debug, Clone, Copy)]
 struct NodeState {
     /// Tentative or final join day (NONE: not scheduled).
     join_day: u32,
     /// Who recruited them (NONE for seed users).
     recruiter: u32,
-    /// Generation (0 = seed users).
-    generation: u32,
-    /// Threshold processes: threshold left to reach.
-    remaining: f32,
+    /// Before joining, in threshold processes: the threshold left to reach (f32 bits).
+    /// Once joined: their position in the order of joining (for the tree statistics).
+    slot: u32,
+    /// Generation (0 = seed users), saturating at u16::MAX (a day-based generation is
+    /// at most `days` <= 3650; SIR's generation rows stop at 4096).
+    generation: u16,
     /// UNTOUCHED, EXPOSED, PENDING or JOINED.
     state: u8,
     /// Invitations received so far (saturating).
     exposures: u8,
 }
 
-const FRESH: NodeState =
-    NodeState { join_day: NONE, recruiter: NONE, generation: 0, remaining: 0.0, state: UNTOUCHED, exposures: 0 };
+impl NodeState {
+    #[inline]
+    fn remaining(&self) -> f32 {
+        f32::from_bits(self.slot)
+    }
+    #[inline]
+    fn set_remaining(&mut self, x: f32) {
+        self.slot = x.to_bits();
+    }
+    #[inline]
+    fn generation(&self) -> u32 {
+        self.generation as u32
+    }
+    #[inline]
+    fn set_generation(&mut self, g: u32) {
+        self.generation = g.min(u16::MAX as u32) as u16;
+    }
+}
 
-/// Per participant, for the recruitment-tree statistics.
+const FRESH: NodeState =
+    NodeState { join_day: NONE, recruiter: NONE, slot: 0, generation: 0, state: UNTOUCHED, exposures: 0 };
+
+/// Per participant, by position in the order of joining, for the tree statistics.
 #[derive(Debug, Clone, Copy, Default)]
 struct TreeAux {
+    /// Position of the recruiter (NONE for seed users).
+    parent: u32,
     size: u32,
     root: u32,
     children: u32,
@@ -323,7 +346,7 @@ impl RunScratch {
             touched: Vec::new(),
             buckets: vec![Vec::new(); days as usize + 1],
             order: Vec::new(),
-            tree: vec![TreeAux::default(); nodes],
+            tree: Vec::new(),
             times: Vec::new(),
             heap: BinaryHeap::new(),
         }
@@ -335,6 +358,7 @@ impl RunScratch {
         }
         self.touched.clear();
         self.order.clear();
+        self.tree.clear();
         self.heap.clear();
         for b in &mut self.buckets {
             b.clear();
@@ -561,7 +585,7 @@ impl<'a> Prepared<'a> {
         }
         let add_seed = |s: &mut RunScratch, v: u32| {
             s.touched.push(v);
-            s.nodes[v as usize] = NodeState { join_day: 0, generation: 0, state: PENDING, ..FRESH };
+            s.nodes[v as usize] = NodeState { join_day: 0, state: PENDING, ..FRESH };
             if is_sir {
                 s.times[v as usize] = 0.0;
                 s.heap.push(Reverse((0f64.to_bits(), v)));
@@ -611,8 +635,9 @@ impl<'a> Prepared<'a> {
                     continue;
                 }
                 node.state = JOINED;
-                let g = node.generation;
-                scratch.order.push(u);
+                let g = node.generation();
+                let recruiter = node.recruiter;
+                join_order(scratch, u, recruiter);
                 self.record_join(out, rows.daily, rows.gen_size, day, g);
                 let at = Sender { u, day, g };
                 let invitations = match self.process {
@@ -673,7 +698,7 @@ impl<'a> Prepared<'a> {
                 if arrival < node.join_day {
                     node.join_day = arrival;
                     node.recruiter = u;
-                    node.generation = g + 1;
+                    node.set_generation(g + 1);
                     node.state = PENDING;
                     scratch.buckets[arrival as usize].push(v);
                     *last_scheduled = (*last_scheduled).max(arrival);
@@ -714,7 +739,7 @@ impl<'a> Prepared<'a> {
                 if arrival < node.join_day {
                     node.join_day = arrival;
                     node.recruiter = u;
-                    node.generation = g + 1;
+                    node.set_generation(g + 1);
                     node.state = PENDING;
                     s.buckets[arrival as usize].push(v);
                     *last_scheduled = (*last_scheduled).max(arrival);
@@ -759,20 +784,23 @@ impl<'a> Prepared<'a> {
             if node.state == UNTOUCHED {
                 node.state = EXPOSED;
                 s.touched.push(v);
-                node.remaining = match start {
+                let start_value = match start {
                     StartThreshold::Uniform => uniform(rng) as f32,
                     StartThreshold::Count(c) => c as f32,
                     StartThreshold::Fraction(f) => {
                         (f * self.in_degree[v as usize] as f64 - 1e-9).ceil().max(1.0) as f32
                     }
                 };
+                node.set_remaining(start_value);
             }
-            node.remaining -= match contribution {
-                Contribution::One => 1.0,
-                Contribution::Weight => weights.map_or(0.0, |w| w[j]),
-                Contribution::InverseInDegree => self.inverse_in_degree[v as usize],
-            };
-            if node.remaining > 1e-6 {
+            let left = node.remaining()
+                - match contribution {
+                    Contribution::One => 1.0,
+                    Contribution::Weight => weights.map_or(0.0, |w| w[j]),
+                    Contribution::InverseInDegree => self.inverse_in_degree[v as usize],
+                };
+            node.set_remaining(left);
+            if left > 1e-6 {
                 continue;
             }
             // Tipped over by u: joins one cycle later.
@@ -780,7 +808,7 @@ impl<'a> Prepared<'a> {
             node.state = PENDING;
             node.join_day = arrival;
             node.recruiter = u;
-            node.generation = g + 1;
+            node.set_generation(g + 1);
             if arrival > self.days {
                 out.is_censored = true;
             } else {
@@ -817,8 +845,9 @@ impl<'a> Prepared<'a> {
             let node = &mut s.nodes[ui];
             node.state = JOINED;
             node.join_day = day;
-            let g = node.generation;
-            s.order.push(u);
+            let g = node.generation();
+            let recruiter = node.recruiter;
+            join_order(s, u, recruiter);
             self.record_join(out, rows.daily, rows.gen_size, day, g);
             out.sharers += 1;
             let period = match recovery {
@@ -845,7 +874,7 @@ impl<'a> Prepared<'a> {
                 if vnode.state != PENDING || candidate < s.times[vi] {
                     vnode.state = PENDING;
                     vnode.recruiter = u;
-                    vnode.generation = g + 1;
+                    vnode.set_generation(g + 1);
                     s.times[vi] = candidate;
                     s.heap.push(Reverse((candidate.to_bits(), v)));
                 }
@@ -871,46 +900,53 @@ struct Sender {
     g: u32,
 }
 
-/// Recruitment-tree statistics of the run in `scratch.order` (parents before children):
+/// Appends a new participant to the order of joining, noting the position of their
+/// recruiter (already joined, so already placed).
+#[inline]
+fn join_order(s: &mut RunScratch, v: u32, recruiter: u32) {
+    let position = s.order.len() as u32;
+    s.nodes[v as usize].slot = position;
+    let parent = if recruiter == NONE { NONE } else { s.nodes[recruiter as usize].slot };
+    s.order.push(v);
+    s.tree.push(TreeAux { parent, size: 1, root: position, children: 0, wiener: 0.0 });
+}
+
+/// Recruitment-tree statistics of the run in `scratch.tree` (parents before children):
 /// Σ offspring², and the mean structural virality of trees with two or more people,
 /// ν = 2 Σ_v s_v (n − s_v) / (n (n − 1)) over non-root v with subtree size s_v
-/// (Goel et al. 2016: the mean distance between two people of the tree). O(reach).
+/// (Goel et al. 2016: the mean distance between two people of the tree). O(reach),
+/// over a compact array indexed by position in the order of joining.
 fn tree_statistics(s: &mut RunScratch, out: &mut RunOutcome) {
-    for &v in &s.order {
-        let r = s.nodes[v as usize].recruiter;
-        let root = if r == NONE { v } else { s.tree[r as usize].root };
-        s.tree[v as usize] = TreeAux { size: 1, root, children: 0, wiener: 0.0 };
-        if r != NONE {
-            s.tree[r as usize].children += 1;
+    let t = &mut s.tree;
+    for i in 0..t.len() {
+        let p = t[i].parent;
+        if p != NONE {
+            t[i].root = t[p as usize].root;
+            t[p as usize].children += 1;
         }
     }
-    for &v in s.order.iter().rev() {
-        let r = s.nodes[v as usize].recruiter;
-        if r != NONE {
-            let size = s.tree[v as usize].size;
-            s.tree[r as usize].size += size;
+    for i in (0..t.len()).rev() {
+        let p = t[i].parent;
+        if p != NONE {
+            let size = t[i].size;
+            t[p as usize].size += size;
         }
     }
     let mut square_sum = 0u64;
-    for &v in &s.order {
-        let aux = s.tree[v as usize];
+    for i in 0..t.len() {
+        let aux = t[i];
         square_sum += aux.children as u64 * aux.children as u64;
-        if s.nodes[v as usize].recruiter != NONE {
-            let n = s.tree[aux.root as usize].size as f64;
+        if aux.parent != NONE {
+            let n = t[aux.root as usize].size as f64;
             let k = aux.size as f64;
-            s.tree[aux.root as usize].wiener += k * (n - k);
+            t[aux.root as usize].wiener += k * (n - k);
         }
     }
     let (mut sum, mut trees) = (0.0, 0u32);
-    for &v in &s.order {
-        if s.nodes[v as usize].recruiter == NONE {
-            let aux = s.tree[v as usize];
-            if aux.size >= 2 {
-                let n = aux.size as f64;
-                sum += 2.0 * aux.wiener / (n * (n - 1.0));
-                trees += 1;
-            }
-        }
+    for aux in t.iter().filter(|a| a.parent == NONE && a.size >= 2) {
+        let n = aux.size as f64;
+        sum += 2.0 * aux.wiener / (n * (n - 1.0));
+        trees += 1;
     }
     out.offspring_square_sum = square_sum;
     out.structural_virality = (trees > 0).then(|| sum / trees as f64);
@@ -1054,7 +1090,7 @@ pub fn simulate_cascade(graph: &SocialGraph, config: &RunConfig, run: u64) -> Re
             Participant {
                 node: NodeId(v),
                 recruiter: (n.recruiter != NONE).then_some(NodeId(n.recruiter)),
-                generation: n.generation,
+                generation: n.generation(),
                 day: n.join_day,
                 time_days: if scratch.times.len() == graph.node_count() {
                     scratch.times[v as usize]

@@ -1,0 +1,98 @@
+"""Speed of one independent-cascade run, one thread: fission vs cynetdiff vs plain BFS.
+
+Both simulators run the same model on the same graph (an undirected edge list spread
+both ways), from the same 10 seed nodes, with the same p, to completion; the mean final
+sizes must agree within statistical error. fission's time is its simulation time from
+`fission run --threads 1` (graph loading and reports excluded), cynetdiff's the loop of
+reset_model + advance_until_completion (graph conversion excluded).
+"""
+
+import json
+import math
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+import cynetdiff.utils as cu
+import networkx as nx
+import numpy as np
+
+QUICK = "--quick" in sys.argv
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FISSION = os.path.join(ROOT, "target", "release", "fission")
+BFS = os.path.join(ROOT, "target", "release", "examples", "bfs_baseline")
+WORK = tempfile.mkdtemp(prefix="fission-peers-")
+
+
+def fission_time(path, seeds, p, runs):
+    scenario = os.path.join(WORK, "s.toml")
+    with open(scenario, "w") as f:
+        f.write(
+            f'name = "peers"\n[graph]\nkind = "edge-list"\npath = "{path}"\n[seeding]\nnodes = {seeds}\n'
+            f'[model]\nkind = "independent-cascade"\nprobability = {p}\n'
+            f'[campaign]\ncycle_time_days = 1\ncycle_time_distribution = "fixed"\n'
+            f"[simulation]\nruns = {runs}\ndays = 3650\nrng_seed = 1\n"
+        )
+    out = os.path.join(WORK, "out")
+    r = subprocess.run([FISSION, "run", scenario, "--threads", "1", "--out", out], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    m = re.search(r"(\d+) runs in ([0-9.]+) s", r.stderr)
+    seconds = float(m.group(2)) / int(m.group(1))
+    s = json.load(open(os.path.join(out, "summary.json")))
+    return seconds, s["reach"]["mean"], s["reach"]["std_dev"] / math.sqrt(runs)
+
+
+def cynetdiff_time(g, seeds, p, runs):
+    model, mapping = cu.networkx_to_ic_model(g, activation_prob=p, rng=1)
+    model.set_seeds([mapping[s] for s in seeds])
+    sizes = []
+    t0 = time.perf_counter()
+    for _ in range(runs):
+        model.reset_model()
+        model.advance_until_completion()
+        sizes.append(model.get_num_activated_nodes())
+    seconds = (time.perf_counter() - t0) / runs
+    xs = np.asarray(sizes, dtype=float)
+    return seconds, xs.mean(), xs.std(ddof=1) / math.sqrt(runs)
+
+
+def bfs_time(path, seeds, repeats):
+    r = subprocess.run([BFS, path, str(repeats)] + [str(s) for s in seeds], check=True, capture_output=True, text=True)
+    m = re.search(r"reached=(\d+) arcs=(\d+) seconds_per_search=([0-9.]+)", r.stdout)
+    return float(m.group(3)), int(m.group(1)), int(m.group(2))
+
+
+def main():
+    n = 20_000 if QUICK else 100_000
+    cases = [
+        (f"Barabási–Albert n={n:,}, m=5", nx.barabasi_albert_graph(n, 5, seed=1), 0.05),
+        (f"Erdős–Rényi n={n:,}, ⟨k⟩=10", nx.fast_gnp_random_graph(n, 10.0 / (n - 1), seed=1), 0.2),
+    ]
+    runs = 100 if QUICK else 1000
+    peer_runs = 30 if QUICK else 200
+    rows = []
+    for name, g, p in cases:
+        g.remove_nodes_from([v for v in list(g.nodes) if g.degree(v) == 0])
+        path = os.path.join(WORK, "g.txt")
+        with open(path, "w") as f:
+            for a, b in g.edges():
+                f.write(f"{a} {b}\n")
+        seeds = random.Random(3).sample(sorted(g.nodes), 10)
+        fs, fm, fse = fission_time(path, seeds, p, runs)
+        cs, cm, cse = cynetdiff_time(g, seeds, p, peer_runs)
+        bs, reached, arcs = bfs_time(path, seeds, 50)
+        z = (fm - cm) / math.sqrt(fse ** 2 + cse ** 2)
+        rows.append((name, p, fs, cs, bs, fm, cm, z, reached, arcs))
+        print(f"{name}: fission {fs*1e3:.2f} ms, cynetdiff {cs*1e3:.2f} ms, bfs {bs*1e3:.2f} ms", file=sys.stderr)
+    print("| graph | p | fission ms/run | cynetdiff ms/run | speed-up | plain BFS ms | fission / BFS | mean final size fission vs cynetdiff (z) |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, p, fs, cs, bs, fm, cm, z, reached, arcs in rows:
+        print(f"| {name} | {p} | {fs*1e3:.2f} | {cs*1e3:.2f} | {cs/fs:.1f}× | {bs*1e3:.2f} | {fs/bs:.2f} | {fm:.0f} vs {cm:.0f} ({z:+.2f}) |")
+
+
+if __name__ == "__main__":
+    main()
