@@ -40,6 +40,38 @@ pub fn read_edge_list(reader: impl Read, options: EdgeListOptions) -> Result<Soc
     }
 }
 
+/// Parses `a<sep>b[<sep>rest]` where a and b are decimal u64 and the separators are
+/// runs of spaces, tabs or commas; None for anything else (overflow included).
+#[inline]
+fn two_ids(line: &[u8]) -> Option<(u64, u64, &[u8])> {
+    fn number(s: &[u8]) -> Option<(u64, &[u8])> {
+        let digits = s.iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 || digits > 19 {
+            return None;
+        }
+        let mut x = 0u64;
+        for &c in &s[..digits] {
+            x = x * 10 + (c - b'0') as u64;
+        }
+        Some((x, &s[digits..]))
+    }
+    fn separator(s: &[u8]) -> &[u8] {
+        let k = s.iter().take_while(|&&c| c == b' ' || c == b'\t' || c == b',').count();
+        &s[k..]
+    }
+    let (a, rest) = number(line)?;
+    let after = separator(rest);
+    if after.len() == rest.len() {
+        return None; // no separator
+    }
+    let (b, rest) = number(after)?;
+    let tail = separator(rest);
+    if !rest.is_empty() && tail.len() == rest.len() {
+        return None; // junk glued to the second id
+    }
+    Some((a, b, tail))
+}
+
 /// Ids below this are mapped through a direct table (at most 64 MiB), not a hash map.
 const DIRECT_ID_LIMIT: u64 = 1 << 24;
 
@@ -71,23 +103,38 @@ fn parse(mut reader: impl BufRead, options: EdgeListOptions) -> Result<SocialGra
             (original.len() - 1) as u32
         })
     };
+    let mut bytes: Vec<u8> = Vec::new();
     loop {
-        line.clear();
-        let read = reader.read_line(&mut line).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::InvalidData {
-                GraphError::BadLine { line: number + 1, message: "is not valid UTF-8 text".into() }
-            } else {
-                GraphError::Io(e)
-            }
-        })?;
-        if read == 0 {
+        bytes.clear();
+        if reader.read_until(b'\n', &mut bytes)? == 0 {
             break;
         }
         number += 1;
-        let text = line.trim();
-        if text.is_empty() || text.starts_with('#') || text.starts_with('%') {
+        let raw = bytes.trim_ascii();
+        if raw.is_empty() || raw[0] == b'#' || raw[0] == b'%' {
             continue;
         }
+        // Fast path: two decimal ids straight from the bytes (no UTF-8 check, no
+        // iterator); anything else goes through the careful path below, which also
+        // writes the error messages.
+        if let Some((a, b, rest)) = two_ids(raw) {
+            let weight = if options.weight_column {
+                match std::str::from_utf8(rest).ok().and_then(|t| t.trim().parse::<f32>().ok()) {
+                    Some(w) if (0.0..=1.0).contains(&w) && !rest.trim_ascii().is_empty() => Some(w),
+                    _ => None,
+                }
+            } else {
+                Some(NEUTRAL_TIE)
+            };
+            if let Some(weight) = weight {
+                let (a, b) = (dense(a, &mut ids), dense(b, &mut ids));
+                edges.push((a, b, weight));
+                continue;
+            }
+        }
+        line.clear();
+        line.push_str(&String::from_utf8_lossy(raw));
+        let text = line.trim();
         let mut fields = text.split(|c: char| c == ',' || c.is_ascii_whitespace()).filter(|f| !f.is_empty());
         let bad = |message: String| GraphError::BadLine { line: number, message };
         let id = |name: &str, field: Option<&str>| -> Result<u64, GraphError> {
@@ -98,10 +145,10 @@ fn parse(mut reader: impl BufRead, options: EdgeListOptions) -> Result<SocialGra
         let b = id("second", fields.next())?;
         let weight = if options.weight_column {
             let field =
-                fields.next().ok_or_else(|| bad("expected a third column with the tie strength in [0, 1]".into()))?;
+                fields.next().ok_or_else(|| bad("expected a third column with the edge weight in [0, 1]".into()))?;
             match field.parse::<f32>() {
                 Ok(w) if (0.0..=1.0).contains(&w) => w,
-                _ => return Err(bad(format!("tie strength {field:?} is not a number in [0, 1]"))),
+                _ => return Err(bad(format!("edge weight {field:?} is not a number in [0, 1]"))),
             }
         } else {
             NEUTRAL_TIE
@@ -173,7 +220,9 @@ mod tests {
         let g = read_edge_list("1 2 0.9\n1 3 0.1\n".as_bytes(), opts).unwrap();
         assert_eq!(g.weights(NodeId(0)).unwrap(), &[0.9, 0.1]);
         let err = read_edge_list("1 2 0.9\n1 3 1.5\n".as_bytes(), opts).unwrap_err();
-        assert_eq!(err.to_string(), "line 2: tie strength \"1.5\" is not a number in [0, 1]");
+        assert_eq!(err.to_string(), "line 2: edge weight \"1.5\" is not a number in [0, 1]");
+        let err = read_edge_list("1 2\n1 3\n".as_bytes(), opts).unwrap_err();
+        assert_eq!(err.to_string(), "line 1: expected a third column with the edge weight in [0, 1]");
     }
 
     #[test]
@@ -191,6 +240,20 @@ mod tests {
         let g = read_edge_list(format!("{big} 3\n3 {}\n", big + 1).as_bytes(), UNDIRECTED).unwrap();
         assert_eq!([g.original_id(NodeId(0)), g.original_id(NodeId(1)), g.original_id(NodeId(2))], [big, 3, big + 1]);
         assert_eq!(g.edge_count(), 2);
+    }
+
+    #[test]
+    fn fast_path_agrees_with_careful_path_on_odd_lines() {
+        assert_eq!(two_ids(b"12 34"), Some((12, 34, &b""[..])));
+        assert_eq!(two_ids(b"12,\t34 0.5"), Some((12, 34, &b"0.5"[..])));
+        assert_eq!(two_ids(b"12 34x"), None);
+        assert_eq!(two_ids(b"1234"), None);
+        assert_eq!(two_ids(b"99999999999999999999 1"), None);
+        // Lines the fast path declines still load (or fail) exactly as before.
+        let g = read_edge_list("  7 ,  8  \r\n8\t9\n".as_bytes(), UNDIRECTED).unwrap();
+        assert_eq!(g.edge_count(), 2);
+        let err = read_edge_list("1 2x\n".as_bytes(), UNDIRECTED).unwrap_err();
+        assert_eq!(err.to_string(), "line 1: the second node id \"2x\" is not a non-negative integer");
     }
 
     #[test]
