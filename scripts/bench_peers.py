@@ -15,9 +15,9 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
 
 import cynetdiff.utils as cu
+from crosscheck import cynetdiff_runs  # same directory
 import networkx as nx
 import numpy as np
 
@@ -47,15 +47,8 @@ def fission_time(path, seeds, p, runs):
 
 
 def cynetdiff_time(g, seeds, p, runs):
-    model, mapping = cu.networkx_to_ic_model(g, activation_prob=p, rng=1)
-    model.set_seeds([mapping[s] for s in seeds])
-    sizes = []
-    t0 = time.perf_counter()
-    for _ in range(runs):
-        model.reset_model()
-        model.advance_until_completion()
-        sizes.append(model.get_num_activated_nodes())
-    seconds = (time.perf_counter() - t0) / runs
+    sizes, seconds = cynetdiff_runs(*cu.networkx_to_ic_model(g, activation_prob=p, rng=1), seeds, runs)
+    seconds /= runs
     xs = np.asarray(sizes, dtype=float)
     return seconds, xs.mean(), xs.std(ddof=1) / math.sqrt(runs)
 

@@ -71,8 +71,8 @@ def summary(xs):
     return xs.mean(), xs.std(ddof=1) / math.sqrt(len(xs))
 
 
-def cynetdiff_ic(g, seeds, p, runs):
-    model, mapping = cu.networkx_to_ic_model(g, activation_prob=p, rng=12345)
+def cynetdiff_runs(model, mapping, seeds, runs):
+    """Final sizes of `runs` runs of a cynetdiff model (seeds included) and the time taken."""
     model.set_seeds([mapping[s] for s in seeds])
     sizes = []
     t0 = time.perf_counter()
@@ -80,20 +80,18 @@ def cynetdiff_ic(g, seeds, p, runs):
         model.reset_model()
         model.advance_until_completion()
         sizes.append(model.get_num_activated_nodes())
-    return (*summary(sizes), time.perf_counter() - t0)
+    return sizes, time.perf_counter() - t0
+
+
+def cynetdiff_ic(g, seeds, p, runs):
+    sizes, seconds = cynetdiff_runs(*cu.networkx_to_ic_model(g, activation_prob=p, rng=12345), seeds, runs)
+    return (*summary(sizes), seconds)
 
 
 def cynetdiff_lt(g, seeds, runs):
     # cynetdiff needs a DiGraph: both directions, so in-degree = degree, as in fission.
-    model, mapping = cu.networkx_to_lt_model(g.to_directed(), rng=12345)
-    model.set_seeds([mapping[s] for s in seeds])
-    sizes = []
-    t0 = time.perf_counter()
-    for _ in range(runs):
-        model.reset_model()
-        model.advance_until_completion()
-        sizes.append(model.get_num_activated_nodes())
-    return (*summary(sizes), time.perf_counter() - t0)
+    sizes, seconds = cynetdiff_runs(*cu.networkx_to_lt_model(g.to_directed(), rng=12345), seeds, runs)
+    return (*summary(sizes), seconds)
 
 
 def eon_sir(g, seeds, tau, gamma, runs):

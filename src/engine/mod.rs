@@ -669,7 +669,7 @@ impl<'a> Prepared<'a> {
         out: &mut RunOutcome,
         last_scheduled: &mut u32,
     ) -> u64 {
-        let Sender { u, day, g } = at;
+        let u = at.u;
         let behaviour = &self.behaviour;
         if behaviour.share_probability < 1.0 && uniform(rng) >= behaviour.share_probability {
             return 0;
@@ -690,19 +690,7 @@ impl<'a> Prepared<'a> {
                     node.state = EXPOSED;
                     scratch.touched.push(v);
                 }
-                let arrival = day.saturating_add(self.delay.sample(rng));
-                if arrival > self.days {
-                    out.is_censored = true;
-                    return;
-                }
-                if arrival < node.join_day {
-                    node.join_day = arrival;
-                    node.recruiter = u;
-                    node.set_generation(g + 1);
-                    node.state = PENDING;
-                    scratch.buckets[arrival as usize].push(v);
-                    *last_scheduled = (*last_scheduled).max(arrival);
-                }
+                self.schedule(at, v, node, &mut scratch.buckets, rng, out, last_scheduled);
             });
             return degree as u64;
         }
@@ -731,19 +719,7 @@ impl<'a> Prepared<'a> {
                 if uniform(rng) >= p {
                     return;
                 }
-                let arrival = day.saturating_add(self.delay.sample(rng));
-                if arrival > self.days {
-                    out.is_censored = true;
-                    return;
-                }
-                if arrival < node.join_day {
-                    node.join_day = arrival;
-                    node.recruiter = u;
-                    node.set_generation(g + 1);
-                    node.state = PENDING;
-                    s.buckets[arrival as usize].push(v);
-                    *last_scheduled = (*last_scheduled).max(arrival);
-                }
+                self.schedule(at, v, node, &mut s.buckets, rng, out, last_scheduled);
             };
             match channel.invite {
                 InviteRule::All => {
@@ -755,6 +731,35 @@ impl<'a> Prepared<'a> {
             }
         }
         invitations
+    }
+
+    /// A converted invitation from `at` to `v`: `v` joins one cycle later, unless an
+    /// earlier invitation already makes them join sooner (first passage).
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn schedule(
+        &self,
+        at: Sender,
+        v: u32,
+        node: &mut NodeState,
+        buckets: &mut [Vec<u32>],
+        rng: &mut SimRng,
+        out: &mut RunOutcome,
+        last_scheduled: &mut u32,
+    ) {
+        let arrival = at.day.saturating_add(self.delay.sample(rng));
+        if arrival > self.days {
+            out.is_censored = true;
+            return;
+        }
+        if arrival < node.join_day {
+            node.join_day = arrival;
+            node.recruiter = at.u;
+            node.set_generation(at.g + 1);
+            node.state = PENDING;
+            buckets[arrival as usize].push(v);
+            *last_scheduled = (*last_scheduled).max(arrival);
+        }
     }
 
     /// A new participant adds their weight to each out-neighbour's threshold; returns
