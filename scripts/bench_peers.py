@@ -7,43 +7,26 @@ sizes must agree within statistical error. fission's time is its simulation time
 reset_model + advance_until_completion (graph conversion excluded).
 """
 
-import json
 import math
 import os
 import random
 import re
 import subprocess
 import sys
-import tempfile
 
 import cynetdiff.utils as cu
-from crosscheck import cynetdiff_runs  # same directory
+from crosscheck import WORK, cynetdiff_runs, fission  # same directory
 import networkx as nx
 import numpy as np
 
 QUICK = "--quick" in sys.argv
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FISSION = os.path.join(ROOT, "target", "release", "fission")
 BFS = os.path.join(ROOT, "target", "release", "examples", "bfs_baseline")
-WORK = tempfile.mkdtemp(prefix="fission-peers-")
 
 
 def fission_time(path, seeds, p, runs):
-    scenario = os.path.join(WORK, "s.toml")
-    with open(scenario, "w") as f:
-        f.write(
-            f'name = "peers"\n[graph]\nkind = "edge-list"\npath = "{path}"\n[seeding]\nnodes = {seeds}\n'
-            f'[model]\nkind = "independent-cascade"\nprobability = {p}\n'
-            f'[campaign]\ncycle_time_days = 1\ncycle_time_distribution = "fixed"\n'
-            f"[simulation]\nruns = {runs}\ndays = 3650\nrng_seed = 1\n"
-        )
-    out = os.path.join(WORK, "out")
-    r = subprocess.run([FISSION, "run", scenario, "--threads", "1", "--out", out], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    m = re.search(r"(\d+) runs in ([0-9.]+) s", r.stderr)
-    seconds = float(m.group(2)) / int(m.group(1))
-    s = json.load(open(os.path.join(out, "summary.json")))
-    return seconds, s["reach"]["mean"], s["reach"]["std_dev"] / math.sqrt(runs)
+    mean, se, seconds = fission(path, seeds, f'kind = "independent-cascade"\nprobability = {p}', runs, threads=1)
+    return seconds, mean, se
 
 
 def cynetdiff_time(g, seeds, p, runs):

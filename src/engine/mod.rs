@@ -360,9 +360,8 @@ impl RunScratch {
         self.order.clear();
         self.tree.clear();
         self.heap.clear();
-        for b in &mut self.buckets {
-            b.clear();
-        }
+        // The day buckets need no clearing: a run empties every bucket it fills
+        // (it walks every day up to the last one scheduled).
     }
 }
 
@@ -656,6 +655,7 @@ impl<'a> Prepared<'a> {
             scratch.buckets[day as usize] = bucket;
             day += 1;
         }
+        debug_assert!(scratch.buckets.iter().all(Vec::is_empty), "every scheduled day was processed");
     }
 
     /// A new participant shares and invites; returns the invitations sent.

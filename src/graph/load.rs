@@ -215,7 +215,7 @@ mod tests {
     }
 
     #[test]
-    fn tie_strength_column_is_read_and_checked() {
+    fn weight_column_is_read_and_checked() {
         let opts = EdgeListOptions { directed: true, weight_column: true };
         let g = read_edge_list("1 2 0.9\n1 3 0.1\n".as_bytes(), opts).unwrap();
         assert_eq!(g.weights(NodeId(0)).unwrap(), &[0.9, 0.1]);
