@@ -231,9 +231,7 @@ fn results_do_not_depend_on_the_number_of_threads() {
     };
     let (a, b) = (run(1), run(4));
     assert_eq!(a.outcomes, b.outcomes);
-    assert_eq!(a.daily_new, b.daily_new);
-    assert_eq!(a.generation_size, b.generation_size);
-    assert_eq!(a.generation_invitations, b.generation_invitations);
+    assert_eq!(a, b);
     let cfg = common::analysis;
     assert_eq!(format!("{:?}", cfg(&a)), format!("{:?}", cfg(&b)));
     let _ = analyse;

@@ -33,6 +33,8 @@ use crate::model::{
     AdoptionThreshold, Behaviour, CompiledBehaviour, EdgeProbability, InfluenceWeights, InviteRule, Recovery,
 };
 use crate::rng::{SimRng, below, stream_rng, uniform};
+use rand::RngExt;
+use rand_distr::Exp1;
 use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -49,6 +51,9 @@ pub enum EngineError {
     /// sum above 1, a threshold no one can reach).
     #[error("{0}")]
     ModelDoesNotFitGraph(String),
+    /// A horizon longer than the engine can store.
+    #[error("a horizon of {0} days is too long (accepted: at most {MAX_DAYS} days)")]
+    HorizonTooLong(u32),
 }
 
 /// How the delay between joining and one's invitees joining is distributed.
@@ -83,11 +88,7 @@ impl CycleTime {
             DelayDistribution::Fixed => DelaySampler::Fixed(self.mean_days.round().max(1.0) as u32),
             DelayDistribution::Geometric => {
                 let q = 1.0 / self.mean_days.max(1.0);
-                if q >= 1.0 {
-                    DelaySampler::Fixed(1)
-                } else {
-                    DelaySampler::Geometric { inv_log_1mq: 1.0 / (1.0 - q).ln() }
-                }
+                if q >= 1.0 { DelaySampler::Fixed(1) } else { DelaySampler::Geometric { scale: 1.0 / -(1.0 - q).ln() } }
             }
         }
     }
@@ -96,7 +97,12 @@ impl CycleTime {
 #[derive(Debug, Clone, Copy)]
 enum DelaySampler {
     Fixed(u32),
-    Geometric { inv_log_1mq: f64 },
+    /// 1 + floor(E × scale) with E ~ Exp(1) and scale = 1 / -ln(1 - q): geometric on
+    /// 1, 2, ... with success probability q (an Exp(1) draw by ziggurat is cheaper than
+    /// a logarithm).
+    Geometric {
+        scale: f64,
+    },
 }
 
 impl DelaySampler {
@@ -104,9 +110,8 @@ impl DelaySampler {
     fn sample(&self, rng: &mut SimRng) -> u32 {
         match *self {
             DelaySampler::Fixed(d) => d,
-            DelaySampler::Geometric { inv_log_1mq } => {
-                let u = 1.0 - uniform(rng); // (0, 1]
-                let extra = (u.ln() * inv_log_1mq).floor();
+            DelaySampler::Geometric { scale } => {
+                let extra = rng.sample::<f64, _>(Exp1) * scale;
                 1 + extra.min(u32::MAX as f64 / 2.0) as u32
             }
         }
@@ -196,47 +201,66 @@ pub struct RunOutcome {
 }
 
 /// The results of many runs: per-run scalars plus per-day and per-generation rows.
-#[derive(Debug, Clone)]
+///
+/// Each run's rows are kept only as long as that run needed (a run whose last person
+/// joined on day 12 keeps 13 daily entries): entries past the end of a row are zero.
+/// This keeps an ensemble of long horizons small (`days = 3650` costs nothing for runs
+/// that end in a week).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ensemble {
     /// Number of runs.
     pub runs: usize,
-    /// Horizon in days; rows have `days + 1` entries (day 0 to `days`).
+    /// Horizon in days (day 0 to `days`).
     pub days: u32,
     /// Seed users per run.
     pub seed_count: usize,
     /// People in the graph.
     pub population: usize,
-    /// New participants per run and day (row-major, `runs × (days + 1)`).
-    pub daily_new: Vec<u32>,
-    /// Entries of a generation row: `days + 1` (a generation takes at least a day),
-    /// more for continuous-time SIR.
+    /// Most generation entries a run can have: `days + 1` (a generation takes at least
+    /// a day), more for continuous-time SIR.
     pub generation_width: usize,
-    /// Participants per run and generation (generation 0 = seeds).
-    pub generation_size: Vec<u32>,
-    /// Invitations sent per run by the participants of each generation.
-    pub generation_invitations: Vec<u64>,
     /// Scalars per run.
     pub outcomes: Vec<RunOutcome>,
+    /// New participants per day, the runs' rows one after another.
+    daily_new: Vec<u32>,
+    /// Where run `r`'s daily row starts in `daily_new` (`runs + 1` entries).
+    daily_start: Vec<usize>,
+    /// Participants per generation (generation 0 = seeds), rows one after another.
+    generation_size: Vec<u32>,
+    /// Invitations sent by the participants of each generation, parallel to
+    /// `generation_size`.
+    generation_invitations: Vec<u64>,
+    /// Where run `r`'s generation rows start (`runs + 1` entries).
+    generation_start: Vec<usize>,
 }
 
 impl Ensemble {
-    /// Width of a row (days + 1).
+    /// Days in the horizon, day 0 included (`days + 1`).
     pub fn width(&self) -> usize {
         self.days as usize + 1
     }
-    /// New participants by day in run `run`.
+    /// New participants by day in run `run`, from day 0 to the run's last join day
+    /// (zero afterwards).
     pub fn daily_row(&self, run: usize) -> &[u32] {
-        &self.daily_new[run * self.width()..(run + 1) * self.width()]
+        &self.daily_new[self.daily_start[run]..self.daily_start[run + 1]]
     }
-    /// Participants by generation in run `run`.
+    /// New participants on `day` in run `run` (zero past the run's row).
+    #[inline]
+    pub fn daily_new(&self, run: usize, day: usize) -> u32 {
+        self.daily_row(run).get(day).copied().unwrap_or(0)
+    }
+    /// Participants by generation in run `run`, up to its last generation.
     pub fn generation_row(&self, run: usize) -> &[u32] {
-        let w = self.generation_width;
-        &self.generation_size[run * w..(run + 1) * w]
+        &self.generation_size[self.generation_start[run]..self.generation_start[run + 1]]
     }
-    /// Invitations by sender generation in run `run`.
+    /// Invitations by sender generation in run `run`, parallel to
+    /// [`Self::generation_row`].
     pub fn invitation_row(&self, run: usize) -> &[u64] {
-        let w = self.generation_width;
-        &self.generation_invitations[run * w..(run + 1) * w]
+        &self.generation_invitations[self.generation_start[run]..self.generation_start[run + 1]]
+    }
+    /// Bytes held by the rows (for the benchmarks and memory estimates).
+    pub fn row_bytes(&self) -> usize {
+        self.daily_new.len() * 4 + self.generation_size.len() * 12 + self.daily_start.len() * 16
     }
 }
 
@@ -270,98 +294,270 @@ const PENDING: u8 = 2;
 const JOINED: u8 = 3;
 const NONE: u32 = u32::MAX;
 
-/// Everything the engine tracks about one person in a run, packed in 16 bytes (a
-/// quarter of a cache line) so that visiting a friend costs one cache miss, not one
-/// per field (scripts/bench-peers; benches/engine.rs `cascade/ic-er-k10-p0.2`).
+/// What the engine keeps about a person once an invitation has converted (or, in
+/// threshold processes, once they are first reached). Read when they join, not when a
+/// friend's invitation merely arrives: the hot check of every invitation reads only
+/// the one-byte `state` (scripts/bench-peers; benches/engine.rs `cascade/*`).
+/// Eight bytes, so that 100,000 people fit in 800 kB of cache.
 #[derive(Debug, Clone, Copy)]
-struct NodeState {
-    /// Tentative or final join day (NONE: not scheduled).
-    join_day: u32,
-    /// Who recruited them (NONE for seed users).
+struct Person {
+    /// Position of their recruiter in the order of joining (NONE for seed users).
     recruiter: u32,
-    /// Before joining, in threshold processes: the threshold left to reach (f32 bits).
-    /// Once joined: their position in the order of joining (for the tree statistics).
-    slot: u32,
+    /// Scheduled (or, once joined, actual) join day (`days` < [`MAX_DAYS`]).
+    join_day: u16,
     /// Generation (0 = seed users), saturating at u16::MAX (a day-based generation is
-    /// at most `days` <= 3650; SIR's generation rows stop at 4096).
+    /// at most `days`; SIR's generation rows stop at 4096).
     generation: u16,
-    /// UNTOUCHED, EXPOSED, PENDING or JOINED.
-    state: u8,
-    /// Invitations received so far (saturating).
-    exposures: u8,
 }
 
-impl NodeState {
+impl Person {
+    const FRESH: Person = Person { recruiter: NONE, join_day: u16::MAX, generation: 0 };
+}
+
+/// The longest horizon the engine accepts, in days (join days are stored in 16 bits).
+pub const MAX_DAYS: u32 = u16::MAX as u32 - 1;
+
+#[inline]
+fn next_generation(g: u32) -> u16 {
+    (g + 1).min(u16::MAX as u32) as u16
+}
+
+/// The recruitment tree of one run, by position in the order of joining (parents
+/// before children), as a structure of arrays.
+#[derive(Default)]
+struct Tree {
+    /// Who joined at each position.
+    order: Vec<u32>,
+    /// Position of each participant's recruiter (NONE for seed users).
+    parent: Vec<u32>,
+    // Work arrays of `tree_statistics`.
+    root: Vec<u32>,
+    children: Vec<u32>,
+    size: Vec<u32>,
+    wiener: Vec<f64>,
+}
+
+impl Tree {
+    /// Appends a participant; returns their position.
     #[inline]
-    fn remaining(&self) -> f32 {
-        f32::from_bits(self.slot)
+    fn push(&mut self, node: u32, parent: u32) -> u32 {
+        let position = self.order.len() as u32;
+        self.order.push(node);
+        self.parent.push(parent);
+        position
     }
-    #[inline]
-    fn set_remaining(&mut self, x: f32) {
-        self.slot = x.to_bits();
-    }
-    #[inline]
-    fn generation(&self) -> u32 {
-        self.generation as u32
-    }
-    #[inline]
-    fn set_generation(&mut self, g: u32) {
-        self.generation = g.min(u16::MAX as u32) as u16;
+
+    fn clear(&mut self) {
+        self.order.clear();
+        self.parent.clear();
     }
 }
 
-const FRESH: NodeState =
-    NodeState { join_day: NONE, recruiter: NONE, slot: 0, generation: 0, state: UNTOUCHED, exposures: 0 };
+/// One run's per-day and per-generation rows, at full width, cleared after each run
+/// by zeroing only what the run wrote.
+struct RowScratch {
+    daily: Vec<u32>,
+    gen_size: Vec<u32>,
+    gen_invites: Vec<u64>,
+}
 
-/// Per participant, by position in the order of joining, for the tree statistics.
-#[derive(Debug, Clone, Copy, Default)]
-struct TreeAux {
-    /// Position of the recruiter (NONE for seed users).
-    parent: u32,
-    size: u32,
-    root: u32,
-    children: u32,
-    wiener: f64,
+impl RowScratch {
+    /// Counts a join in the run's scalars and rows.
+    #[inline]
+    fn record_join(&mut self, out: &mut RunOutcome, day: u32, g: u32) {
+        out.reach += 1;
+        out.generations = out.generations.max(g + 1);
+        out.last_join_day = out.last_join_day.max(day);
+        self.daily[day as usize] += 1;
+        let row = (g as usize).min(self.gen_size.len() - 1);
+        if row != g as usize {
+            out.generations_truncated = true;
+        }
+        self.gen_size[row] += 1;
+    }
+
+    #[inline]
+    fn record_invitations(&mut self, out: &mut RunOutcome, g: u32, invitations: u64) {
+        out.invitations += invitations;
+        let row = (g as usize).min(self.gen_invites.len() - 1);
+        self.gen_invites[row] += invitations;
+    }
+
+    /// Lengths of the rows run `out` wrote.
+    fn lengths(&self, out: &RunOutcome) -> (usize, usize) {
+        (out.last_join_day as usize + 1, (out.generations as usize).min(self.gen_size.len()))
+    }
+
+    /// Appends the written part of the rows to `to` and zeroes it here.
+    fn drain_into(&mut self, out: &RunOutcome, to: &mut TaskRows) {
+        let (d, g) = self.lengths(out);
+        to.daily.extend_from_slice(&self.daily[..d]);
+        to.daily_lengths.push(d);
+        to.gen_size.extend_from_slice(&self.gen_size[..g]);
+        to.gen_invites.extend_from_slice(&self.gen_invites[..g]);
+        to.gen_lengths.push(g);
+        self.daily[..d].fill(0);
+        self.gen_size[..g].fill(0);
+        self.gen_invites[..g].fill(0);
+    }
+}
+
+/// The rows of the runs of one work item, in run order.
+#[derive(Default)]
+struct TaskRows {
+    daily: Vec<u32>,
+    daily_lengths: Vec<usize>,
+    gen_size: Vec<u32>,
+    gen_invites: Vec<u64>,
+    gen_lengths: Vec<usize>,
 }
 
 /// Per-worker scratch, allocated once per worker and reset between runs by undoing
 /// only what the last run touched: nothing is allocated per edge, day or run.
-pub struct RunScratch {
-    nodes: Vec<NodeState>,
+///
+/// Person state is a structure of arrays: the one-byte `state` that every arriving
+/// invitation checks stays in cache (100 kB for 100,000 people), and the rest is read
+/// only when someone is scheduled or joins.
+struct RunScratch {
+    state: Vec<u8>,
+    /// Invitations received so far (campaign model only; saturating).
+    exposures: Vec<u8>,
+    people: Vec<Person>,
+    /// Threshold processes: the threshold each person has left to reach.
+    remaining: Vec<f32>,
+    /// People whose `state` left UNTOUCHED in this run.
     touched: Vec<u32>,
     buckets: Vec<Vec<u32>>,
-    order: Vec<u32>,
-    tree: Vec<TreeAux>,
+    tree: Tree,
     /// SIR: exact tentative infection times (valid while PENDING or JOINED).
     times: Vec<f64>,
     /// SIR: pending infections, earliest first (time bits, node).
     heap: BinaryHeap<Reverse<(u64, u32)>>,
+    rows: RowScratch,
 }
 
 impl RunScratch {
-    /// Scratch for `nodes` people and a `days` horizon.
-    pub fn new(nodes: usize, days: u32) -> Self {
+    fn new(prepared: &Prepared) -> Self {
+        let n = prepared.graph.node_count();
+        let is_sir = matches!(prepared.process, Process::Sir { .. });
         Self {
-            nodes: vec![FRESH; nodes],
+            state: vec![UNTOUCHED; n],
+            exposures: if prepared.uses_exposures { vec![0; n] } else { Vec::new() },
+            people: vec![Person::FRESH; n],
+            remaining: if matches!(prepared.process, Process::Threshold { .. }) { vec![0.0; n] } else { Vec::new() },
             touched: Vec::new(),
-            buckets: vec![Vec::new(); days as usize + 1],
-            order: Vec::new(),
-            tree: Vec::new(),
-            times: Vec::new(),
+            buckets: if is_sir { Vec::new() } else { vec![Vec::new(); prepared.days as usize + 1] },
+            tree: Tree::default(),
+            times: if is_sir { vec![0.0; n] } else { Vec::new() },
             heap: BinaryHeap::new(),
+            rows: RowScratch {
+                daily: vec![0; prepared.days as usize + 1],
+                gen_size: vec![0; prepared.generation_width],
+                gen_invites: vec![0; prepared.generation_width],
+            },
         }
     }
 
     fn reset(&mut self) {
-        for &v in &self.touched {
-            self.nodes[v as usize] = FRESH;
+        // `people` needs no reset: a person's record is written whenever their state
+        // leaves UNTOUCHED. Past an eighth of the graph, one sweep beats scattered writes.
+        if self.touched.len() > self.state.len() / 8 {
+            self.state.fill(UNTOUCHED);
+            self.exposures.fill(0);
+        } else {
+            for &v in &self.touched {
+                self.state[v as usize] = UNTOUCHED;
+            }
+            if !self.exposures.is_empty() {
+                for &v in &self.touched {
+                    self.exposures[v as usize] = 0;
+                }
+            }
         }
         self.touched.clear();
-        self.order.clear();
         self.tree.clear();
         self.heap.clear();
         // The day buckets need no clearing: a run empties every bucket it fills
         // (it walks every day up to the last one scheduled).
+    }
+}
+
+/// Asks the CPU to start loading the cache line at `p`, which the run will read soon
+/// (the next people to join: their friend lists are scattered over the edge arrays).
+/// On ER n = 100,000, p = 0.2 this takes a run from 8.5 ms to 5.7 ms
+/// (examples/lean_ic.rs, scripts/bench-peers).
+#[inline(always)]
+fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint that never faults and never reads memory into the
+    // program's state, whatever the address; SSE is part of the x86_64 baseline.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch(p as *const i8, std::arch::x86_64::_MM_HINT_T0);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
+/// How many people ahead in the day's queue to prefetch (examples/lean_ic.rs: 4 to 16
+/// are within noise of each other, 0 is 1.5× slower).
+const PREFETCH_DISTANCE: usize = 8;
+
+/// Independent coins with one probability over a list, drawn the cheap way: for small
+/// `p` by geometric skips (the work follows the successes, not the list), for large `p`
+/// by a coin per item.
+#[derive(Debug, Clone, Copy)]
+struct Coins {
+    p: f64,
+    /// 1 / -ln(1 - p): an Exp(1) draw times this, rounded down, is the number of
+    /// failures before the next success.
+    skip_scale: f64,
+}
+
+/// Above this probability a coin per item (one uniform draw, ~1 ns) beats a skip
+/// (an Exp(1) draw by ziggurat plus a multiplication) per success.
+const COINS_ABOVE: f64 = 0.5;
+
+impl Coins {
+    fn new(p: f64) -> Self {
+        let skip_scale = if p > 0.0 && p < 1.0 { 1.0 / -(1.0 - p).ln() } else { 0.0 };
+        Self { p, skip_scale }
+    }
+
+    /// Calls `f(j)` for each `j` in `0..len` kept independently with probability `p`.
+    #[inline]
+    fn for_each(&self, len: usize, rng: &mut SimRng, mut f: impl FnMut(usize, &mut SimRng)) {
+        let p = self.p;
+        if p <= 0.0 || len == 0 {
+            return;
+        }
+        if p >= 1.0 {
+            for j in 0..len {
+                f(j, rng);
+            }
+            return;
+        }
+        if p > COINS_ABOVE {
+            for j in 0..len {
+                if uniform(rng) < p {
+                    f(j, rng);
+                }
+            }
+            return;
+        }
+        let mut j = 0usize;
+        loop {
+            let e: f64 = rng.sample(Exp1);
+            let skip = e * self.skip_scale;
+            if skip >= (len - j) as f64 {
+                return;
+            }
+            j += skip as usize;
+            f(j, rng);
+            j += 1;
+            if j >= len {
+                return;
+            }
+        }
     }
 }
 
@@ -373,7 +569,7 @@ enum EdgeRule {
     /// The same probability on every edge, every friend invited (uniform independent
     /// cascade): converting friends are found by geometric skips, so the work follows
     /// the conversions, not the edges (benches/engine.rs: `cascade/ic-er-k10-p0.2`).
-    Uniform(f64),
+    Uniform(Coins),
     /// The edge's weight.
     Weight,
     /// 1 / in-degree of the invitee.
@@ -409,6 +605,8 @@ struct Prepared<'a> {
     graph: &'a SocialGraph,
     behaviour: CompiledBehaviour,
     process: Process,
+    /// Whether invitations received are counted (the campaign model's reinforcement).
+    uses_exposures: bool,
     /// 1 / in-degree per node (weighted cascade, linear threshold), else empty.
     inverse_in_degree: Vec<f32>,
     /// In-degree per node (Watts fractions), else empty.
@@ -424,6 +622,9 @@ struct Prepared<'a> {
 impl<'a> Prepared<'a> {
     fn new(graph: &'a SocialGraph, config: &'a RunConfig) -> Result<Self, EngineError> {
         let n = graph.node_count();
+        if config.days > MAX_DAYS {
+            return Err(EngineError::HorizonTooLong(config.days));
+        }
         let count = config.seeding.count();
         if count == 0 || count > n {
             return Err(EngineError::BadSeeding(format!(
@@ -467,6 +668,7 @@ impl<'a> Prepared<'a> {
             graph,
             behaviour: config.behaviour.compile(),
             process,
+            uses_exposures: matches!(process, Process::Invitation(EdgeRule::Model)),
             inverse_in_degree,
             in_degree,
             generation_width,
@@ -494,7 +696,7 @@ impl<'a> Prepared<'a> {
         Ok(match behaviour {
             Behaviour::Campaign { .. } => (Process::Invitation(EdgeRule::Model), false, false),
             Behaviour::IndependentCascade { probability } => match probability {
-                EdgeProbability::Uniform(p) => (Process::Invitation(EdgeRule::Uniform(*p)), false, false),
+                EdgeProbability::Uniform(p) => (Process::Invitation(EdgeRule::Uniform(Coins::new(*p))), false, false),
                 EdgeProbability::EdgeWeights => {
                     need_weights("independent-cascade with probability = \"edge-weights\"")?;
                     (Process::Invitation(EdgeRule::Weight), false, false)
@@ -549,42 +751,19 @@ impl<'a> Prepared<'a> {
         })
     }
 
-    /// Counts a join in the run's scalars and rows.
-    #[inline]
-    fn record_join(&self, out: &mut RunOutcome, daily: &mut [u32], gen_size: &mut [u32], day: u32, g: u32) {
-        out.reach += 1;
-        out.generations = out.generations.max(g + 1);
-        out.last_join_day = out.last_join_day.max(day);
-        daily[day as usize] += 1;
-        let row = (g as usize).min(self.generation_width - 1);
-        if row != g as usize {
-            out.generations_truncated = true;
-        }
-        gen_size[row] += 1;
-    }
-
-    /// Simulates run `run` into `scratch`, writing its rows and returning its scalars.
-    fn run(
-        &self,
-        run: u64,
-        scratch: &mut RunScratch,
-        daily: &mut [u32],
-        gen_size: &mut [u32],
-        gen_invites: &mut [u64],
-    ) -> RunOutcome {
+    /// Simulates run `run` into `scratch` (its rows in `scratch.rows`, its tree in
+    /// `scratch.tree`) and returns its scalars.
+    fn run(&self, run: u64, scratch: &mut RunScratch) -> RunOutcome {
         scratch.reset();
         let mut rng = stream_rng(self.rng_seed, run);
-        let graph = self.graph;
-        let n = graph.node_count() as u64;
+        let n = self.graph.node_count() as u64;
         let mut out = RunOutcome::default();
 
         let is_sir = matches!(self.process, Process::Sir { .. });
-        if is_sir && scratch.times.len() != graph.node_count() {
-            scratch.times = vec![0.0; graph.node_count()];
-        }
         let add_seed = |s: &mut RunScratch, v: u32| {
             s.touched.push(v);
-            s.nodes[v as usize] = NodeState { join_day: 0, state: PENDING, ..FRESH };
+            s.state[v as usize] = PENDING;
+            s.people[v as usize] = Person { join_day: 0, ..Person::FRESH };
             if is_sir {
                 s.times[v as usize] = 0.0;
                 s.heap.push(Reverse((0f64.to_bits(), v)));
@@ -598,7 +777,7 @@ impl<'a> Prepared<'a> {
                 let mut placed = 0;
                 while placed < *count {
                     let v = below(&mut rng, n) as u32;
-                    if scratch.nodes[v as usize].state == UNTOUCHED {
+                    if scratch.state[v as usize] == UNTOUCHED {
                         add_seed(scratch, v);
                         placed += 1;
                     }
@@ -611,51 +790,61 @@ impl<'a> Prepared<'a> {
             }
         }
 
-        let rows = Rows { daily, gen_size, gen_invites };
         match self.process {
-            Process::Sir { beta, recovery } => self.run_sir(beta, recovery, scratch, &mut rng, &mut out, rows),
-            _ => self.run_days(scratch, &mut rng, &mut out, rows),
+            Process::Sir { beta, recovery } => self.run_sir(beta, recovery, scratch, &mut rng, &mut out),
+            _ => self.run_days(scratch, &mut rng, &mut out),
         }
-        tree_statistics(scratch, &mut out);
+        tree_statistics(&mut scratch.tree, &mut out);
         out
     }
 
     /// The day-by-day schedule shared by the invitation and threshold processes.
-    fn run_days(&self, scratch: &mut RunScratch, rng: &mut SimRng, out: &mut RunOutcome, rows: Rows) {
+    fn run_days(&self, s: &mut RunScratch, rng: &mut SimRng, out: &mut RunOutcome) {
+        let graph = self.graph;
         let mut last_scheduled = 0u32;
         let mut day = 0u32;
         while day <= self.days && day <= last_scheduled {
-            let mut bucket = std::mem::take(&mut scratch.buckets[day as usize]);
-            for &u in &bucket {
+            let bucket = std::mem::take(&mut s.buckets[day as usize]);
+            for (i, &u) in bucket.iter().enumerate() {
+                if let Some(&ahead) = bucket.get(i + 2 * PREFETCH_DISTANCE) {
+                    prefetch(graph.offset_entry(NodeId(ahead)));
+                }
+                if let Some(&ahead) = bucket.get(i + PREFETCH_DISTANCE) {
+                    // A friend list often straddles two cache lines; longer ones are
+                    // read in order, which the hardware prefetcher follows.
+                    let friends = graph.neighbours(NodeId(ahead));
+                    if let (Some(first), Some(last)) = (friends.first(), friends.last()) {
+                        prefetch(first);
+                        prefetch(last);
+                    }
+                    prefetch(&s.people[ahead as usize]);
+                }
                 let ui = u as usize;
                 // Lazy deletion: a node may sit in several buckets; only its final day counts.
-                let node = &mut scratch.nodes[ui];
-                if node.state != PENDING || node.join_day != day {
+                let person = s.people[ui];
+                if s.state[ui] != PENDING || person.join_day as u32 != day {
                     continue;
                 }
-                node.state = JOINED;
-                let g = node.generation();
-                let recruiter = node.recruiter;
-                join_order(scratch, u, recruiter);
-                self.record_join(out, rows.daily, rows.gen_size, day, g);
-                let at = Sender { u, day, g };
+                s.state[ui] = JOINED;
+                let g = person.generation as u32;
+                let position = s.tree.push(u, person.recruiter);
+                s.rows.record_join(out, day, g);
+                let at = Sender { u, day, g, position };
                 let invitations = match self.process {
-                    Process::Invitation(rule) => {
-                        self.spread_invitations(at, rule, scratch, rng, out, &mut last_scheduled)
-                    }
+                    Process::Invitation(rule) => self.spread_invitations(at, rule, s, rng, out, &mut last_scheduled),
                     Process::Threshold { start, contribution } => {
-                        self.spread_threshold(at, start, contribution, scratch, rng, out, &mut last_scheduled)
+                        self.spread_threshold(at, start, contribution, s, rng, out, &mut last_scheduled)
                     }
                     Process::Sir { .. } => unreachable!("SIR runs in continuous time"),
                 };
-                out.invitations += invitations;
-                rows.gen_invites[(g as usize).min(self.generation_width - 1)] += invitations;
+                s.rows.record_invitations(out, g, invitations);
             }
+            let mut bucket = bucket;
             bucket.clear();
-            scratch.buckets[day as usize] = bucket;
+            s.buckets[day as usize] = bucket;
             day += 1;
         }
-        debug_assert!(scratch.buckets.iter().all(Vec::is_empty), "every scheduled day was processed");
+        debug_assert!(s.buckets.iter().all(Vec::is_empty), "every scheduled day was processed");
     }
 
     /// A new participant shares and invites; returns the invitations sent.
@@ -664,102 +853,103 @@ impl<'a> Prepared<'a> {
         &self,
         at: Sender,
         rule: EdgeRule,
-        scratch: &mut RunScratch,
+        s: &mut RunScratch,
         rng: &mut SimRng,
         out: &mut RunOutcome,
         last_scheduled: &mut u32,
     ) -> u64 {
-        let u = at.u;
         let behaviour = &self.behaviour;
         if behaviour.share_probability < 1.0 && uniform(rng) >= behaviour.share_probability {
             return 0;
         }
         out.sharers += 1;
         let graph = self.graph;
-        let neighbours = graph.neighbours(NodeId(u));
-        let weights = graph.weights(NodeId(u));
+        let neighbours = graph.neighbours(NodeId(at.u));
+        let weights = graph.weights(NodeId(at.u));
         let degree = neighbours.len();
-        if let EdgeRule::Uniform(p) = rule {
-            for_each_reached(degree, p, rng, |j, rng| {
+        if let EdgeRule::Uniform(coins) = rule {
+            coins.for_each(degree, rng, |j, rng| {
                 let v = neighbours[j];
-                let node = &mut scratch.nodes[v as usize];
-                if node.state == JOINED {
-                    return;
+                if s.state[v as usize] != JOINED {
+                    self.schedule(at, v, s, rng, out, last_scheduled);
                 }
-                if node.state == UNTOUCHED {
-                    node.state = EXPOSED;
-                    scratch.touched.push(v);
-                }
-                self.schedule(at, v, node, &mut scratch.buckets, rng, out, last_scheduled);
             });
             return degree as u64;
         }
         let mut invitations = 0u64;
         for (ci, channel) in behaviour.channels.iter().enumerate() {
-            let p_reach = channel.invite.probability(degree);
-            let mut visit = |j: usize, rng: &mut SimRng, s: &mut RunScratch| {
+            let reach = match channel.invite {
+                InviteRule::All => Coins::new(1.0),
+                other => Coins::new(other.probability(degree)),
+            };
+            reach.for_each(degree, rng, |j, rng| {
                 invitations += 1;
                 let v = neighbours[j];
-                let node = &mut s.nodes[v as usize];
-                if node.state == JOINED {
+                let vi = v as usize;
+                let state = s.state[vi];
+                if state == JOINED {
                     return;
                 }
-                if node.state == UNTOUCHED {
-                    node.state = EXPOSED;
+                if state == UNTOUCHED {
+                    s.state[vi] = EXPOSED;
                     s.touched.push(v);
                 }
-                node.exposures = node.exposures.saturating_add(1);
                 let p = match rule {
                     EdgeRule::Model | EdgeRule::Uniform(_) => {
-                        behaviour.conversion(ci, node.exposures as u32, weights.map(|w| w[j]))
+                        let e = s.exposures[vi].saturating_add(1);
+                        s.exposures[vi] = e;
+                        behaviour.conversion(ci, e as u32, weights.map(|w| w[j]))
                     }
                     EdgeRule::Weight => weights.map_or(0.0, |w| w[j] as f64),
-                    EdgeRule::InverseInDegree => self.inverse_in_degree[v as usize] as f64,
+                    EdgeRule::InverseInDegree => self.inverse_in_degree[vi] as f64,
                 };
-                if uniform(rng) >= p {
-                    return;
+                if uniform(rng) < p {
+                    self.schedule(at, v, s, rng, out, last_scheduled);
                 }
-                self.schedule(at, v, node, &mut s.buckets, rng, out, last_scheduled);
-            };
-            match channel.invite {
-                InviteRule::All => {
-                    for j in 0..degree {
-                        visit(j, rng, scratch);
-                    }
-                }
-                _ => for_each_reached(degree, p_reach, rng, |j, rng| visit(j, rng, scratch)),
-            }
+            });
         }
         invitations
     }
 
-    /// A converted invitation from `at` to `v`: `v` joins one cycle later, unless an
-    /// earlier invitation already makes them join sooner (first passage).
-    #[allow(clippy::too_many_arguments)]
-    #[inline]
+    /// A converted invitation from `at` to `v` (not yet joined): `v` joins one cycle
+    /// later, unless an earlier invitation already makes them join sooner (first
+    /// passage). An invitation that would convert after the horizon, and matter,
+    /// marks the run censored.
+    #[inline(always)]
     fn schedule(
         &self,
         at: Sender,
         v: u32,
-        node: &mut NodeState,
-        buckets: &mut [Vec<u32>],
+        s: &mut RunScratch,
         rng: &mut SimRng,
         out: &mut RunOutcome,
         last_scheduled: &mut u32,
     ) {
+        let vi = v as usize;
+        let state = s.state[vi];
+        // Days are processed in order, so with a fixed delay an earlier schedule is
+        // never later than this one: no need to read the person's record.
+        if state == PENDING && matches!(self.delay, DelaySampler::Fixed(_)) {
+            return;
+        }
         let arrival = at.day.saturating_add(self.delay.sample(rng));
+        if state == PENDING && s.people[vi].join_day as u32 <= arrival {
+            return;
+        }
         if arrival > self.days {
             out.is_censored = true;
             return;
         }
-        if arrival < node.join_day {
-            node.join_day = arrival;
-            node.recruiter = at.u;
-            node.set_generation(at.g + 1);
-            node.state = PENDING;
-            buckets[arrival as usize].push(v);
-            *last_scheduled = (*last_scheduled).max(arrival);
+        if state == UNTOUCHED {
+            s.touched.push(v);
         }
+        s.state[vi] = PENDING;
+        let person = &mut s.people[vi];
+        person.join_day = arrival as u16;
+        person.recruiter = at.position;
+        person.generation = next_generation(at.g);
+        s.buckets[arrival as usize].push(v);
+        *last_scheduled = (*last_scheduled).max(arrival);
     }
 
     /// A new participant adds their weight to each out-neighbour's threshold; returns
@@ -776,44 +966,42 @@ impl<'a> Prepared<'a> {
         out: &mut RunOutcome,
         last_scheduled: &mut u32,
     ) -> u64 {
-        let Sender { u, day, g } = at;
         let graph = self.graph;
-        let neighbours = graph.neighbours(NodeId(u));
-        let weights = graph.weights(NodeId(u));
+        let neighbours = graph.neighbours(NodeId(at.u));
+        let weights = graph.weights(NodeId(at.u));
         out.sharers += 1;
         for (j, &v) in neighbours.iter().enumerate() {
-            let node = &mut s.nodes[v as usize];
-            if node.state == JOINED || node.state == PENDING {
+            let vi = v as usize;
+            let state = s.state[vi];
+            if state == JOINED || state == PENDING {
                 continue; // already in, or already tipped over
             }
-            if node.state == UNTOUCHED {
-                node.state = EXPOSED;
+            if state == UNTOUCHED {
+                s.state[vi] = EXPOSED;
                 s.touched.push(v);
-                let start_value = match start {
+                s.remaining[vi] = match start {
                     StartThreshold::Uniform => uniform(rng) as f32,
                     StartThreshold::Count(c) => c as f32,
-                    StartThreshold::Fraction(f) => {
-                        (f * self.in_degree[v as usize] as f64 - 1e-9).ceil().max(1.0) as f32
-                    }
+                    StartThreshold::Fraction(f) => (f * self.in_degree[vi] as f64 - 1e-9).ceil().max(1.0) as f32,
                 };
-                node.set_remaining(start_value);
             }
-            let left = node.remaining()
+            let left = s.remaining[vi]
                 - match contribution {
                     Contribution::One => 1.0,
                     Contribution::Weight => weights.map_or(0.0, |w| w[j]),
-                    Contribution::InverseInDegree => self.inverse_in_degree[v as usize],
+                    Contribution::InverseInDegree => self.inverse_in_degree[vi],
                 };
-            node.set_remaining(left);
+            s.remaining[vi] = left;
             if left > 1e-6 {
                 continue;
             }
-            // Tipped over by u: joins one cycle later.
-            let arrival = day.saturating_add(self.delay.sample(rng));
-            node.state = PENDING;
-            node.join_day = arrival;
-            node.recruiter = u;
-            node.set_generation(g + 1);
+            // Tipped over by the sender: joins one cycle later.
+            let arrival = at.day.saturating_add(self.delay.sample(rng));
+            s.state[vi] = PENDING;
+            let person = &mut s.people[vi];
+            person.join_day = arrival.min(u16::MAX as u32) as u16;
+            person.recruiter = at.position;
+            person.generation = next_generation(at.g);
             if arrival > self.days {
                 out.is_censored = true;
             } else {
@@ -825,21 +1013,13 @@ impl<'a> Prepared<'a> {
     }
 
     /// Continuous-time SIR, event by event (first-passage infection times).
-    fn run_sir(
-        &self,
-        beta: f64,
-        recovery: Recovery,
-        s: &mut RunScratch,
-        rng: &mut SimRng,
-        out: &mut RunOutcome,
-        rows: Rows,
-    ) {
+    fn run_sir(&self, beta: f64, recovery: Recovery, s: &mut RunScratch, rng: &mut SimRng, out: &mut RunOutcome) {
         let graph = self.graph;
         let horizon = self.days as f64 + 1.0; // day d covers [d, d + 1)
         while let Some(Reverse((bits, u))) = s.heap.pop() {
             let t = f64::from_bits(bits);
             let ui = u as usize;
-            if s.nodes[ui].state != PENDING || s.times[ui] != t {
+            if s.state[ui] != PENDING || s.times[ui] != t {
                 continue; // superseded by an earlier infection time
             }
             if t >= horizon {
@@ -847,54 +1027,45 @@ impl<'a> Prepared<'a> {
                 break;
             }
             let day = t as u32;
-            let node = &mut s.nodes[ui];
-            node.state = JOINED;
-            node.join_day = day;
-            let g = node.generation();
-            let recruiter = node.recruiter;
-            join_order(s, u, recruiter);
-            self.record_join(out, rows.daily, rows.gen_size, day, g);
+            s.state[ui] = JOINED;
+            let person = &mut s.people[ui];
+            person.join_day = day as u16;
+            let g = person.generation as u32;
+            let position = s.tree.push(u, person.recruiter);
+            s.rows.record_join(out, day, g);
             out.sharers += 1;
             let period = match recovery {
-                Recovery::Rate(gamma) => -(1.0 - uniform(rng)).ln() / gamma,
+                Recovery::Rate(gamma) => rng.sample::<f64, _>(Exp1) / gamma,
                 Recovery::FixedPeriodDays(d) => d,
             };
             let mut contacts = 0u64;
             for &v in graph.neighbours(NodeId(u)) {
-                let tau = -(1.0 - uniform(rng)).ln() / beta;
+                let tau = rng.sample::<f64, _>(Exp1) / beta;
                 if tau >= period {
                     continue;
                 }
                 contacts += 1;
                 let vi = v as usize;
-                let vnode = &mut s.nodes[vi];
-                if vnode.state == JOINED {
+                let state = s.state[vi];
+                if state == JOINED {
                     continue;
                 }
-                if vnode.state == UNTOUCHED {
-                    vnode.state = EXPOSED;
+                if state == UNTOUCHED {
                     s.touched.push(v);
                 }
                 let candidate = t + tau;
-                if vnode.state != PENDING || candidate < s.times[vi] {
-                    vnode.state = PENDING;
-                    vnode.recruiter = u;
-                    vnode.set_generation(g + 1);
+                if state != PENDING || candidate < s.times[vi] {
+                    s.state[vi] = PENDING;
+                    let person = &mut s.people[vi];
+                    person.recruiter = position;
+                    person.generation = next_generation(g);
                     s.times[vi] = candidate;
                     s.heap.push(Reverse((candidate.to_bits(), v)));
                 }
             }
-            out.invitations += contacts;
-            rows.gen_invites[(g as usize).min(self.generation_width - 1)] += contacts;
+            s.rows.record_invitations(out, g, contacts);
         }
     }
-}
-
-/// The rows one run writes.
-struct Rows<'r> {
-    daily: &'r mut [u32],
-    gen_size: &'r mut [u32],
-    gen_invites: &'r mut [u64],
 }
 
 /// A participant who has just joined and now spreads.
@@ -903,99 +1074,61 @@ struct Sender {
     u: u32,
     day: u32,
     g: u32,
+    /// Position in the order of joining.
+    position: u32,
 }
 
-/// Appends a new participant to the order of joining, noting the position of their
-/// recruiter (already joined, so already placed).
-#[inline]
-fn join_order(s: &mut RunScratch, v: u32, recruiter: u32) {
-    let position = s.order.len() as u32;
-    s.nodes[v as usize].slot = position;
-    let parent = if recruiter == NONE { NONE } else { s.nodes[recruiter as usize].slot };
-    s.order.push(v);
-    s.tree.push(TreeAux { parent, size: 1, root: position, children: 0, wiener: 0.0 });
-}
-
-/// Recruitment-tree statistics of the run in `scratch.tree` (parents before children):
+/// Recruitment-tree statistics of the run in `tree` (parents before children):
 /// Σ offspring², and the mean structural virality of trees with two or more people,
 /// ν = 2 Σ_v s_v (n − s_v) / (n (n − 1)) over non-root v with subtree size s_v
 /// (Goel et al. 2016: the mean distance between two people of the tree). O(reach),
-/// over a compact array indexed by position in the order of joining.
-fn tree_statistics(s: &mut RunScratch, out: &mut RunOutcome) {
-    let t = &mut s.tree;
-    for i in 0..t.len() {
-        let p = t[i].parent;
-        if p != NONE {
-            t[i].root = t[p as usize].root;
-            t[p as usize].children += 1;
-        }
+/// over compact arrays indexed by position in the order of joining.
+fn tree_statistics(t: &mut Tree, out: &mut RunOutcome) {
+    let len = t.parent.len();
+    t.root.clear();
+    t.children.clear();
+    t.children.resize(len, 0);
+    t.size.clear();
+    t.size.resize(len, 1);
+    t.wiener.clear();
+    t.wiener.resize(len, 0.0);
+    for i in 0..len {
+        let p = t.parent[i];
+        let root = if p == NONE {
+            i as u32
+        } else {
+            t.children[p as usize] += 1;
+            t.root[p as usize]
+        };
+        t.root.push(root);
     }
-    for i in (0..t.len()).rev() {
-        let p = t[i].parent;
+    for i in (0..len).rev() {
+        let p = t.parent[i];
         if p != NONE {
-            let size = t[i].size;
-            t[p as usize].size += size;
+            t.size[p as usize] += t.size[i];
         }
     }
     let mut square_sum = 0u64;
-    for i in 0..t.len() {
-        let aux = t[i];
-        square_sum += aux.children as u64 * aux.children as u64;
-        if aux.parent != NONE {
-            let n = t[aux.root as usize].size as f64;
-            let k = aux.size as f64;
-            t[aux.root as usize].wiener += k * (n - k);
+    for i in 0..len {
+        let c = t.children[i] as u64;
+        square_sum += c * c;
+        if t.parent[i] != NONE {
+            let root = t.root[i] as usize;
+            let n = t.size[root] as f64;
+            let k = t.size[i] as f64;
+            t.wiener[root] += k * (n - k);
         }
     }
     let (mut sum, mut trees) = (0.0, 0u32);
-    for aux in t.iter().filter(|a| a.parent == NONE && a.size >= 2) {
-        let n = aux.size as f64;
-        sum += 2.0 * aux.wiener / (n * (n - 1.0));
-        trees += 1;
+    for i in 0..len {
+        if t.parent[i] == NONE && t.size[i] >= 2 {
+            let n = t.size[i] as f64;
+            sum += 2.0 * t.wiener[i] / (n * (n - 1.0));
+            trees += 1;
+        }
     }
     out.offspring_square_sum = square_sum;
     out.structural_virality = (trees > 0).then(|| sum / trees as f64);
-}
-
-/// Calls `f(j)` for each index `j` in `0..len` kept independently with probability `p`:
-/// for small `p` by geometric skips, so the work follows the friends reached, not the
-/// degree.
-#[inline]
-fn for_each_reached(len: usize, p: f64, rng: &mut SimRng, mut f: impl FnMut(usize, &mut SimRng)) {
-    if p <= 0.0 || len == 0 {
-        return;
-    }
-    if p >= 1.0 {
-        for j in 0..len {
-            f(j, rng);
-        }
-        return;
-    }
-    // A skip costs a logarithm (~20 ns), a coin a uniform draw (~1 ns): below
-    // p = 0.1 skipping wins, above it flipping a coin per friend does.
-    if p >= 0.1 {
-        for j in 0..len {
-            if uniform(rng) < p {
-                f(j, rng);
-            }
-        }
-        return;
-    }
-    let inv_log_q = 1.0 / (1.0 - p).ln();
-    let mut j = 0usize;
-    loop {
-        let u = 1.0 - uniform(rng); // (0, 1]
-        let skip = (u.ln() * inv_log_q).floor();
-        if skip >= (len - j) as f64 {
-            return;
-        }
-        j += skip as usize;
-        f(j, rng);
-        j += 1;
-        if j >= len {
-            return;
-        }
-    }
 }
 
 /// Runs per work item handed to a worker (amortises taking a scratch from the pool).
@@ -1016,8 +1149,8 @@ const RUNS_PER_TASK: usize = 8;
 /// [`EngineError::BadSeeding`] when the seed users do not fit the graph.
 ///
 /// # Complexity
-/// O(runs × (edges reached + days)) time; memory O(nodes) per worker plus
-/// O(runs × days) for the rows.
+/// O(runs × edges reached) time (O(runs × successes) for the uniform independent
+/// cascade); memory O(nodes + days) per worker plus, for the rows, O(days used) per run.
 pub fn run_ensemble(
     graph: &SocialGraph,
     config: &RunConfig,
@@ -1025,44 +1158,58 @@ pub fn run_ensemble(
 ) -> Result<Ensemble, EngineError> {
     let prepared = Prepared::new(graph, config)?;
     let runs = config.runs;
-    let width = config.days as usize + 1;
-    let gen_width = prepared.generation_width;
-    let mut daily_new = vec![0u32; runs * width];
-    let mut generation_size = vec![0u32; runs * gen_width];
-    let mut generation_invitations = vec![0u64; runs * gen_width];
     let mut outcomes = vec![RunOutcome::default(); runs];
     let pool: Mutex<Vec<RunScratch>> = Mutex::new(Vec::new());
     let done = AtomicU64::new(0);
-    daily_new
-        .par_chunks_mut(RUNS_PER_TASK * width)
-        .zip(generation_size.par_chunks_mut(RUNS_PER_TASK * gen_width))
-        .zip(generation_invitations.par_chunks_mut(RUNS_PER_TASK * gen_width))
-        .zip(outcomes.par_chunks_mut(RUNS_PER_TASK))
+    let tasks: Vec<TaskRows> = outcomes
+        .par_chunks_mut(RUNS_PER_TASK)
         .enumerate()
-        .for_each(|(t, (((daily, gens), invites), outs))| {
+        .map(|(t, outs)| {
             let taken = pool.lock().expect("scratch pool lock is never poisoned").pop();
-            let mut scratch = taken.unwrap_or_else(|| RunScratch::new(graph.node_count(), config.days));
+            let mut scratch = taken.unwrap_or_else(|| RunScratch::new(&prepared));
+            let mut rows = TaskRows::default();
             for (k, out) in outs.iter_mut().enumerate() {
                 let run = (t * RUNS_PER_TASK + k) as u64;
-                let row = k * width..(k + 1) * width;
-                let gen_row = k * gen_width..(k + 1) * gen_width;
-                *out =
-                    prepared.run(run, &mut scratch, &mut daily[row], &mut gens[gen_row.clone()], &mut invites[gen_row]);
+                *out = prepared.run(run, &mut scratch);
+                scratch.rows.drain_into(out, &mut rows);
                 let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
                 progress(Progress { runs_done: finished, runs_total: runs as u64 });
             }
             pool.lock().expect("scratch pool lock is never poisoned").push(scratch);
-        });
+            rows
+        })
+        .collect();
+    let daily_total = tasks.iter().map(|t| t.daily.len()).sum();
+    let gen_total = tasks.iter().map(|t| t.gen_size.len()).sum();
+    let mut daily_new = Vec::with_capacity(daily_total);
+    let mut generation_size = Vec::with_capacity(gen_total);
+    let mut generation_invitations = Vec::with_capacity(gen_total);
+    let (mut daily_start, mut generation_start) = (Vec::with_capacity(runs + 1), Vec::with_capacity(runs + 1));
+    daily_start.push(0);
+    generation_start.push(0);
+    for task in tasks {
+        daily_new.extend_from_slice(&task.daily);
+        generation_size.extend_from_slice(&task.gen_size);
+        generation_invitations.extend_from_slice(&task.gen_invites);
+        for d in task.daily_lengths {
+            daily_start.push(daily_start.last().expect("starts with 0") + d);
+        }
+        for g in task.gen_lengths {
+            generation_start.push(generation_start.last().expect("starts with 0") + g);
+        }
+    }
     Ok(Ensemble {
         runs,
         days: config.days,
         seed_count: config.seeding.count(),
         population: graph.node_count(),
+        generation_width: prepared.generation_width,
+        outcomes,
         daily_new,
-        generation_width: gen_width,
+        daily_start,
         generation_size,
         generation_invitations,
-        outcomes,
+        generation_start,
     })
 }
 
@@ -1082,26 +1229,20 @@ pub fn check_config(graph: &SocialGraph, config: &RunConfig) -> Result<(), Engin
 /// As [`run_ensemble`].
 pub fn simulate_cascade(graph: &SocialGraph, config: &RunConfig, run: u64) -> Result<Cascade, EngineError> {
     let prepared = Prepared::new(graph, config)?;
-    let width = config.days as usize + 1;
-    let mut scratch = RunScratch::new(graph.node_count(), config.days);
-    let gw = prepared.generation_width;
-    let (mut d, mut g, mut i) = (vec![0; width], vec![0; gw], vec![0; gw]);
-    let outcome = prepared.run(run, &mut scratch, &mut d, &mut g, &mut i);
-    let participants = scratch
-        .order
+    let mut scratch = RunScratch::new(&prepared);
+    let outcome = prepared.run(run, &mut scratch);
+    let is_sir = matches!(prepared.process, Process::Sir { .. });
+    let order = &scratch.tree.order;
+    let participants = order
         .iter()
         .map(|&v| {
-            let n = scratch.nodes[v as usize];
+            let p = scratch.people[v as usize];
             Participant {
                 node: NodeId(v),
-                recruiter: (n.recruiter != NONE).then_some(NodeId(n.recruiter)),
-                generation: n.generation(),
-                day: n.join_day,
-                time_days: if scratch.times.len() == graph.node_count() {
-                    scratch.times[v as usize]
-                } else {
-                    n.join_day as f64
-                },
+                recruiter: (p.recruiter != NONE).then(|| NodeId(order[p.recruiter as usize])),
+                generation: p.generation as u32,
+                day: p.join_day as u32,
+                time_days: if is_sir { scratch.times[v as usize] } else { p.join_day as f64 },
             }
         })
         .collect();

@@ -356,6 +356,12 @@ impl SocialGraph {
         self.weights.as_ref().map(|w| &w[s..e])
     }
 
+    /// Where `u`'s friend list starts in the offsets array (for the engine's prefetch).
+    #[inline]
+    pub(crate) fn offset_entry(&self, u: NodeId) -> &u32 {
+        &self.offsets[u.0 as usize]
+    }
+
     #[inline]
     fn range(&self, u: NodeId) -> (usize, usize) {
         let i = u.0 as usize;

@@ -396,13 +396,14 @@ pub fn analyse(ensemble: &Ensemble, config: &AnalysisConfig) -> Analysis {
         let observed = if out.is_censored { last } else { last + 1 };
         let (mut x, mut y, mut i, mut so_far) = (0u64, 0u64, 0u64, 0u64);
         for g in 0..observed {
-            so_far += gens[g] as u64;
+            let at = |g: usize| gens.get(g).map_or(0, |&x| x as u64);
+            so_far += at(g);
             if g > 0 && so_far as f64 > limit {
                 break;
             }
-            x += gens[g] as u64;
-            i += inv[g];
-            y += if g + 1 < gen_width { gens[g + 1] as u64 } else { 0 };
+            x += at(g);
+            i += inv.get(g).copied().unwrap_or(0);
+            y += at(g + 1);
         }
         xs.push(x as f64);
         ys.push(y as f64);
@@ -425,8 +426,8 @@ pub fn analyse(ensemble: &Ensemble, config: &AnalysisConfig) -> Analysis {
             if out.is_censored && g >= last {
                 continue; // offspring of generation g not observed
             }
-            gx.push(gens[g] as f64);
-            gy.push(gens[g + 1] as f64);
+            gx.push(gens.get(g).map_or(0.0, |&x| x as f64));
+            gy.push(gens.get(g + 1).map_or(0.0, |&x| x as f64));
         }
         let contributing = gx.iter().filter(|&&x| x > 0.0).count();
         if contributing == 0 {
@@ -468,7 +469,7 @@ pub fn analyse(ensemble: &Ensemble, config: &AnalysisConfig) -> Analysis {
     let (mut cum_vals, mut new_vals) = (vec![0.0; runs], vec![0.0; runs]);
     for d in 0..width {
         for r in 0..runs {
-            let x = ensemble.daily_new[r * width + d];
+            let x = ensemble.daily_new(r, d);
             cumulative[r] += x as u64;
             cum_vals[r] = cumulative[r] as f64;
             new_vals[r] = x as f64;
