@@ -22,6 +22,7 @@ import numpy as np
 QUICK = "--quick" in sys.argv
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BFS = os.path.join(ROOT, "target", "release", "examples", "bfs_baseline")
+FLOOR = os.path.join(ROOT, "target", "release", "examples", "ic_floor")
 
 
 def fission_time(path, seeds, p, runs):
@@ -40,6 +41,13 @@ def bfs_time(path, seeds, repeats):
     r = subprocess.run([BFS, path, str(repeats)] + [str(s) for s in seeds], check=True, capture_output=True, text=True)
     m = re.search(r"reached=(\d+) arcs=(\d+) seconds_per_search=([0-9.]+)", r.stdout)
     return float(m.group(3)), int(m.group(1)), int(m.group(2))
+
+
+def floor_time(path, seeds, p, runs, ahead):
+    """The bare cascade (no bookkeeping) of examples/ic_floor.rs, prefetching `ahead` senders ahead."""
+    r = subprocess.run([FLOOR, path, str(p), str(runs), str(ahead)] + [str(s) for s in seeds], check=True, capture_output=True, text=True)
+    m = re.search(r"mean_reach=([0-9.]+) seconds_per_run=([0-9.]+)", r.stdout)
+    return float(m.group(2)), float(m.group(1))
 
 
 def main():
@@ -61,13 +69,18 @@ def main():
         fs, fm, fse = fission_time(path, seeds, p, runs)
         cs, cm, cse = cynetdiff_time(g, seeds, p, peer_runs)
         bs, reached, arcs = bfs_time(path, seeds, 50)
+        floor, _ = floor_time(path, seeds, p, runs, 8)
+        floor0, _ = floor_time(path, seeds, p, runs, 0)
         z = (fm - cm) / math.sqrt(fse ** 2 + cse ** 2)
-        rows.append((name, p, fs, cs, bs, fm, cm, z, reached, arcs))
-        print(f"{name}: fission {fs*1e3:.2f} ms, cynetdiff {cs*1e3:.2f} ms, bfs {bs*1e3:.2f} ms", file=sys.stderr)
-    print("| graph | p | fission ms/run | cynetdiff ms/run | speed-up | plain BFS ms | fission / BFS | mean final size fission vs cynetdiff (z) |")
-    print("|---|---|---|---|---|---|---|---|")
-    for name, p, fs, cs, bs, fm, cm, z, reached, arcs in rows:
-        print(f"| {name} | {p} | {fs*1e3:.2f} | {cs*1e3:.2f} | {cs/fs:.1f}× | {bs*1e3:.2f} | {fs/bs:.2f} | {fm:.0f} vs {cm:.0f} ({z:+.2f}) |")
+        rows.append((name, p, fs, cs, bs, floor, floor0, fm, cm, z))
+        print(f"{name}: fission {fs*1e3:.2f} ms, cynetdiff {cs*1e3:.2f} ms, bfs {bs*1e3:.2f} ms, "
+              f"bare cascade {floor*1e3:.2f} ms ({floor0*1e3:.2f} without prefetch)", file=sys.stderr)
+    print("| graph | p | fission ms/run | cynetdiff ms/run | speed-up | plain BFS ms | fission / BFS "
+          "| bare cascade ms (no prefetch) | mean final size fission vs cynetdiff (z) |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, p, fs, cs, bs, floor, floor0, fm, cm, z in rows:
+        print(f"| {name} | {p} | {fs*1e3:.3f} | {cs*1e3:.3f} | {cs/fs:.1f}× | {bs*1e3:.2f} | {fs/bs:.2f} "
+              f"| {floor*1e3:.3f} ({floor0*1e3:.3f}) | {fm:.0f} vs {cm:.0f} ({z:+.2f}) |")
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@
 use crate::graph::{NodeId, SocialGraph};
 use crate::model::{
     AdoptionThreshold, Behaviour, CompiledBehaviour, EdgeProbability, InfluenceWeights, InviteRule, Recovery,
+    TABLE_EXPOSURES,
 };
 use crate::rng::{SimRng, below, stream_rng, uniform};
 use rand::RngExt;
@@ -292,6 +293,8 @@ const UNTOUCHED: u8 = 0;
 const EXPOSED: u8 = 1;
 const PENDING: u8 = 2;
 const JOINED: u8 = 3;
+/// The bits of a person's mark that hold their state.
+const STATE_BITS: u8 = 3;
 const NONE: u32 = u32::MAX;
 
 /// What the engine keeps about a person once an invitation has converted (or, in
@@ -419,14 +422,18 @@ struct TaskRows {
 /// invitation checks stays in cache (100 kB for 100,000 people), and the rest is read
 /// only when someone is scheduled or joins.
 struct RunScratch {
-    state: Vec<u8>,
-    /// Invitations received so far (campaign model only; saturating).
-    exposures: Vec<u8>,
+    /// Per person, one byte: the state (UNTOUCHED, EXPOSED, PENDING or JOINED) in the
+    /// low two bits and, in the campaign model, the invitations received so far
+    /// (saturating at 63) in the upper six, so that an invitation reads and writes one
+    /// byte (examples/campaign_vs_ic.rs).
+    marks: Vec<u8>,
     people: Vec<Person>,
     /// Threshold processes: the threshold each person has left to reach.
     remaining: Vec<f32>,
     /// People whose `state` left UNTOUCHED in this run.
     touched: Vec<u32>,
+    /// The friends a channel reaches from the current sharer (by index in their list).
+    reached: Vec<u32>,
     buckets: Vec<Vec<u32>>,
     tree: Tree,
     /// SIR: exact tentative infection times (valid while PENDING or JOINED).
@@ -441,11 +448,11 @@ impl RunScratch {
         let n = prepared.graph.node_count();
         let is_sir = matches!(prepared.process, Process::Sir { .. });
         Self {
-            state: vec![UNTOUCHED; n],
-            exposures: if prepared.uses_exposures { vec![0; n] } else { Vec::new() },
+            marks: vec![UNTOUCHED; n],
             people: vec![Person::FRESH; n],
             remaining: if matches!(prepared.process, Process::Threshold { .. }) { vec![0.0; n] } else { Vec::new() },
             touched: Vec::new(),
+            reached: Vec::new(),
             buckets: if is_sir { Vec::new() } else { vec![Vec::new(); prepared.days as usize + 1] },
             tree: Tree::default(),
             times: if is_sir { vec![0.0; n] } else { Vec::new() },
@@ -458,20 +465,35 @@ impl RunScratch {
         }
     }
 
+    /// The state of person `v`.
+    #[inline(always)]
+    fn state(&self, v: usize) -> u8 {
+        self.marks[v] & STATE_BITS
+    }
+
+    /// Sets the state of person `v`, keeping their invitation count.
+    #[inline(always)]
+    fn set_state(&mut self, v: usize, state: u8) {
+        self.marks[v] = (self.marks[v] & !STATE_BITS) | state;
+    }
+
+    /// Counts an invitation to person `v`; returns how many they have received.
+    #[inline(always)]
+    fn add_exposure(&mut self, v: usize) -> u8 {
+        let m = self.marks[v];
+        let m = if m < u8::MAX - STATE_BITS { m + (STATE_BITS + 1) } else { m };
+        self.marks[v] = m;
+        m >> 2
+    }
+
     fn reset(&mut self) {
         // `people` needs no reset: a person's record is written whenever their state
         // leaves UNTOUCHED. Past an eighth of the graph, one sweep beats scattered writes.
-        if self.touched.len() > self.state.len() / 8 {
-            self.state.fill(UNTOUCHED);
-            self.exposures.fill(0);
+        if self.touched.len() > self.marks.len() / 8 {
+            self.marks.fill(UNTOUCHED);
         } else {
             for &v in &self.touched {
-                self.state[v as usize] = UNTOUCHED;
-            }
-            if !self.exposures.is_empty() {
-                for &v in &self.touched {
-                    self.exposures[v as usize] = 0;
-                }
+                self.marks[v as usize] = UNTOUCHED;
             }
         }
         self.touched.clear();
@@ -484,8 +506,8 @@ impl RunScratch {
 
 /// Asks the CPU to start loading the cache line at `p`, which the run will read soon
 /// (the next people to join: their friend lists are scattered over the edge arrays).
-/// On ER n = 100,000, p = 0.2 this takes a run from 8.5 ms to 5.7 ms
-/// (examples/lean_ic.rs, scripts/bench-peers).
+/// On ER n = 100,000, p = 0.2 the bare cascade of examples/ic_floor.rs takes 8.5 ms a
+/// run with it and 12.7 ms without (scripts/bench-peers prints both).
 #[inline(always)]
 fn prefetch<T>(p: *const T) {
     #[cfg(target_arch = "x86_64")]
@@ -498,8 +520,8 @@ fn prefetch<T>(p: *const T) {
     let _ = p;
 }
 
-/// How many people ahead in the day's queue to prefetch (examples/lean_ic.rs: 4 to 16
-/// are within noise of each other, 0 is 1.5× slower).
+/// How many people ahead in the day's queue to prefetch (examples/ic_floor.rs: 4 to 16
+/// are within noise of each other).
 const PREFETCH_DISTANCE: usize = 8;
 
 /// Independent coins with one probability over a list, drawn the cheap way: for small
@@ -517,10 +539,35 @@ struct Coins {
 /// (an Exp(1) draw by ziggurat plus a multiplication) per success.
 const COINS_ABOVE: f64 = 0.5;
 
+/// The same when selecting into a list ([`Coins::select`]): branch-free coins cost no
+/// mispredicted branches, so they win from a lower probability
+/// (examples/campaign_vs_ic.rs).
+const SELECT_COINS_ABOVE: f64 = 0.3;
+
 impl Coins {
     fn new(p: f64) -> Self {
         let skip_scale = if p > 0.0 && p < 1.0 { 1.0 / -(1.0 - p).ln() } else { 0.0 };
         Self { p, skip_scale }
+    }
+
+    /// Appends to `kept` each `j` in `0..len` kept independently with probability `p`
+    /// (a caller with a large per-item body loops over `kept` afterwards, so the body
+    /// is compiled once, inline).
+    #[inline]
+    fn select(&self, len: usize, rng: &mut SimRng, kept: &mut Vec<u32>) {
+        kept.clear();
+        if self.p > SELECT_COINS_ABOVE && self.p < 1.0 {
+            // Branch-free: write every index, advance over the kept ones only.
+            kept.resize(len, 0);
+            let mut n = 0;
+            for j in 0..len {
+                kept[n] = j as u32;
+                n += (uniform(rng) < self.p) as usize;
+            }
+            kept.truncate(n);
+        } else {
+            self.for_each(len, rng, |j, _| kept.push(j as u32));
+        }
     }
 
     /// Calls `f(j)` for each `j` in `0..len` kept independently with probability `p`.
@@ -558,6 +605,82 @@ impl Coins {
                 return;
             }
         }
+    }
+}
+
+/// How a channel's sharer reaches friends, precomputed: the skip scale of a
+/// per-degree probability costs a logarithm, so it is tabulated for common degrees.
+#[derive(Debug, Clone)]
+enum ChannelReach {
+    /// The same probability for every sharer.
+    Each(Coins),
+    /// min(1, mean / degree): `table[d]` for degrees below its length.
+    PerDegree { mean: f64, table: Vec<Coins> },
+}
+
+/// Degrees whose per-degree reach is tabulated.
+const REACH_TABLE_DEGREES: usize = 1024;
+
+impl ChannelReach {
+    fn new(rule: InviteRule) -> Self {
+        match rule {
+            InviteRule::MeanPerSharer(mean) => ChannelReach::PerDegree {
+                mean,
+                table: (0..REACH_TABLE_DEGREES).map(|d| Coins::new(rule.probability(d))).collect(),
+            },
+            other => ChannelReach::Each(Coins::new(other.probability(1))),
+        }
+    }
+
+    #[inline]
+    fn coins(&self, degree: usize) -> Coins {
+        match self {
+            ChannelReach::Each(c) => *c,
+            ChannelReach::PerDegree { mean, table } => {
+                table.get(degree).copied().unwrap_or_else(|| Coins::new((mean / degree as f64).min(1.0)))
+            }
+        }
+    }
+}
+
+/// A campaign on a graph whose ties take few distinct strengths (a stochastic block
+/// model's strong and weak ties): each arc's strength class and the conversion table
+/// by channel, class and invitations received, so no invitation computes a logistic
+/// (examples/campaign_vs_ic.rs).
+struct TieClasses {
+    class_of_arc: Vec<u8>,
+    classes: usize,
+    table: Vec<f64>,
+}
+
+/// Most distinct tie strengths tabulated; graphs with more compute each conversion.
+const MAX_TIE_CLASSES: usize = 32;
+
+impl TieClasses {
+    fn new(graph: &SocialGraph, behaviour: &CompiledBehaviour) -> Option<Self> {
+        let weights = graph.all_weights()?;
+        let mut values: Vec<u32> = Vec::new();
+        let mut class_of_arc = Vec::with_capacity(weights.len());
+        for w in weights {
+            let bits = w.to_bits();
+            let class = match values.iter().position(|&v| v == bits) {
+                Some(c) => c,
+                None if values.len() < MAX_TIE_CLASSES => {
+                    values.push(bits);
+                    values.len() - 1
+                }
+                None => return None,
+            };
+            class_of_arc.push(class as u8);
+        }
+        let ties: Vec<f32> = values.iter().map(|&b| f32::from_bits(b)).collect();
+        Some(Self { class_of_arc, classes: ties.len(), table: behaviour.tie_table(&ties) })
+    }
+
+    #[inline]
+    fn conversion(&self, channel: usize, arc: usize, exposures: u8) -> f64 {
+        let class = self.class_of_arc[arc] as usize;
+        self.table[(channel * self.classes + class) * TABLE_EXPOSURES + (exposures as usize).min(TABLE_EXPOSURES) - 1]
     }
 }
 
@@ -605,8 +728,10 @@ struct Prepared<'a> {
     graph: &'a SocialGraph,
     behaviour: CompiledBehaviour,
     process: Process,
-    /// Whether invitations received are counted (the campaign model's reinforcement).
-    uses_exposures: bool,
+    /// Per channel of `behaviour`: how a sharer reaches friends.
+    reach: Vec<ChannelReach>,
+    /// Campaign conversions by tie class, when the graph's ties take few strengths.
+    tie_classes: Option<TieClasses>,
     /// 1 / in-degree per node (weighted cascade, linear threshold), else empty.
     inverse_in_degree: Vec<f32>,
     /// In-degree per node (Watts fractions), else empty.
@@ -664,11 +789,14 @@ impl<'a> Prepared<'a> {
             Process::Sir { .. } => (8 * (config.days as usize + 1)).clamp(64, 4096),
             _ => config.days as usize + 1,
         };
+        let behaviour = config.behaviour.compile();
+        let uses_exposures = matches!(process, Process::Invitation(EdgeRule::Model));
         Ok(Self {
             graph,
-            behaviour: config.behaviour.compile(),
+            reach: behaviour.channels.iter().map(|c| ChannelReach::new(c.invite)).collect(),
+            tie_classes: if uses_exposures { TieClasses::new(graph, &behaviour) } else { None },
+            behaviour,
             process,
-            uses_exposures: matches!(process, Process::Invitation(EdgeRule::Model)),
             inverse_in_degree,
             in_degree,
             generation_width,
@@ -762,7 +890,7 @@ impl<'a> Prepared<'a> {
         let is_sir = matches!(self.process, Process::Sir { .. });
         let add_seed = |s: &mut RunScratch, v: u32| {
             s.touched.push(v);
-            s.state[v as usize] = PENDING;
+            s.set_state(v as usize, PENDING);
             s.people[v as usize] = Person { join_day: 0, ..Person::FRESH };
             if is_sir {
                 s.times[v as usize] = 0.0;
@@ -777,7 +905,7 @@ impl<'a> Prepared<'a> {
                 let mut placed = 0;
                 while placed < *count {
                     let v = below(&mut rng, n) as u32;
-                    if scratch.state[v as usize] == UNTOUCHED {
+                    if scratch.state(v as usize) == UNTOUCHED {
                         add_seed(scratch, v);
                         placed += 1;
                     }
@@ -816,16 +944,19 @@ impl<'a> Prepared<'a> {
                     if let (Some(first), Some(last)) = (friends.first(), friends.last()) {
                         prefetch(first);
                         prefetch(last);
+                        if let Some(tie) = &self.tie_classes {
+                            prefetch(&tie.class_of_arc[graph.first_arc(NodeId(ahead))]);
+                        }
                     }
                     prefetch(&s.people[ahead as usize]);
                 }
                 let ui = u as usize;
                 // Lazy deletion: a node may sit in several buckets; only its final day counts.
                 let person = s.people[ui];
-                if s.state[ui] != PENDING || person.join_day as u32 != day {
+                if s.state(ui) != PENDING || person.join_day as u32 != day {
                     continue;
                 }
-                s.state[ui] = JOINED;
+                s.set_state(ui, JOINED);
                 let g = person.generation as u32;
                 let position = s.tree.push(u, person.recruiter);
                 s.rows.record_join(out, day, g);
@@ -870,35 +1001,38 @@ impl<'a> Prepared<'a> {
         if let EdgeRule::Uniform(coins) = rule {
             coins.for_each(degree, rng, |j, rng| {
                 let v = neighbours[j];
-                if s.state[v as usize] != JOINED {
+                if s.state(v as usize) != JOINED {
                     self.schedule(at, v, s, rng, out, last_scheduled);
                 }
             });
             return degree as u64;
         }
         let mut invitations = 0u64;
-        for (ci, channel) in behaviour.channels.iter().enumerate() {
-            let reach = match channel.invite {
-                InviteRule::All => Coins::new(1.0),
-                other => Coins::new(other.probability(degree)),
-            };
-            reach.for_each(degree, rng, |j, rng| {
-                invitations += 1;
+        let first_arc = graph.first_arc(NodeId(at.u));
+        for (ci, reach) in self.reach.iter().enumerate() {
+            let mut reached = std::mem::take(&mut s.reached);
+            reached.clear();
+            reach.coins(degree).select(degree, rng, &mut reached);
+            invitations += reached.len() as u64;
+            for &j in &reached {
+                let j = j as usize;
                 let v = neighbours[j];
                 let vi = v as usize;
-                let state = s.state[vi];
+                let state = s.state(vi);
                 if state == JOINED {
-                    return;
+                    continue;
                 }
                 if state == UNTOUCHED {
-                    s.state[vi] = EXPOSED;
+                    s.set_state(vi, EXPOSED);
                     s.touched.push(v);
                 }
                 let p = match rule {
                     EdgeRule::Model | EdgeRule::Uniform(_) => {
-                        let e = s.exposures[vi].saturating_add(1);
-                        s.exposures[vi] = e;
-                        behaviour.conversion(ci, e as u32, weights.map(|w| w[j]))
+                        let e = s.add_exposure(vi);
+                        match &self.tie_classes {
+                            Some(tie) => tie.conversion(ci, first_arc + j, e),
+                            None => behaviour.conversion(ci, e as u32, weights.map(|w| w[j])),
+                        }
                     }
                     EdgeRule::Weight => weights.map_or(0.0, |w| w[j] as f64),
                     EdgeRule::InverseInDegree => self.inverse_in_degree[vi] as f64,
@@ -906,7 +1040,8 @@ impl<'a> Prepared<'a> {
                 if uniform(rng) < p {
                     self.schedule(at, v, s, rng, out, last_scheduled);
                 }
-            });
+            }
+            s.reached = reached;
         }
         invitations
     }
@@ -926,7 +1061,7 @@ impl<'a> Prepared<'a> {
         last_scheduled: &mut u32,
     ) {
         let vi = v as usize;
-        let state = s.state[vi];
+        let state = s.state(vi);
         // Days are processed in order, so with a fixed delay an earlier schedule is
         // never later than this one: no need to read the person's record.
         if state == PENDING && matches!(self.delay, DelaySampler::Fixed(_)) {
@@ -943,7 +1078,7 @@ impl<'a> Prepared<'a> {
         if state == UNTOUCHED {
             s.touched.push(v);
         }
-        s.state[vi] = PENDING;
+        s.set_state(vi, PENDING);
         let person = &mut s.people[vi];
         person.join_day = arrival as u16;
         person.recruiter = at.position;
@@ -972,12 +1107,12 @@ impl<'a> Prepared<'a> {
         out.sharers += 1;
         for (j, &v) in neighbours.iter().enumerate() {
             let vi = v as usize;
-            let state = s.state[vi];
+            let state = s.state(vi);
             if state == JOINED || state == PENDING {
                 continue; // already in, or already tipped over
             }
             if state == UNTOUCHED {
-                s.state[vi] = EXPOSED;
+                s.set_state(vi, EXPOSED);
                 s.touched.push(v);
                 s.remaining[vi] = match start {
                     StartThreshold::Uniform => uniform(rng) as f32,
@@ -997,7 +1132,7 @@ impl<'a> Prepared<'a> {
             }
             // Tipped over by the sender: joins one cycle later.
             let arrival = at.day.saturating_add(self.delay.sample(rng));
-            s.state[vi] = PENDING;
+            s.set_state(vi, PENDING);
             let person = &mut s.people[vi];
             person.join_day = arrival.min(u16::MAX as u32) as u16;
             person.recruiter = at.position;
@@ -1019,7 +1154,7 @@ impl<'a> Prepared<'a> {
         while let Some(Reverse((bits, u))) = s.heap.pop() {
             let t = f64::from_bits(bits);
             let ui = u as usize;
-            if s.state[ui] != PENDING || s.times[ui] != t {
+            if s.state(ui) != PENDING || s.times[ui] != t {
                 continue; // superseded by an earlier infection time
             }
             if t >= horizon {
@@ -1027,7 +1162,7 @@ impl<'a> Prepared<'a> {
                 break;
             }
             let day = t as u32;
-            s.state[ui] = JOINED;
+            s.set_state(ui, JOINED);
             let person = &mut s.people[ui];
             person.join_day = day as u16;
             let g = person.generation as u32;
@@ -1046,7 +1181,7 @@ impl<'a> Prepared<'a> {
                 }
                 contacts += 1;
                 let vi = v as usize;
-                let state = s.state[vi];
+                let state = s.state(vi);
                 if state == JOINED {
                     continue;
                 }
@@ -1055,7 +1190,7 @@ impl<'a> Prepared<'a> {
                 }
                 let candidate = t + tau;
                 if state != PENDING || candidate < s.times[vi] {
-                    s.state[vi] = PENDING;
+                    s.set_state(vi, PENDING);
                     let person = &mut s.people[vi];
                     person.recruiter = position;
                     person.generation = next_generation(g);
@@ -1369,6 +1504,116 @@ mod tests {
         let sd = (2.5f64 * 1.5).sqrt();
         assert!((mean - 2.5).abs() < 4.0 * sd / (n as f64).sqrt(), "mean {mean}");
         assert!(xs.iter().all(|&x| x >= 1.0));
+    }
+
+    fn weighted_path(weights: &[f32]) -> SocialGraph {
+        let mut g = petgraph::Graph::<(), f32, petgraph::Undirected>::new_undirected();
+        let nodes: Vec<_> = (0..=weights.len()).map(|_| g.add_node(())).collect();
+        for (i, &w) in weights.iter().enumerate() {
+            g.add_edge(nodes[i], nodes[i + 1], w);
+        }
+        SocialGraph::from_petgraph(&g, true, None).unwrap()
+    }
+
+    fn campaign() -> Behaviour {
+        Behaviour::Campaign {
+            levers: crate::model::Levers::default(),
+            coefficients: crate::model::Coefficients::default(),
+            channels: crate::model::Channels::default(),
+        }
+    }
+
+    #[test]
+    fn tie_class_table_gives_each_arcs_exact_conversion() {
+        let g = weighted_path(&[0.8, 0.2, 0.8, 0.5, 0.2, 0.8]);
+        let behaviour = campaign().compile();
+        let tie = TieClasses::new(&g, &behaviour).expect("three distinct strengths are tabulated");
+        assert_eq!(tie.classes, 3);
+        for u in 0..g.node_count() as u32 {
+            let first = g.first_arc(NodeId(u));
+            for (j, &w) in g.weights(NodeId(u)).unwrap().iter().enumerate() {
+                for ci in 0..behaviour.channels.len() {
+                    for e in [1u8, 2, 7, 16, 40, 63] {
+                        let exact = behaviour.conversion(ci, e as u32, Some(w));
+                        assert_eq!(
+                            tie.conversion(ci, first + j, e),
+                            exact,
+                            "arc {u}/{j}, channel {ci}, {e} invitations"
+                        );
+                    }
+                }
+            }
+        }
+        // Too many distinct strengths: every conversion is computed instead.
+        let many: Vec<f32> = (0..=MAX_TIE_CLASSES).map(|i| i as f32 / 100.0).collect();
+        assert!(TieClasses::new(&weighted_path(&many), &behaviour).is_none());
+    }
+
+    #[test]
+    fn a_mark_keeps_state_and_invitation_count_apart() {
+        let g = ring(4);
+        let cfg = ic(0.5, Seeding::Random { count: 1 }, 5, CycleTime::default());
+        let prepared = Prepared::new(&g, &cfg).unwrap();
+        let mut s = RunScratch::new(&prepared);
+        s.set_state(2, EXPOSED);
+        for k in 1..=70u32 {
+            assert_eq!(s.add_exposure(2) as u32, k.min(63));
+            assert_eq!(s.state(2), EXPOSED);
+        }
+        s.set_state(2, PENDING);
+        assert_eq!((s.state(2), s.add_exposure(2)), (PENDING, 63));
+        assert_eq!(s.state(1), UNTOUCHED);
+    }
+
+    #[test]
+    fn coins_keep_each_item_with_their_probability() {
+        // Both paths of `select` (skips below SELECT_COINS_ABOVE, coins above) and of
+        // `for_each`: the count kept out of `len` is Binomial(len, p).
+        let mut rng = stream_rng(3, 4);
+        let (len, trials) = (37usize, 20_000usize);
+        for p in [0.03, 0.2, 0.4, 0.7, 0.95] {
+            let coins = Coins::new(p);
+            let mut kept = Vec::new();
+            let (mut total, mut last_index) = (0usize, 0usize);
+            let mut via_for_each = 0usize;
+            for _ in 0..trials {
+                coins.select(len, &mut rng, &mut kept);
+                total += kept.len();
+                last_index += kept.iter().filter(|&&j| j as usize == len - 1).count();
+                assert!(kept.windows(2).all(|w| w[0] < w[1]) && kept.iter().all(|&j| (j as usize) < len));
+                coins.for_each(len, &mut rng, |_, _| via_for_each += 1);
+            }
+            let n = (len * trials) as f64;
+            let sd = (p * (1.0 - p)).sqrt();
+            for (what, x) in [("select", total), ("for_each", via_for_each)] {
+                let mean = x as f64 / n;
+                assert!((mean - p).abs() < 4.0 * sd / n.sqrt(), "{what} p = {p}: kept {mean}");
+            }
+            let last = last_index as f64 / trials as f64;
+            assert!((last - p).abs() < 4.0 * sd / (trials as f64).sqrt(), "p = {p}: last item kept {last}");
+        }
+    }
+
+    #[test]
+    fn rows_are_as_long_as_each_run_needed() {
+        let g = ring(200);
+        let cfg = ic(0.6, Seeding::Random { count: 2 }, 300, CycleTime::default());
+        let e = run_ensemble(&g, &cfg, &|_| {}).unwrap();
+        for (r, o) in e.outcomes.iter().enumerate() {
+            assert_eq!(e.daily_row(r).len(), o.last_join_day as usize + 1);
+            assert_eq!(e.generation_row(r).len(), o.generations as usize);
+            assert_eq!(e.invitation_row(r).len(), o.generations as usize);
+            assert_eq!(e.daily_new(r, o.last_join_day as usize + 5), 0);
+            assert!(*e.daily_row(r).last().unwrap() > 0 && *e.generation_row(r).last().unwrap() > 0);
+        }
+        assert!(e.row_bytes() < e.runs * e.width() * 4, "rows shorter than the horizon");
+    }
+
+    #[test]
+    fn a_horizon_beyond_sixteen_bits_is_an_error() {
+        let g = ring(10);
+        let cfg = ic(0.5, Seeding::Random { count: 1 }, MAX_DAYS + 1, CycleTime::default());
+        assert!(matches!(run_ensemble(&g, &cfg, &|_| {}), Err(EngineError::HorizonTooLong(_))));
     }
 
     #[test]

@@ -356,6 +356,17 @@ impl SocialGraph {
         self.weights.as_ref().map(|w| &w[s..e])
     }
 
+    /// Index of `u`'s first arc in the arc arrays (targets, weights).
+    #[inline]
+    pub(crate) fn first_arc(&self, u: NodeId) -> usize {
+        self.offsets[u.0 as usize] as usize
+    }
+
+    /// Every arc's weight, in arc order, if the graph has weights.
+    pub(crate) fn all_weights(&self) -> Option<&[f32]> {
+        self.weights.as_deref()
+    }
+
     /// Where `u`'s friend list starts in the offsets array (for the engine's prefetch).
     #[inline]
     pub(crate) fn offset_entry(&self, u: NodeId) -> &u32 {

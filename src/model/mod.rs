@@ -223,8 +223,9 @@ pub fn logistic(x: f64) -> f64 {
 
 /// Channels in a compiled behaviour, at most.
 pub const MAX_CHANNELS: usize = 2;
-/// Invitation counts kept distinct in the conversion table (more saturate).
-const TABLE_EXPOSURES: usize = 16;
+/// Invitation counts kept distinct in the conversion tables (more saturate; the
+/// scenario caps reinforcement at 16 invitations).
+pub const TABLE_EXPOSURES: usize = 16;
 
 /// How a sharer picks the friends a channel reaches.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -396,6 +397,23 @@ impl CompiledChannel {
 }
 
 impl CompiledBehaviour {
+    /// Conversion probabilities for a graph whose ties take only the strengths `ties`:
+    /// entry `(channel × ties.len() + t) × TABLE_EXPOSURES + (m − 1)` is
+    /// [`Self::conversion`]`(channel, m, Some(ties[t]))` for m = 1..=TABLE_EXPOSURES, so
+    /// that the engine looks conversions up instead of computing a logistic per
+    /// invitation (examples/campaign_vs_ic.rs).
+    pub fn tie_table(&self, ties: &[f32]) -> Vec<f64> {
+        let mut table = Vec::with_capacity(self.channels.len() * ties.len() * TABLE_EXPOSURES);
+        for channel in 0..self.channels.len() {
+            for &tie in ties {
+                for m in 1..=TABLE_EXPOSURES as u32 {
+                    table.push(self.conversion(channel, m, Some(tie)));
+                }
+            }
+        }
+        table
+    }
+
     /// Probability that an invitation through channel `channel` converts, for a person
     /// receiving their `exposures`-th invitation (>= 1) over a tie of strength `tie`.
     #[inline]

@@ -1359,12 +1359,16 @@ impl Scenario {
             };
         }
         let width = self.simulation.days as f64 + 1.0;
-        let rows = self.simulation.runs as f64 * width * 16.0 + self.simulation.runs as f64 * 32.0;
+        // At worst every run lasts the whole horizon (rows are as long as each run needed).
+        let rows = self.simulation.runs as f64 * width * 16.0 + self.simulation.runs as f64 * 64.0;
         ResourceEstimate {
             nodes,
             edges,
             graph_bytes,
-            scratch_bytes_per_worker: nodes * 14.0,
+            // A one-byte mark and an 8-byte record per person, plus, per participant at
+            // worst, the day queue (4), the order of joining (4) and the tree
+            // statistics' work arrays (28); SIR and threshold processes add up to 8.
+            scratch_bytes_per_worker: nodes * 53.0,
             result_bytes: rows,
             max_edge_visits: self.simulation.runs as f64 * edges * 2.0,
         }

@@ -1,0 +1,86 @@
+//! The bare independent cascade: the same geometric skips as fission's engine, but no
+//! bookkeeping at all (no days, recruiters' positions, rows or tree statistics). Used by
+//! `scripts/bench-peers` to show what fission's bookkeeping costs, and to measure the
+//! prefetch of the next senders' friend lists (`PREFETCH` = how far ahead, 0 = off).
+//!
+//! Usage: `cargo run --release --example ic_floor -- EDGES P RUNS PREFETCH SEED...`
+//! Prints: `floor mean_reach=<people> seconds_per_run=<s>`.
+
+use fission::graph::NodeId;
+use fission::graph::load::{EdgeListOptions, read_edge_list};
+use fission::rng::{SimRng, stream_rng};
+use rand::RngExt;
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() < 6 {
+        eprintln!("usage: ic_floor EDGES P RUNS PREFETCH SEED...");
+        std::process::exit(2);
+    }
+    let file = std::fs::File::open(&args[1]).expect("edge list opens");
+    let g = read_edge_list(file, EdgeListOptions { directed: false, weight_column: false }).expect("edge list reads");
+    let p: f64 = args[2].parse().expect("P is a probability");
+    let runs: u64 = args[3].parse().expect("RUNS is a number");
+    let ahead: usize = args[4].parse().expect("PREFETCH is a number");
+    let index = g.original_id_index();
+    let seeds: Vec<u32> = args[5..].iter().map(|s| index[&s.parse::<u64>().expect("seed ids are numbers")].0).collect();
+    let scale = 1.0 / -(1.0 - p).ln();
+    let mut active = vec![false; g.node_count()];
+    let mut queue: Vec<u32> = Vec::with_capacity(g.node_count());
+    let mut total = 0u64;
+    let start = Instant::now();
+    for run in 0..runs {
+        let mut rng: SimRng = stream_rng(1, run);
+        for &v in &queue {
+            active[v as usize] = false;
+        }
+        queue.clear();
+        for &s in &seeds {
+            active[s as usize] = true;
+            queue.push(s);
+        }
+        let mut head = 0;
+        while head < queue.len() {
+            if ahead > 0
+                && let Some(&w) = queue.get(head + ahead)
+            {
+                let friends = g.neighbours(NodeId(w));
+                if let (Some(first), Some(last)) = (friends.first(), friends.last()) {
+                    prefetch(first);
+                    prefetch(last);
+                }
+            }
+            let friends = g.neighbours(NodeId(queue[head]));
+            head += 1;
+            let mut j = 0usize;
+            loop {
+                let skip = rng.sample::<f64, _>(rand_distr::Exp1) * scale;
+                if skip >= (friends.len() - j) as f64 {
+                    break;
+                }
+                j += skip as usize;
+                let v = friends[j];
+                j += 1;
+                if !active[v as usize] {
+                    active[v as usize] = true;
+                    queue.push(v);
+                }
+            }
+        }
+        total += queue.len() as u64;
+    }
+    let seconds = start.elapsed().as_secs_f64() / runs as f64;
+    println!("floor mean_reach={} seconds_per_run={seconds:.9}", total as f64 / runs as f64);
+}
+
+#[inline(always)]
+fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint that never faults, whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch(p as *const i8, std::arch::x86_64::_MM_HINT_T0);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
