@@ -35,6 +35,7 @@
 pub mod cli;
 pub mod engine;
 pub mod graph;
+mod hint;
 pub mod model;
 pub mod report;
 

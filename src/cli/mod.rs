@@ -189,18 +189,20 @@ fn run_scenario(args: RunArgs) -> Result<()> {
 
     check_memory(&scenario, args.threads)?;
     note(args.quiet, &format!("building the graph for {:?} ...", scenario.name));
+    let graph_started = Instant::now();
     let graph = scenario.build_graph()?;
     let info = graph.info();
     note(
         args.quiet,
         &format!(
-            "graph: {} people, {} {} (mean degree {:.1}); {} self-loops and {} repeated edges removed",
+            "graph: {} people, {} {} (mean degree {:.1}); {} self-loops and {} repeated edges removed; built in {:.2} s",
             info.nodes,
             info.edges,
             if info.directed { "arcs" } else { "friendships" },
             info.mean_degree,
             info.cleanup.self_loops_removed,
-            info.cleanup.duplicate_edges_removed
+            info.cleanup.duplicate_edges_removed,
+            graph_started.elapsed().as_secs_f64()
         ),
     );
     let seeding = scenario.resolve_seeding(&graph)?;

@@ -29,6 +29,7 @@
 //! row of the outputs, so the ensemble is identical for any number of threads.
 
 use crate::graph::{NodeId, SocialGraph};
+use crate::hint::prefetch;
 use crate::model::{
     AdoptionThreshold, Behaviour, CompiledBehaviour, EdgeProbability, InfluenceWeights, InviteRule, Recovery,
     TABLE_EXPOSURES,
@@ -502,22 +503,6 @@ impl RunScratch {
         // The day buckets need no clearing: a run empties every bucket it fills
         // (it walks every day up to the last one scheduled).
     }
-}
-
-/// Asks the CPU to start loading the cache line at `p`, which the run will read soon
-/// (the next people to join: their friend lists are scattered over the edge arrays).
-/// On ER n = 100,000, p = 0.2 the bare cascade of examples/ic_floor.rs takes 8.5 ms a
-/// run with it and 12.7 ms without (scripts/bench-peers prints both).
-#[inline(always)]
-fn prefetch<T>(p: *const T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch is a hint that never faults and never reads memory into the
-    // program's state, whatever the address; SSE is part of the x86_64 baseline.
-    unsafe {
-        std::arch::x86_64::_mm_prefetch(p as *const i8, std::arch::x86_64::_MM_HINT_T0);
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
 }
 
 /// How many people ahead in the day's queue to prefetch (examples/ic_floor.rs: 4 to 16
