@@ -467,7 +467,16 @@ pub fn analyse(ensemble: &Ensemble, config: &AnalysisConfig) -> Analysis {
     let mut daily = Vec::with_capacity(width);
     let mut cumulative = vec![0u64; runs];
     let (mut cum_vals, mut new_vals) = (vec![0.0; runs], vec![0.0; runs]);
+    // After the last join of every run the distributions no longer change: computed
+    // once, then repeated (a 10-year horizon costs no more than the days used).
+    let active_days = (0..runs).map(|r| ensemble.daily_row(r).len()).max().unwrap_or(0);
     for d in 0..width {
+        if d > active_days {
+            let mut same: DailySummary = *daily.last().expect("day 0 is always computed");
+            same.day = d as u32;
+            daily.push(same);
+            continue;
+        }
         for r in 0..runs {
             let x = ensemble.daily_new(r, d);
             cumulative[r] += x as u64;
