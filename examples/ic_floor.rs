@@ -42,9 +42,7 @@ fn main() {
         }
         let mut head = 0;
         while head < queue.len() {
-            if ahead > 0
-                && let Some(&w) = queue.get(head + ahead)
-            {
+            if let Some(&w) = queue.get(head + ahead).filter(|_| ahead > 0) {
                 let friends = g.neighbours(NodeId(w));
                 if let (Some(first), Some(last)) = (friends.first(), friends.last()) {
                     prefetch(first);

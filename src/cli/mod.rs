@@ -222,7 +222,7 @@ fn run_scenario(args: RunArgs) -> Result<()> {
     // Every run of a small cascade takes microseconds; updating the bar (a lock and a
     // clock read) after each one cost more than the run itself.
     let progress = |p: Progress| {
-        if p.runs_done.is_multiple_of(64) || p.runs_done == p.runs_total {
+        if p.runs_done % 64 == 0 || p.runs_done == p.runs_total {
             bar.set_position(p.runs_done)
         }
     };
