@@ -556,7 +556,7 @@ impl Coins {
     }
 
     /// Calls `f(j)` for each `j` in `0..len` kept independently with probability `p`.
-    #[inline]
+    #[inline(always)]
     fn for_each(&self, len: usize, rng: &mut SimRng, mut f: impl FnMut(usize, &mut SimRng)) {
         let p = self.p;
         if p <= 0.0 || len == 0 {
@@ -984,12 +984,17 @@ impl<'a> Prepared<'a> {
         let weights = graph.weights(NodeId(at.u));
         let degree = neighbours.len();
         if let EdgeRule::Uniform(coins) = rule {
-            coins.for_each(degree, rng, |j, rng| {
-                let v = neighbours[j];
-                if s.state(v as usize) != JOINED {
-                    self.schedule(at, v, s, rng, out, last_scheduled);
-                }
-            });
+            coins.for_each(
+                degree,
+                rng,
+                #[inline(always)]
+                |j, rng| {
+                    let v = neighbours[j];
+                    if s.state(v as usize) != JOINED {
+                        self.schedule(at, v, s, rng, out, last_scheduled);
+                    }
+                },
+            );
             return degree as u64;
         }
         let mut invitations = 0u64;
