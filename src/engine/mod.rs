@@ -296,6 +296,12 @@ const PENDING: u8 = 2;
 const JOINED: u8 = 3;
 /// The bits of a person's mark that hold their state.
 const STATE_BITS: u8 = 3;
+
+/// A mark with one more invitation counted (saturating at 63).
+#[inline(always)]
+fn count_exposure(mark: u8) -> u8 {
+    if mark < u8::MAX - STATE_BITS { mark + (STATE_BITS + 1) } else { mark }
+}
 const NONE: u32 = u32::MAX;
 
 /// What the engine keeps about a person once an invitation has converted (or, in
@@ -479,12 +485,10 @@ impl RunScratch {
     }
 
     /// Counts an invitation to person `v`; returns how many they have received.
-    #[inline(always)]
+    #[cfg(test)]
     fn add_exposure(&mut self, v: usize) -> u8 {
-        let m = self.marks[v];
-        let m = if m < u8::MAX - STATE_BITS { m + (STATE_BITS + 1) } else { m };
-        self.marks[v] = m;
-        m >> 2
+        self.marks[v] = count_exposure(self.marks[v]);
+        self.marks[v] >> 2
     }
 
     fn reset(&mut self) {
@@ -1008,17 +1012,23 @@ impl<'a> Prepared<'a> {
                 let j = j as usize;
                 let v = neighbours[j];
                 let vi = v as usize;
-                let state = s.state(vi);
+                // One read and one write of the invitee's mark: state and count.
+                let mark = s.marks[vi];
+                let state = mark & STATE_BITS;
                 if state == JOINED {
                     continue;
                 }
-                if state == UNTOUCHED {
-                    s.set_state(vi, EXPOSED);
+                let mark = if state == UNTOUCHED {
                     s.touched.push(v);
-                }
+                    EXPOSED
+                } else {
+                    mark
+                };
+                let mark = count_exposure(mark);
+                s.marks[vi] = mark;
                 let p = match rule {
                     EdgeRule::Model | EdgeRule::Uniform(_) => {
-                        let e = s.add_exposure(vi);
+                        let e = mark >> 2;
                         match &self.tie_classes {
                             Some(tie) => tie.conversion(ci, first_arc + j, e),
                             None => behaviour.conversion(ci, e as u32, weights.map(|w| w[j])),
