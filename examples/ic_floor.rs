@@ -1,11 +1,14 @@
-//! The bare independent cascade: the same geometric skips as fission's engine, but no
-//! bookkeeping at all (no days, recruiters' positions, rows or tree statistics). Used by
+//! The bare independent cascade: the same geometric skips as fission's engine (its
+//! `SkipTable`, or Exp(1) draws where the table does not pay) and the same branch-free
+//! queue, but no bookkeeping at all (no days, recruiters' positions, rows or tree
+//! statistics). Used by
 //! `scripts/bench-peers` to show what fission's bookkeeping costs, and to measure the
 //! prefetch of the next senders' friend lists (`PREFETCH` = how far ahead, 0 = off).
 //!
 //! Usage: `cargo run --release --example ic_floor -- EDGES P RUNS PREFETCH SEED...`
 //! Prints: `floor mean_reach=<people> seconds_per_run=<s>`.
 
+use fission::engine::SkipTable;
 use fission::graph::NodeId;
 use fission::graph::load::{EdgeListOptions, read_edge_list};
 use fission::rng::{SimRng, stream_rng};
@@ -26,23 +29,27 @@ fn main() {
     let index = g.original_id_index();
     let seeds: Vec<u32> = args[5..].iter().map(|s| index[&s.parse::<u64>().expect("seed ids are numbers")].0).collect();
     let scale = 1.0 / -(1.0 - p).ln();
+    let table = SkipTable::new(p);
     let mut active = vec![false; g.node_count()];
-    let mut queue: Vec<u32> = Vec::with_capacity(g.node_count());
+    // One slot more than people, so that the push below can write before it knows.
+    let mut queue: Vec<u32> = vec![0; g.node_count() + 1];
+    let mut len = 0;
     let mut total = 0u64;
     let start = Instant::now();
     for run in 0..runs {
         let mut rng: SimRng = stream_rng(1, run);
-        for &v in &queue {
+        for &v in &queue[..len] {
             active[v as usize] = false;
         }
-        queue.clear();
+        len = 0;
         for &s in &seeds {
             active[s as usize] = true;
-            queue.push(s);
+            queue[len] = s;
+            len += 1;
         }
         let mut head = 0;
-        while head < queue.len() {
-            if let Some(&w) = queue.get(head + ahead).filter(|_| ahead > 0) {
+        while head < len {
+            if let Some(&w) = queue[..len].get(head + ahead).filter(|_| ahead > 0) {
                 let friends = g.neighbours(NodeId(w));
                 if let (Some(first), Some(last)) = (friends.first(), friends.last()) {
                     prefetch(first);
@@ -51,22 +58,28 @@ fn main() {
             }
             let friends = g.neighbours(NodeId(queue[head]));
             head += 1;
-            let mut j = 0usize;
-            loop {
-                let skip = rng.sample::<f64, _>(rand_distr::Exp1) * scale;
-                if skip >= (friends.len() - j) as f64 {
-                    break;
-                }
-                j += skip as usize;
-                let v = friends[j];
-                j += 1;
-                if !active[v as usize] {
-                    active[v as usize] = true;
-                    queue.push(v);
+            let mut reached = |v: u32| {
+                queue[len] = v;
+                len += !active[v as usize] as usize;
+                active[v as usize] = true;
+            };
+            match &table {
+                Some(t) => t.for_each(friends.len(), &mut rng, |j, _| reached(friends[j])),
+                None => {
+                    let mut j = 0usize;
+                    loop {
+                        let skip = rng.sample::<f64, _>(rand_distr::Exp1) * scale;
+                        if skip >= (friends.len() - j) as f64 {
+                            break;
+                        }
+                        j += skip as usize;
+                        reached(friends[j]);
+                        j += 1;
+                    }
                 }
             }
         }
-        total += queue.len() as u64;
+        total += len as u64;
     }
     let seconds = start.elapsed().as_secs_f64() / runs as f64;
     println!("floor mean_reach={} seconds_per_run={seconds:.9}", total as f64 / runs as f64);
