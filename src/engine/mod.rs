@@ -1092,48 +1092,53 @@ impl<'a> Prepared<'a> {
             // Whether this generation's successes would join within the horizon.
             let joins = day as u64 + delay as u64 <= self.days as u64;
             let mut invitations = 0u64;
+            let targets = graph.all_targets();
             let mut chunk = start;
             while chunk < end {
                 let chunk_end = (chunk + LOCKSTEP_CHUNK).min(end);
-                // First the chunk's successes, which depend on the draws alone, with
-                // the reached friends' marks prefetched; then, in the same order, who
-                // among them is new. The friend-list reads of many senders overlap
-                // instead of each waiting behind the last sender's mark checks.
+                // Three passes over the chunk's successes, each prefetching what the
+                // next reads: which arcs succeed (the draws alone decide), whom they
+                // reach, and, in the same order, who among them is new. The memory
+                // reads of 64 senders overlap instead of each waiting behind the
+                // last: on BA and ER n = 100,000 one run takes 16–18% less than with
+                // one pass per sender and its friend list prefetched
+                // (fastest of six alternating runs each).
                 let mut hits = std::mem::take(&mut s.hits);
                 let mut count = 0;
                 for i in chunk..chunk_end {
-                    if let Some(&ahead) = s.tree.order().get(i + 2 * PREFETCH_DISTANCE) {
-                        prefetch(graph.offset_entry(NodeId(ahead)));
-                    }
                     if let Some(&ahead) = s.tree.order().get(i + PREFETCH_DISTANCE) {
-                        let friends = graph.neighbours(NodeId(ahead));
-                        if let (Some(first), Some(last)) = (friends.first(), friends.last()) {
-                            prefetch(first);
-                            prefetch(last);
-                        }
+                        prefetch(graph.offset_entry(NodeId(ahead)));
                     }
                     if self.behaviour.share_probability < 1.0 && uniform(rng) >= self.behaviour.share_probability {
                         continue;
                     }
                     out.sharers += 1;
-                    let friends = graph.neighbours(NodeId(s.tree.order[i]));
-                    invitations += friends.len() as u64;
-                    if hits.len() < count + friends.len() {
-                        hits.resize(count + friends.len(), (0, 0));
+                    let u = NodeId(s.tree.order[i]);
+                    let (first_arc, degree) = (graph.first_arc(u), graph.degree(u));
+                    invitations += degree as u64;
+                    if hits.len() < count + degree {
+                        hits.resize(count + degree, (0, 0));
                     }
-                    let (marks, slots) = (&s.marks, &mut hits[..]);
+                    let slots = &mut hits[..];
                     self.for_each_success(
                         coins,
-                        friends.len(),
+                        degree,
                         rng,
                         #[inline(always)]
                         |j, _| {
-                            let v = friends[j];
-                            prefetch(&marks[v as usize]);
-                            slots[count] = (v, i as u32);
+                            let arc = first_arc + j;
+                            prefetch(&targets[arc]);
+                            slots[count] = (arc as u32, i as u32);
                             count += 1;
                         },
                     );
+                }
+                // Who each success reached (their friend-list entries were prefetched
+                // above), prefetching their marks.
+                for hit in &mut hits[..count] {
+                    let v = targets[hit.0 as usize];
+                    prefetch(&s.marks[v as usize]);
+                    hit.0 = v;
                 }
                 let chunk_hits = &hits[..count];
                 if joins {

@@ -376,6 +376,13 @@ impl SocialGraph {
         self.offsets[u.0 as usize] as usize
     }
 
+    /// Every arc's target, in arc order (`neighbours(u)` is
+    /// `all_targets()[first_arc(u)..first_arc(u) + degree(u)]`).
+    #[inline]
+    pub(crate) fn all_targets(&self) -> &[u32] {
+        &self.targets
+    }
+
     /// Every arc's weight, in arc order, if the graph has weights.
     pub(crate) fn all_weights(&self) -> Option<&[f32]> {
         self.weights.as_deref()
