@@ -3,7 +3,7 @@
 #![allow(missing_docs)] // criterion_group! generates an undocumented function
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use fission::engine::{CycleTime, RunConfig, Seeding, run_ensemble, simulate_cascade};
+use fission::engine::{CycleTime, DelayDistribution, RunConfig, Seeding, run_ensemble, simulate_cascade};
 use fission::graph::{GraphModel, GraphSpec, SocialGraph, TieStrengths};
 use fission::model::{Behaviour, Channels, Coefficients, EdgeProbability, Levers};
 use std::hint::black_box;
@@ -38,6 +38,14 @@ fn single_cascade(c: &mut Criterion) {
         group.throughput(Throughput::Elements(g.arc_count() as u64));
         group.bench_with_input(BenchmarkId::new("ic-er-k10-p0.2", n), &g, |b, g| {
             b.iter(|| black_box(simulate_cascade(g, &cfg, 3).unwrap()))
+        });
+        // The same with a fixed one-day cycle: generation by generation (lockstep).
+        let fixed = RunConfig {
+            cycle_time: CycleTime { mean_days: 1.0, distribution: DelayDistribution::Fixed },
+            ..cfg.clone()
+        };
+        group.bench_with_input(BenchmarkId::new("ic-er-k10-p0.2-fixed-cycle", n), &g, |b, g| {
+            b.iter(|| black_box(simulate_cascade(g, &fixed, 3).unwrap()))
         });
     }
     group.finish();

@@ -24,6 +24,14 @@
 //! each neighbour after an exponential time with rate β, if that comes first; days
 //! are the whole part of the time.
 //!
+//! ## The uniform independent cascade
+//! With one probability on every tie, the friends a participant reaches are found by
+//! geometric skips drawn from a table ([`SkipTable`]), so the work follows the
+//! successes rather than the ties. With a fixed cycle time everyone reached by
+//! generation g joins on day (g + 1) × cycle, and a run goes generation by generation,
+//! the order of joining being the queue: the same run, draw for draw, as the
+//! day-by-day schedule, with less bookkeeping.
+//!
 //! ## Reproducibility
 //! Run `i` draws from [`crate::rng::stream_rng`]`(rng_seed, i)` and writes only its own
 //! row of the outputs, so the ensemble is identical for any number of threads.
