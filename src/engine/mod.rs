@@ -1670,13 +1670,13 @@ mod tests {
     use crate::graph::{GraphModel, GraphSpec, TieStrengths};
     use crate::model::EdgeProbability;
 
+    /// A generated graph with neutral ties.
+    fn generated(model: GraphModel, seed: u64) -> SocialGraph {
+        GraphSpec { model, tie_strength: TieStrengths::default() }.generate(seed).unwrap()
+    }
+
     fn ring(n: usize) -> SocialGraph {
-        GraphSpec {
-            model: GraphModel::WattsStrogatz { nodes: n, k: 2, rewire: 0.0 },
-            tie_strength: TieStrengths::default(),
-        }
-        .generate(1)
-        .unwrap()
+        generated(GraphModel::WattsStrogatz { nodes: n, k: 2, rewire: 0.0 }, 1)
     }
 
     fn ic(p: f64, seeding: Seeding, days: u32, cycle: CycleTime) -> RunConfig {
@@ -1735,12 +1735,7 @@ mod tests {
 
     #[test]
     fn recruiters_are_earlier_participants_and_neighbours() {
-        let g = GraphSpec {
-            model: GraphModel::ErdosRenyi { nodes: 300, mean_degree: 6.0 },
-            tie_strength: TieStrengths::default(),
-        }
-        .generate(4)
-        .unwrap();
+        let g = generated(GraphModel::ErdosRenyi { nodes: 300, mean_degree: 6.0 }, 4);
         let cfg = ic(0.4, Seeding::Random { count: 3 }, 40, CycleTime::default());
         for run in 0..10 {
             let c = simulate_cascade(&g, &cfg, run).unwrap();
@@ -1933,12 +1928,7 @@ mod tests {
     fn lockstep_runs_equal_the_day_by_day_schedule() {
         // The generation-by-generation run of the uniform cascade with a fixed cycle
         // time must be the day-by-day run, draw for draw: same scalars, rows and tree.
-        let g = GraphSpec {
-            model: GraphModel::BarabasiAlbert { nodes: 3000, m: 3 },
-            tie_strength: TieStrengths::default(),
-        }
-        .generate(4)
-        .unwrap();
+        let g = generated(GraphModel::BarabasiAlbert { nodes: 3000, m: 3 }, 4);
         let fixed = |days| CycleTime { mean_days: days, distribution: DelayDistribution::Fixed };
         let cases = [
             ic(0.2, Seeding::Random { count: 5 }, 60, fixed(1.0)),
