@@ -860,9 +860,10 @@ struct Prepared<'a> {
     /// The uniform independent cascade's skips by table (probability at most
     /// [`COINS_ABOVE`]).
     skips: Option<SkipTable>,
-    /// Some(delay) when a run can go generation by generation: the uniform
-    /// independent cascade with a fixed cycle time, where everyone reached in
-    /// generation g joins on day g × delay ([`Prepared::run_lockstep`]).
+    /// Some(delay) when a run can go generation by generation: an invitation process
+    /// with a fixed cycle time, where everyone reached in generation g joins on day
+    /// g × delay ([`Prepared::run_lockstep`] for the uniform independent cascade,
+    /// [`Prepared::run_lockstep_invitations`] for the others).
     lockstep: Option<u32>,
 }
 
@@ -914,15 +915,13 @@ impl<'a> Prepared<'a> {
         let behaviour = config.behaviour.compile();
         let uses_exposures = matches!(process, Process::Invitation(EdgeRule::Model));
         let delay = config.cycle_time.sampler();
-        let (skips, lockstep) = match (process, delay) {
-            (Process::Invitation(EdgeRule::Uniform(coins)), delay) => (
-                SkipTable::new(coins.p).filter(|_| coins.p <= COINS_ABOVE),
-                match delay {
-                    DelaySampler::Fixed(d) => Some(d),
-                    DelaySampler::Geometric { .. } => None,
-                },
-            ),
-            _ => (None, None),
+        let skips = match process {
+            Process::Invitation(EdgeRule::Uniform(coins)) => SkipTable::new(coins.p).filter(|_| coins.p <= COINS_ABOVE),
+            _ => None,
+        };
+        let lockstep = match (process, delay) {
+            (Process::Invitation(_), DelaySampler::Fixed(d)) => Some(d),
+            _ => None,
         };
         Ok(Self {
             graph,
@@ -1057,6 +1056,9 @@ impl<'a> Prepared<'a> {
             (Process::Sir { beta, recovery }, _) => self.run_sir(beta, recovery, scratch, &mut rng, &mut out),
             (Process::Invitation(EdgeRule::Uniform(coins)), Some(delay)) => {
                 self.run_lockstep(coins, delay, scratch, &mut rng, &mut out)
+            }
+            (Process::Invitation(rule), Some(delay)) => {
+                self.run_lockstep_invitations(rule, delay, scratch, &mut rng, &mut out)
             }
             _ => self.run_days(scratch, &mut rng, &mut out),
         }
@@ -1206,6 +1208,79 @@ impl<'a> Prepared<'a> {
         s.touched.extend_from_slice(order);
     }
 
+    /// An invitation process other than the uniform cascade (the campaign model, edge
+    /// weights, 1 / in-degree) with a fixed cycle time `delay`, generation by
+    /// generation: a converted invitee is appended to the order of joining at once
+    /// (state PENDING until their own turn to share), so there are no day buckets and
+    /// no person records. Senders share in the order of joining, and a sender's state
+    /// becomes JOINED on their turn, exactly as in [`Prepared::run_days`]: the same
+    /// run, draw for draw (tested).
+    fn run_lockstep_invitations(
+        &self,
+        rule: EdgeRule,
+        delay: u32,
+        s: &mut RunScratch,
+        rng: &mut SimRng,
+        out: &mut RunOutcome,
+    ) {
+        let graph = self.graph;
+        let mut seeds = std::mem::take(&mut s.buckets[0]);
+        for &v in &seeds {
+            s.tree.push(v, NONE); // PENDING since seeded
+        }
+        seeds.clear();
+        s.buckets[0] = seeds;
+        let (mut start, mut g) = (0usize, 0u32);
+        while start < s.tree.len {
+            let end = s.tree.len;
+            let day = g * delay; // <= days: checked before the generation was reached
+            s.rows.record_joins(out, day, g, (end - start) as u32);
+            // Whether this generation's conversions would join within the horizon.
+            let joins = day as u64 + delay as u64 <= self.days as u64;
+            let mut invitations = 0u64;
+            for i in start..end {
+                if let Some(&ahead) = s.tree.order().get(i + PREFETCH_DISTANCE) {
+                    let friends = graph.neighbours(NodeId(ahead));
+                    if let (Some(first), Some(last)) = (friends.first(), friends.last()) {
+                        prefetch(first);
+                        prefetch(last);
+                        if let Some(tie) = &self.tie_classes {
+                            prefetch(&tie.class_of_arc[graph.first_arc(NodeId(ahead))]);
+                        }
+                    }
+                }
+                let u = s.tree.order[i];
+                s.set_state(u as usize, JOINED);
+                if self.behaviour.share_probability < 1.0 && uniform(rng) >= self.behaviour.share_probability {
+                    continue;
+                }
+                out.sharers += 1;
+                invitations += self.invite_friends(
+                    u,
+                    rule,
+                    s,
+                    rng,
+                    #[inline(always)]
+                    |v, s, _| {
+                        // Already due to join next generation: nothing more to do.
+                        if s.state(v as usize) == PENDING {
+                            return;
+                        }
+                        if joins {
+                            s.set_state(v as usize, PENDING);
+                            s.tree.push(v, i as u32);
+                        } else {
+                            out.is_censored = true;
+                        }
+                    },
+                );
+            }
+            s.rows.record_invitations(out, g, invitations);
+            start = end;
+            g += 1;
+        }
+    }
+
     /// The day-by-day schedule shared by the invitation and threshold processes.
     fn run_days(&self, s: &mut RunScratch, rng: &mut SimRng, out: &mut RunOutcome) {
         let graph = self.graph;
@@ -1274,9 +1349,7 @@ impl<'a> Prepared<'a> {
             return 0;
         }
         out.sharers += 1;
-        let graph = self.graph;
-        let neighbours = graph.neighbours(NodeId(at.u));
-        let weights = graph.weights(NodeId(at.u));
+        let neighbours = self.graph.neighbours(NodeId(at.u));
         let degree = neighbours.len();
         if let EdgeRule::Uniform(coins) = rule {
             self.for_each_success(
@@ -1293,8 +1366,36 @@ impl<'a> Prepared<'a> {
             );
             return degree as u64;
         }
+        self.invite_friends(
+            at.u,
+            rule,
+            s,
+            rng,
+            #[inline(always)]
+            |v, s, rng| self.schedule(at, v, s, rng, out, last_scheduled),
+        )
+    }
+
+    /// `u` (who shares) invites friends through each channel: each invitation counts
+    /// towards the invitee's invitations received and converts with the rule's
+    /// probability, calling `convert(v)` for an invitee `v` who has not joined yet
+    /// (they may already be due to join). Returns the invitations sent.
+    #[inline(always)]
+    fn invite_friends(
+        &self,
+        u: u32,
+        rule: EdgeRule,
+        s: &mut RunScratch,
+        rng: &mut SimRng,
+        mut convert: impl FnMut(u32, &mut RunScratch, &mut SimRng),
+    ) -> u64 {
+        let behaviour = &self.behaviour;
+        let graph = self.graph;
+        let neighbours = graph.neighbours(NodeId(u));
+        let weights = graph.weights(NodeId(u));
+        let degree = neighbours.len();
         let mut invitations = 0u64;
-        let first_arc = graph.first_arc(NodeId(at.u));
+        let first_arc = graph.first_arc(NodeId(u));
         for (ci, reach) in self.reach.iter().enumerate() {
             let mut reached = std::mem::take(&mut s.reached);
             reached.clear();
@@ -1330,7 +1431,7 @@ impl<'a> Prepared<'a> {
                     EdgeRule::InverseInDegree => self.inverse_in_degree[vi] as f64,
                 };
                 if uniform(rng) < p {
-                    self.schedule(at, v, s, rng, out, last_scheduled);
+                    convert(v, s, rng);
                 }
             }
             s.reached = reached;
@@ -2036,6 +2137,92 @@ mod tests {
         // And the single-run API reports lockstep days from generations.
         let c = simulate_cascade(&g, &cases[2].0, 1).unwrap();
         assert!(c.participants.iter().all(|p| p.day == 3 * p.generation));
+    }
+
+    #[test]
+    fn lockstep_invitation_runs_equal_the_day_by_day_schedule() {
+        // The campaign and the weighted cascades with a fixed cycle time go generation
+        // by generation: the same run, draw for draw, as the day-by-day schedule
+        // (scalars, rows and recruitment tree), censored runs included.
+        use crate::model::{Channels, Coefficients, DirectChannel, Levers, MomentsChannel};
+        let plain = generated(GraphModel::BarabasiAlbert { nodes: 2000, m: 4 }, 4);
+        let two_ties = GraphSpec {
+            model: GraphModel::StochasticBlock { block_sizes: vec![200; 10], within_degree: 10.0, between_degree: 3.0 },
+            tie_strength: TieStrengths { strong: 0.8, weak: 0.2 },
+        }
+        .generate(2)
+        .unwrap();
+        // Many distinct tie strengths: no class table, a conversion computed per tie.
+        let mut pg = petgraph::Graph::<(), f32, petgraph::Undirected>::new_undirected();
+        let nodes: Vec<_> = (0..plain.node_count()).map(|_| pg.add_node(())).collect();
+        for u in 0..plain.node_count() {
+            for &v in plain.neighbours(NodeId(u as u32)) {
+                if (v as usize) > u {
+                    let w = 0.05 + 0.9 * (crate::rng::splitmix64((u * 7919 + v as usize) as u64) >> 11) as f32 / (1u64 << 53) as f32;
+                    pg.add_edge(nodes[u], nodes[v as usize], w);
+                }
+            }
+        }
+        let many_ties = SocialGraph::from_petgraph(&pg, true, None).unwrap();
+        let viral = Behaviour::Campaign {
+            levers: Levers { threshold: 0.05, complexity: 1, reward: 10.0, fun: 0.9, page_quality: 0.8 },
+            coefficients: Coefficients::default(),
+            channels: Channels {
+                direct: Some(DirectChannel { invites_per_sharer: 6.0, attention: 0.6 }),
+                moments: Some(MomentsChannel { reach: 0.15, attention: 0.12 }),
+            },
+        };
+        let fixed = |days| CycleTime { mean_days: days, distribution: DelayDistribution::Fixed };
+        let with = |behaviour: Behaviour, seeding, days, cycle| RunConfig { behaviour, ..ic(0.1, seeding, days, cycle) };
+        let cases = [
+            (&plain, with(viral.clone(), Seeding::Random { count: 5 }, 60, fixed(1.0))),
+            (&plain, with(viral.clone(), Seeding::HighestDegree { count: 3 }, 5, fixed(2.0))), // censored
+            (&two_ties, with(viral.clone(), Seeding::Random { count: 10 }, 40, fixed(1.0))),
+            (&many_ties, with(viral, Seeding::Random { count: 10 }, 8, fixed(1.0))),
+            (&plain, with(campaign(), Seeding::Random { count: 30 }, 30, fixed(3.0))),
+            (
+                &many_ties,
+                with(
+                    Behaviour::IndependentCascade { probability: EdgeProbability::EdgeWeights },
+                    Seeding::Random { count: 3 },
+                    6,
+                    fixed(1.0),
+                ),
+            ),
+            (
+                &plain,
+                with(
+                    Behaviour::IndependentCascade { probability: EdgeProbability::WeightedCascade },
+                    Seeding::Random { count: 20 },
+                    20,
+                    fixed(2.0),
+                ),
+            ),
+        ];
+        let (mut censored, mut spread) = (0, 0);
+        for (case, (g, cfg)) in cases.iter().enumerate() {
+            let lockstep = Prepared::new(g, cfg).unwrap();
+            assert!(lockstep.lockstep.is_some());
+            let mut by_day = Prepared::new(g, cfg).unwrap();
+            by_day.lockstep = None;
+            let (mut a, mut b) = (RunScratch::new(&lockstep), RunScratch::new(&by_day));
+            let (mut rows_a, mut rows_b) = (TaskRows::default(), TaskRows::default());
+            for run in 0..40 {
+                let (x, y) = (lockstep.run(run, &mut a), by_day.run(run, &mut b));
+                assert_eq!(x, y, "case {case} run {run}");
+                assert_eq!(a.tree.order(), b.tree.order(), "case {case} run {run}");
+                assert_eq!(a.tree.parents(), b.tree.parents(), "case {case} run {run}");
+                a.rows.drain_into(&x, &mut rows_a);
+                b.rows.drain_into(&y, &mut rows_b);
+                censored += x.is_censored as usize;
+                spread += (x.generations > 3) as usize;
+            }
+            assert_eq!(rows_a.daily, rows_b.daily, "case {case}");
+            assert_eq!(rows_a.gen_size, rows_b.gen_size, "case {case}");
+            assert_eq!(rows_a.gen_invites, rows_b.gen_invites, "case {case}");
+        }
+        assert!(censored > 0, "the cases include censored runs");
+        assert!(spread > 100, "the cases include runs that spread");
     }
 
     #[test]
