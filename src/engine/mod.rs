@@ -727,8 +727,9 @@ impl SkipTable {
 /// per-degree probability costs a logarithm, so it is tabulated for common degrees.
 #[derive(Debug, Clone)]
 enum ChannelReach {
-    /// The same probability for every sharer.
-    Each(Coins),
+    /// The same probability for every sharer, with its skip table when skips are
+    /// cheaper than a coin per friend.
+    Each(Coins, Option<SkipTable>),
     /// min(1, mean / degree): `table[d]` for degrees below its length.
     PerDegree { mean: f64, table: Vec<Coins> },
 }
@@ -743,14 +744,30 @@ impl ChannelReach {
                 mean,
                 table: (0..REACH_TABLE_DEGREES).map(|d| Coins::new(rule.probability(d))).collect(),
             },
-            other => ChannelReach::Each(Coins::new(other.probability(1))),
+            other => {
+                let p = other.probability(1);
+                ChannelReach::Each(Coins::new(p), SkipTable::new(p).filter(|_| p <= SELECT_COINS_ABOVE))
+            }
+        }
+    }
+
+    /// Replaces `kept` with the friends (indices in `0..degree`) a sharer of `degree`
+    /// friends reaches.
+    #[inline]
+    fn select(&self, degree: usize, rng: &mut SimRng, kept: &mut Vec<u32>) {
+        match self {
+            ChannelReach::Each(_, Some(table)) => {
+                kept.clear();
+                table.for_each(degree, rng, |j, _| kept.push(j as u32));
+            }
+            _ => self.coins(degree).select(degree, rng, kept),
         }
     }
 
     #[inline]
     fn coins(&self, degree: usize) -> Coins {
         match self {
-            ChannelReach::Each(c) => *c,
+            ChannelReach::Each(c, _) => *c,
             ChannelReach::PerDegree { mean, table } => {
                 table.get(degree).copied().unwrap_or_else(|| Coins::new((mean / degree as f64).min(1.0)))
             }
@@ -1399,7 +1416,7 @@ impl<'a> Prepared<'a> {
         for (ci, reach) in self.reach.iter().enumerate() {
             let mut reached = std::mem::take(&mut s.reached);
             reached.clear();
-            reach.coins(degree).select(degree, rng, &mut reached);
+            reach.select(degree, rng, &mut reached);
             invitations += reached.len() as u64;
             for &j in &reached {
                 let j = j as usize;
@@ -2158,7 +2175,9 @@ mod tests {
         for u in 0..plain.node_count() {
             for &v in plain.neighbours(NodeId(u as u32)) {
                 if (v as usize) > u {
-                    let w = 0.05 + 0.9 * (crate::rng::splitmix64((u * 7919 + v as usize) as u64) >> 11) as f32 / (1u64 << 53) as f32;
+                    let w = 0.05
+                        + 0.9 * (crate::rng::splitmix64((u * 7919 + v as usize) as u64) >> 11) as f32
+                            / (1u64 << 53) as f32;
                     pg.add_edge(nodes[u], nodes[v as usize], w);
                 }
             }
@@ -2173,7 +2192,8 @@ mod tests {
             },
         };
         let fixed = |days| CycleTime { mean_days: days, distribution: DelayDistribution::Fixed };
-        let with = |behaviour: Behaviour, seeding, days, cycle| RunConfig { behaviour, ..ic(0.1, seeding, days, cycle) };
+        let with =
+            |behaviour: Behaviour, seeding, days, cycle| RunConfig { behaviour, ..ic(0.1, seeding, days, cycle) };
         let cases = [
             (&plain, with(viral.clone(), Seeding::Random { count: 5 }, 60, fixed(1.0))),
             (&plain, with(viral.clone(), Seeding::HighestDegree { count: 3 }, 5, fixed(2.0))), // censored
