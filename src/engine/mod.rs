@@ -1119,23 +1119,13 @@ impl<'a> Prepared<'a> {
     /// 17–25% off (fastest of four alternating `fission run`s each).
     fn run_lockstep(&self, coins: Coins, delay: u32, s: &mut RunScratch, rng: &mut SimRng, out: &mut RunOutcome) {
         let graph = self.graph;
-        let mut seeds = std::mem::take(&mut s.buckets[0]);
-        for &v in &seeds {
+        let targets = graph.all_targets();
+        for &v in &s.buckets[0] {
             s.marks[v as usize] = JOINED;
-            s.tree.push(v, NONE);
         }
-        seeds.clear();
-        s.buckets[0] = seeds;
-        let seed_count = s.tree.len;
-        let (mut start, mut g) = (0usize, 0u32);
-        while start < s.tree.len {
-            let end = s.tree.len;
-            let day = g * delay; // <= days: checked before the generation was reached
-            s.rows.record_joins(out, day, g, (end - start) as u32);
-            // Whether this generation's successes would join within the horizon.
-            let joins = day as u64 + delay as u64 <= self.days as u64;
+        let seed_count = s.buckets[0].len();
+        self.by_generation(delay, s, out, |s, out, start, end, joins| {
             let mut invitations = 0u64;
-            let targets = graph.all_targets();
             let mut chunk = start;
             while chunk < end {
                 let chunk_end = (chunk + LOCKSTEP_CHUNK).min(end);
@@ -1234,10 +1224,8 @@ impl<'a> Prepared<'a> {
                 s.hits = hits;
                 chunk = chunk_end;
             }
-            s.rows.record_invitations(out, g, invitations);
-            start = end;
-            g += 1;
-        }
+            invitations
+        });
         // `touched` lists whom the run marked, for the reset.
         let order = &s.tree.order[seed_count..s.tree.len];
         s.touched.extend_from_slice(order);
@@ -1259,19 +1247,8 @@ impl<'a> Prepared<'a> {
         out: &mut RunOutcome,
     ) {
         let graph = self.graph;
-        let mut seeds = std::mem::take(&mut s.buckets[0]);
-        for &v in &seeds {
-            s.tree.push(v, NONE); // PENDING since seeded
-        }
-        seeds.clear();
-        s.buckets[0] = seeds;
-        let (mut start, mut g) = (0usize, 0u32);
-        while start < s.tree.len {
-            let end = s.tree.len;
-            let day = g * delay; // <= days: checked before the generation was reached
-            s.rows.record_joins(out, day, g, (end - start) as u32);
-            // Whether this generation's conversions would join within the horizon.
-            let joins = day as u64 + delay as u64 <= self.days as u64;
+        // The seeds are PENDING since seeded.
+        self.by_generation(delay, s, out, |s, out, start, end, joins| {
             let mut invitations = 0u64;
             for i in start..end {
                 if let Some(&ahead) = s.tree.order().get(i + PREFETCH_DISTANCE) {
@@ -1310,6 +1287,37 @@ impl<'a> Prepared<'a> {
                     },
                 );
             }
+            invitations
+        });
+    }
+
+    /// Runs a fixed-cycle process generation by generation: the seeds (day 0's bucket)
+    /// start the order of joining; then, while the last generation reached anyone,
+    /// records its joins on day g × `delay` and calls `spread(s, out, start, end,
+    /// joins)` on it (positions `start..end` in the order of joining), which appends
+    /// whom it recruits, with `joins` telling whether they would join within the
+    /// horizon, and returns the invitations sent.
+    #[inline(always)]
+    fn by_generation(
+        &self,
+        delay: u32,
+        s: &mut RunScratch,
+        out: &mut RunOutcome,
+        mut spread: impl FnMut(&mut RunScratch, &mut RunOutcome, usize, usize, bool) -> u64,
+    ) {
+        let mut seeds = std::mem::take(&mut s.buckets[0]);
+        for &v in &seeds {
+            s.tree.push(v, NONE);
+        }
+        seeds.clear();
+        s.buckets[0] = seeds;
+        let (mut start, mut g) = (0usize, 0u32);
+        while start < s.tree.len {
+            let end = s.tree.len;
+            let day = g * delay; // <= days: checked before the generation was reached
+            s.rows.record_joins(out, day, g, (end - start) as u32);
+            let joins = day as u64 + delay as u64 <= self.days as u64;
+            let invitations = spread(s, out, start, end, joins);
             s.rows.record_invitations(out, g, invitations);
             start = end;
             g += 1;
