@@ -31,7 +31,10 @@
 //! generation g joins on day (g + 1) × cycle, and a run goes generation by generation,
 //! the order of joining being the queue, with less bookkeeping than the day-by-day
 //! schedule; it draws the coins of 64 senders' ties as one list, so its runs are the
-//! same process as the day-by-day schedule's (tested), not the same draws.
+//! same process as the day-by-day schedule's (tested), not the same draws. The other
+//! invitation processes (the campaign, edge weights, weighted cascade) also go
+//! generation by generation with a fixed cycle time, drawing exactly what the
+//! day-by-day schedule draws (tested).
 //!
 //! ## Reproducibility
 //! Run `i` draws from [`crate::rng::stream_rng`]`(rng_seed, i)` and writes only its own
