@@ -1249,20 +1249,12 @@ impl<'a> Prepared<'a> {
         rng: &mut SimRng,
         out: &mut RunOutcome,
     ) {
-        let graph = self.graph;
         // The seeds are PENDING since seeded.
         self.by_generation(delay, s, out, |s, out, start, end, joins| {
             let mut invitations = 0u64;
             for i in start..end {
                 if let Some(&ahead) = s.tree.order().get(i + PREFETCH_DISTANCE) {
-                    let friends = graph.neighbours(NodeId(ahead));
-                    if let (Some(first), Some(last)) = (friends.first(), friends.last()) {
-                        prefetch(first);
-                        prefetch(last);
-                        if let Some(tie) = &self.tie_classes {
-                            prefetch(&tie.class_of_arc[graph.first_arc(NodeId(ahead))]);
-                        }
-                    }
+                    self.prefetch_friends(ahead);
                 }
                 let u = s.tree.order[i];
                 s.set_state(u as usize, JOINED);
@@ -1292,6 +1284,23 @@ impl<'a> Prepared<'a> {
             }
             invitations
         });
+    }
+
+    /// Starts loading the friend list of `u`, who will share soon: its first and last
+    /// entries (a friend list often straddles two cache lines; longer ones are read in
+    /// order, which the hardware prefetcher follows) and, with tie classes, its first
+    /// arc's class.
+    #[inline(always)]
+    fn prefetch_friends(&self, u: u32) {
+        let graph = self.graph;
+        let friends = graph.neighbours(NodeId(u));
+        if let (Some(first), Some(last)) = (friends.first(), friends.last()) {
+            prefetch(first);
+            prefetch(last);
+            if let Some(tie) = &self.tie_classes {
+                prefetch(&tie.class_of_arc[graph.first_arc(NodeId(u))]);
+            }
+        }
     }
 
     /// Runs a fixed-cycle process generation by generation: the seeds (day 0's bucket)
@@ -1339,16 +1348,7 @@ impl<'a> Prepared<'a> {
                     prefetch(graph.offset_entry(NodeId(ahead)));
                 }
                 if let Some(&ahead) = bucket.get(i + PREFETCH_DISTANCE) {
-                    // A friend list often straddles two cache lines; longer ones are
-                    // read in order, which the hardware prefetcher follows.
-                    let friends = graph.neighbours(NodeId(ahead));
-                    if let (Some(first), Some(last)) = (friends.first(), friends.last()) {
-                        prefetch(first);
-                        prefetch(last);
-                        if let Some(tie) = &self.tie_classes {
-                            prefetch(&tie.class_of_arc[graph.first_arc(NodeId(ahead))]);
-                        }
-                    }
+                    self.prefetch_friends(ahead);
                     prefetch(&s.people[ahead as usize]);
                 }
                 let ui = u as usize;
