@@ -1,8 +1,9 @@
-//! The bare independent cascade: the same geometric skips as fission's engine (its
-//! `SkipTable`, or Exp(1) draws where the table does not pay) and the same branch-free
-//! queue, but no bookkeeping at all (no days, recruiters' positions, rows or tree
-//! statistics). Used by
-//! `scripts/bench-peers` to show what fission's bookkeeping costs, and to measure the
+//! The bare independent cascade: geometric skips from the same table as fission's
+//! engine (its `SkipTable`, or Exp(1) draws where the table does not pay), one skip
+//! loop per sender (the engine draws one loop per chunk of 64 senders since the fourth
+//! session), and the same branch-free queue, but no bookkeeping at all (no days,
+//! recruiters' positions, rows or tree statistics). Used by `scripts/bench-peers` to
+//! show what fission's bookkeeping and chunked draws cost or save, and to measure the
 //! prefetch of the next senders' friend lists (`PREFETCH` = how far ahead, 0 = off).
 //!
 //! Usage: `cargo run --release --example ic_floor -- EDGES P RUNS PREFETCH SEED...`
