@@ -561,6 +561,10 @@ struct Coins {
     /// 1 / -ln(1 - p): an Exp(1) draw times this, rounded down, is the number of
     /// failures before the next success.
     skip_scale: f64,
+    /// p × 2^32 rounded: a 32-bit coin below it succeeds (an error below 1.2e-10 in the
+    /// probability; `round` is a library call on the x86-64 baseline, so it is not
+    /// computed per sharer).
+    below: u64,
 }
 
 /// Above this probability a coin per item (one uniform draw, ~1 ns) beats a skip
@@ -575,7 +579,7 @@ const SELECT_COINS_ABOVE: f64 = 0.3;
 impl Coins {
     fn new(p: f64) -> Self {
         let skip_scale = if p > 0.0 && p < 1.0 { 1.0 / -(1.0 - p).ln() } else { 0.0 };
-        Self { p, skip_scale }
+        Self { p, skip_scale, below: (p.clamp(0.0, 1.0) * 4_294_967_296.0).round() as u64 }
     }
 
     /// Writes `item(j)` for each `j` in `0..len` kept independently with probability
@@ -586,8 +590,8 @@ impl Coins {
         if self.p > SELECT_COINS_ABOVE && self.p < 1.0 {
             // Branch-free: write every index, advance over the kept ones only. Two
             // 32-bit coins per 64-bit draw, each kept when below p rounded to a
-            // multiple of 2^-32 (an error below 1.2e-10 in the probability).
-            let below = (self.p * 4_294_967_296.0).round() as u64;
+            // multiple of 2^-32.
+            let below = self.below;
             let mut n = 0;
             let mut j = 0;
             while j + 1 < len {
@@ -1381,6 +1385,7 @@ impl<'a> Prepared<'a> {
                 for (k, i) in (chunk..chunk_end).enumerate() {
                     if let Some(&ahead) = s.tree.order().get(i + PREFETCH_DISTANCE) {
                         prefetch(graph.offset_entry(NodeId(ahead)));
+                        prefetch(&s.marks[ahead as usize]);
                     }
                     let u = s.tree.order[i];
                     s.set_state(u as usize, JOINED);
