@@ -33,8 +33,11 @@
 //! schedule; it draws the coins of 64 senders' ties as one list, so its runs are the
 //! same process as the day-by-day schedule's (tested), not the same draws. The other
 //! invitation processes (the campaign, edge weights, weighted cascade) also go
-//! generation by generation with a fixed cycle time, drawing exactly what the
-//! day-by-day schedule draws (tested).
+//! generation by generation with a fixed cycle time. The campaign with tabulated
+//! conversions does so in chunks of 64 sharers, drawing their reach before their
+//! conversions and resolving invitations without a branch
+//! (`Prepared::run_lockstep_campaign`): the same process, not the same draws
+//! (tested). The others draw exactly what the day-by-day schedule draws (tested).
 //!
 //! ## Reproducibility
 //! Run `i` draws from [`crate::rng::stream_rng`]`(rng_seed, i)` and writes only its own
@@ -940,6 +943,7 @@ struct Prepared<'a> {
     /// Some(delay) when a run can go generation by generation: an invitation process
     /// with a fixed cycle time, where everyone reached in generation g joins on day
     /// g × delay ([`Prepared::run_lockstep`] for the uniform independent cascade,
+    /// [`Prepared::run_lockstep_campaign`] for the campaign with tabulated conversions,
     /// [`Prepared::run_lockstep_invitations`] for the others).
     lockstep: Option<u32>,
 }
@@ -1295,8 +1299,8 @@ impl<'a> Prepared<'a> {
         s.touched.extend_from_slice(order);
     }
 
-    /// An invitation process other than the uniform cascade (the campaign model, edge
-    /// weights, 1 / in-degree) with a fixed cycle time `delay`, generation by
+    /// An invitation process other than the uniform cascade (the campaign model on ties
+    /// of many strengths, edge weights, 1 / in-degree) with a fixed cycle time `delay`, generation by
     /// generation: a converted invitee is appended to the order of joining at once
     /// (state PENDING until their own turn to share), so there are no day buckets and
     /// no person records. Senders share in the order of joining, and a sender's state
