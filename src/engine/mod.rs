@@ -1159,6 +1159,9 @@ impl<'a> Prepared<'a> {
             (Process::Invitation(rule), Some(delay)) => {
                 self.run_lockstep_invitations(rule, delay, scratch, &mut rng, &mut out)
             }
+            (Process::Invitation(EdgeRule::Model), None) if self.thresholds.is_some() => {
+                self.run_days_campaign(scratch, &mut rng, &mut out)
+            }
             _ => self.run_days(scratch, &mut rng, &mut out),
         }
         tree_statistics(&mut scratch.tree, &mut out);
@@ -1587,6 +1590,151 @@ impl<'a> Prepared<'a> {
                     Process::Sir { .. } => unreachable!("SIR runs in continuous time"),
                 };
                 s.rows.record_invitations(out, g, invitations);
+            }
+            let mut bucket = bucket;
+            bucket.clear();
+            s.buckets[day as usize] = bucket;
+            day += 1;
+        }
+        debug_assert!(s.buckets.iter().all(Vec::is_empty), "every scheduled day was processed");
+    }
+
+    /// The campaign with tabulated conversions and a random cycle time, day by day,
+    /// each day's joiners in chunks of [`LOCKSTEP_CHUNK`] as in
+    /// [`Prepared::run_lockstep_campaign`]: who of the day's bucket joins (lazy
+    /// deletion, as in [`Prepared::run_days`]), shares and which friends each channel
+    /// reaches; who those friends are (their marks prefetched); dropping invitations to
+    /// participants; then each invitation in order, counted against its invitee, its
+    /// conversion a 32-bit coin against the table, and a conversion scheduled with its
+    /// own delay (first passage: an earlier arrival replaces a later one). The same
+    /// process as the one-invitation-at-a-time schedule, not its draws
+    /// (`chunked_campaign_runs_match_the_one_at_a_time_schedule`).
+    fn run_days_campaign(&self, s: &mut RunScratch, rng: &mut SimRng, out: &mut RunOutcome) {
+        let Some(thresholds) = &self.thresholds else {
+            return self.run_days(s, rng, out);
+        };
+        let graph = self.graph;
+        let targets = graph.all_targets();
+        let table = &thresholds.table[..];
+        let share = self.behaviour.share_probability;
+        let channel_base: Vec<u32> =
+            (0..self.reach.len()).map(|ci| (ci * thresholds.classes * TABLE_EXPOSURES) as u32).collect();
+        let mut senders = [Sender { u: 0, day: 0, g: 0, position: 0 }; LOCKSTEP_CHUNK];
+        let mut sent = [0usize; LOCKSTEP_CHUNK];
+        let mut last_scheduled = 0u32;
+        let mut day = 0u32;
+        while day <= self.days && day <= last_scheduled {
+            let bucket = std::mem::take(&mut s.buckets[day as usize]);
+            let mut next = 0;
+            while next < bucket.len() {
+                let mut hits = std::mem::take(&mut s.hits);
+                let (mut count, mut chunk) = (0, 0);
+                // Pass 1: up to a chunk of the day's joiners; who shares, and which
+                // friends each channel reaches (arcs).
+                while next < bucket.len() && chunk < LOCKSTEP_CHUNK {
+                    if let Some(&ahead) = bucket.get(next + 2 * PREFETCH_DISTANCE) {
+                        prefetch(graph.offset_entry(NodeId(ahead)));
+                    }
+                    if let Some(&ahead) = bucket.get(next + PREFETCH_DISTANCE) {
+                        prefetch(&s.people[ahead as usize]);
+                        prefetch(&s.marks[ahead as usize]);
+                    }
+                    let u = bucket[next];
+                    next += 1;
+                    let ui = u as usize;
+                    // Lazy deletion: a node may sit in several buckets; only its final day counts.
+                    let person = s.people[ui];
+                    if s.state(ui) != PENDING || person.join_day as u32 != day {
+                        continue;
+                    }
+                    s.set_state(ui, JOINED);
+                    let g = person.generation as u32;
+                    let position = s.tree.push(u, person.recruiter);
+                    s.rows.record_join(out, day, g);
+                    senders[chunk] = Sender { u, day, g, position };
+                    let before = count;
+                    if share >= 1.0 || uniform(rng) < share {
+                        out.sharers += 1;
+                        let first = graph.first_arc(NodeId(u));
+                        let degree = graph.degree(NodeId(u));
+                        if degree > 0 {
+                            prefetch(&targets[first]);
+                            prefetch(&targets[first + degree - 1]);
+                            if let Some(tie) = &self.tie_classes {
+                                prefetch(&tie.class_of_arc[first]);
+                            }
+                            if hits.len() < count + degree * self.reach.len() {
+                                hits.resize((count + degree * self.reach.len()).max(2 * hits.len()), (0, 0));
+                            }
+                            for (reach, &base) in self.reach.iter().zip(&channel_base) {
+                                let tag = ((chunk as u32) << 16) | base;
+                                count +=
+                                    reach.select_into(degree, rng, &mut hits[count..], |j| (first as u32 + j, tag));
+                            }
+                        }
+                    }
+                    sent[chunk] = count - before;
+                    chunk += 1;
+                }
+                for (at, &n) in senders[..chunk].iter().zip(&sent[..chunk]) {
+                    s.rows.record_invitations(out, at.g, n as u64);
+                }
+                // Pass 2: whom each invitation reaches, prefetching their marks; the
+                // tie's class picks its row of the table. Then drop the invitations to
+                // participants, which change nothing but the count of invitations.
+                match &self.tie_classes {
+                    Some(tie) => {
+                        for hit in &mut hits[..count] {
+                            let arc = hit.0 as usize;
+                            let v = targets[arc];
+                            prefetch(&s.marks[v as usize]);
+                            hit.1 += tie.class_of_arc[arc] as u32 * TABLE_EXPOSURES as u32;
+                            hit.0 = v;
+                        }
+                    }
+                    None => {
+                        for hit in &mut hits[..count] {
+                            let v = targets[hit.0 as usize];
+                            prefetch(&s.marks[v as usize]);
+                            hit.0 = v;
+                        }
+                    }
+                }
+                let mut open = 0;
+                for i in 0..count {
+                    let hit = hits[i];
+                    hits[open] = hit;
+                    open += ((s.marks[hit.0 as usize] & STATE_BITS) != JOINED) as usize;
+                }
+                // Pass 3: in order, each invitation counted against its invitee (even
+                // one already due to join: an earlier arrival may replace theirs) and
+                // its conversion drawn, two 32-bit coins per 64-bit draw.
+                let mut word = 0u64;
+                for (i, &(v, tag)) in hits[..open].iter().enumerate() {
+                    let coin = if i % 2 == 0 {
+                        word = rng.next_u64();
+                        word & 0xFFFF_FFFF
+                    } else {
+                        word >> 32
+                    };
+                    let vi = v as usize;
+                    let mark = s.marks[vi];
+                    let state = mark & STATE_BITS;
+                    if state == JOINED {
+                        continue;
+                    }
+                    if state == UNTOUCHED {
+                        s.touched.push(v);
+                    }
+                    let e = ((mark >> 2) as usize).min(TABLE_EXPOSURES - 1);
+                    let threshold = table[(tag & 0xFFFF) as usize + e];
+                    s.marks[vi] =
+                        (count_exposure(mark) & !STATE_BITS) | if state == UNTOUCHED { EXPOSED } else { state };
+                    if coin < threshold {
+                        self.schedule(senders[(tag >> 16) as usize], v, s, rng, out, &mut last_scheduled);
+                    }
+                }
+                s.hits = hits;
             }
             let mut bucket = bucket;
             bucket.clear();
@@ -2547,17 +2695,113 @@ mod tests {
         }
     }
 
+    /// Runs `fast` (a chunked campaign run) and `reference` (the same scenario, one
+    /// invitation at a time) 1,500 times each. Each fast run is checked exactly: a
+    /// valid recruitment tree of friends, rows that agree with it (with a fixed
+    /// `delay`, generation g on day g × delay), no more invitations than the sharers'
+    /// ties per channel, every participant joined and every marked person listed once
+    /// for the reset. The two schedules' mean reach, sharers, invitations, censored
+    /// fraction, last and mean join day and first four generations' sizes must agree within 4.5
+    /// standard errors of their difference. Returns the fast side's censored runs and
+    /// runs that spread past generation 3.
+    fn campaign_schedules_agree(
+        case: usize,
+        g: &SocialGraph,
+        fast: &Prepared,
+        reference: &Prepared,
+        delay: Option<u32>,
+    ) -> (usize, usize) {
+        const RUNS: u64 = 1500;
+        const GENERATIONS: usize = 4;
+        const MEANS: usize = 6 + GENERATIONS;
+        let names = ["reach", "sharers", "invitations", "censored", "last join day", "mean join day"];
+        let channels = fast.reach.len() as u64;
+        let (mut censored_runs, mut spread) = (0, 0);
+        // Per schedule, Σ and Σ² of each compared quantity.
+        let mut sums = [[(0.0f64, 0.0f64); MEANS]; 2];
+        for (side, prepared) in [fast, reference].into_iter().enumerate() {
+            let mut scratch = RunScratch::new(prepared);
+            for run in 0..RUNS {
+                let out = prepared.run(run, &mut scratch);
+                let mut rows = TaskRows::default();
+                scratch.rows.drain_into(&out, &mut rows);
+                let mut values = [0.0; MEANS];
+                values[0] = out.reach as f64;
+                values[1] = out.sharers as f64;
+                values[2] = out.invitations as f64;
+                values[3] = out.is_censored as u32 as f64;
+                values[4] = out.last_join_day as f64;
+                // First passage (an earlier conversion replacing a later one) shows in
+                // when people join.
+                let days: u64 = rows.daily.iter().enumerate().map(|(d, &n)| d as u64 * n as u64).sum();
+                values[5] = days as f64 / out.reach as f64;
+                for k in 0..GENERATIONS {
+                    values[6 + k] = rows.gen_size.get(k).copied().unwrap_or(0) as f64;
+                }
+                for (acc, x) in sums[side].iter_mut().zip(values) {
+                    acc.0 += x;
+                    acc.1 += x * x;
+                }
+                if side == 1 {
+                    continue;
+                }
+                censored_runs += out.is_censored as usize;
+                spread += (out.generations > 3) as usize;
+                // Exact checks of the fast run.
+                let (order, parents) = (scratch.tree.order(), scratch.tree.parents());
+                assert_eq!(order.len(), out.reach as usize, "case {case} run {run}");
+                assert_eq!(rows.daily.iter().sum::<u32>(), out.reach, "case {case} run {run}");
+                assert!(out.sharers <= out.reach, "case {case} run {run}");
+                let mut seen = std::collections::HashSet::new();
+                let mut generation = vec![0u32; order.len()];
+                for (i, (&v, &p)) in order.iter().zip(parents).enumerate() {
+                    assert!(seen.insert(v), "case {case} run {run}: {v} joined twice");
+                    assert_eq!(scratch.state(v as usize), JOINED, "case {case} run {run}");
+                    if p != NONE {
+                        let p = p as usize;
+                        assert!(p < i, "case {case} run {run}: a recruiter joins first");
+                        assert!(g.neighbours(NodeId(order[p])).contains(&v), "case {case} run {run}: friends");
+                        generation[i] = generation[p] + 1;
+                    }
+                }
+                let mut ties = vec![0u64; rows.gen_invites.len() + 1];
+                for (i, &v) in order.iter().enumerate() {
+                    ties[generation[i] as usize] += channels * g.degree(NodeId(v)) as u64;
+                }
+                for (k, &size) in rows.gen_size.iter().enumerate() {
+                    let members = generation.iter().filter(|&&x| x as usize == k).count();
+                    assert_eq!(size as usize, members, "case {case} run {run} generation {k}");
+                    if let Some(delay) = delay {
+                        assert_eq!(rows.daily[k * delay as usize], size, "case {case} run {run} generation {k}");
+                    }
+                    assert!(rows.gen_invites[k] <= ties[k], "case {case} run {run} generation {k}");
+                }
+                assert_eq!(rows.gen_invites.iter().sum::<u64>(), out.invitations, "case {case} run {run}");
+                let touched: std::collections::HashSet<u32> = scratch.touched.iter().copied().collect();
+                assert_eq!(touched.len(), scratch.touched.len(), "case {case} run {run}: touched once");
+                let marked = (0..g.node_count() as u32).filter(|&v| scratch.marks[v as usize] != UNTOUCHED);
+                assert!(marked.clone().all(|v| touched.contains(&v)), "case {case} run {run}: marks reset");
+                assert!(marked.count() >= order.len(), "case {case} run {run}");
+            }
+        }
+        let n = RUNS as f64;
+        for (m, (a, b)) in sums[0].iter().zip(&sums[1]).enumerate() {
+            let (ma, mb) = (a.0 / n, b.0 / n);
+            let se = ((a.1 / n - ma * ma) / n + (b.1 / n - mb * mb) / n).sqrt();
+            let what = names.get(m).map_or(format!("generation {}", m - names.len()), |w| w.to_string());
+            assert!(
+                (ma - mb).abs() <= 4.5 * se + 1e-9,
+                "case {case} {what}: chunked {ma} vs one at a time {mb} (SE {se})"
+            );
+        }
+        (censored_runs, spread)
+    }
+
     #[test]
     fn lockstep_campaign_runs_match_the_day_by_day_schedule() {
-        // The campaign with tabulated conversions goes generation by generation in
-        // chunks, drawing a chunk's reach before its conversions: not the day-by-day
-        // run draw for draw, but it must be the same process. Each lockstep run is
-        // checked exactly (a valid recruitment tree, rows that agree with it, no more
-        // invitations than the sharers have ties per channel, and the marks left for
-        // the reset: participants joined, everyone marked listed once in `touched`).
-        // The two schedules' mean reach, sharers, invitations, censored fraction and
-        // first generations' sizes must agree within 4.5 standard errors of their
-        // difference.
+        // The campaign with tabulated conversions and a fixed cycle goes generation by
+        // generation in chunks, drawing a chunk's reach before its conversions: not the
+        // day-by-day run draw for draw, but it must be the same process.
         let (plain, two_ties, _, viral) = invitation_test_graphs();
         let fixed = |days| CycleTime { mean_days: days, distribution: DelayDistribution::Fixed };
         let with =
@@ -2568,89 +2812,63 @@ mod tests {
             (&two_ties, with(viral, Seeding::Random { count: 10 }, 40, fixed(1.0)), 1),
             (&plain, with(campaign(), Seeding::Random { count: 30 }, 30, fixed(3.0)), 3),
         ];
-        const RUNS: u64 = 1500;
-        const GENERATIONS: usize = 4;
-        const MEANS: usize = 4 + GENERATIONS;
-        let (mut censored_runs, mut spread) = (0, 0);
+        let (mut censored, mut spread) = (0, 0);
         for (case, (g, cfg, delay)) in cases.iter().enumerate() {
             let lockstep = Prepared::new(g, cfg).unwrap();
             assert!(lockstep.lockstep == Some(*delay) && lockstep.thresholds.is_some(), "case {case}");
-            let channels = lockstep.reach.len() as u64;
             let mut by_day = Prepared::new(g, cfg).unwrap();
-            by_day.lockstep = None;
-            // Per schedule, Σ and Σ² of: reach, sharers, invitations, censored, and
-            // each early generation's size.
-            let mut sums = [[(0.0f64, 0.0f64); MEANS]; 2];
-            for (side, prepared) in [&lockstep, &by_day].into_iter().enumerate() {
-                let mut scratch = RunScratch::new(prepared);
-                for run in 0..RUNS {
-                    let out = prepared.run(run, &mut scratch);
-                    let mut rows = TaskRows::default();
-                    scratch.rows.drain_into(&out, &mut rows);
-                    let mut values = [0.0; MEANS];
-                    values[0] = out.reach as f64;
-                    values[1] = out.sharers as f64;
-                    values[2] = out.invitations as f64;
-                    values[3] = out.is_censored as u32 as f64;
-                    for k in 0..GENERATIONS {
-                        values[4 + k] = rows.gen_size.get(k).copied().unwrap_or(0) as f64;
-                    }
-                    for (acc, x) in sums[side].iter_mut().zip(values) {
-                        acc.0 += x;
-                        acc.1 += x * x;
-                    }
-                    if side == 1 {
-                        continue;
-                    }
-                    censored_runs += out.is_censored as usize;
-                    spread += (out.generations > 3) as usize;
-                    // Exact checks of the lockstep run.
-                    let (order, parents) = (scratch.tree.order(), scratch.tree.parents());
-                    assert_eq!(order.len(), out.reach as usize, "case {case} run {run}");
-                    assert!(out.sharers <= out.reach, "case {case} run {run}");
-                    let mut seen = std::collections::HashSet::new();
-                    let mut generation = vec![0u32; order.len()];
-                    for (i, (&v, &p)) in order.iter().zip(parents).enumerate() {
-                        assert!(seen.insert(v), "case {case} run {run}: {v} joined twice");
-                        assert_eq!(scratch.state(v as usize), JOINED, "case {case} run {run}");
-                        if p != NONE {
-                            let p = p as usize;
-                            assert!(p < i, "case {case} run {run}: a recruiter joins first");
-                            assert!(g.neighbours(NodeId(order[p])).contains(&v), "case {case} run {run}: friends");
-                            generation[i] = generation[p] + 1;
-                        }
-                    }
-                    let mut ties = vec![0u64; rows.gen_invites.len() + 1];
-                    for (i, &v) in order.iter().enumerate() {
-                        ties[generation[i] as usize] += channels * g.degree(NodeId(v)) as u64;
-                    }
-                    for (k, &size) in rows.gen_size.iter().enumerate() {
-                        let members = generation.iter().filter(|&&x| x as usize == k).count();
-                        assert_eq!(size as usize, members, "case {case} run {run} generation {k}");
-                        assert_eq!(rows.daily[k * *delay as usize], size, "case {case} run {run} generation {k}");
-                        assert!(rows.gen_invites[k] <= ties[k], "case {case} run {run} generation {k}");
-                    }
-                    assert_eq!(rows.gen_invites.iter().sum::<u64>(), out.invitations, "case {case} run {run}");
-                    let touched: std::collections::HashSet<u32> = scratch.touched.iter().copied().collect();
-                    assert_eq!(touched.len(), scratch.touched.len(), "case {case} run {run}: touched once");
-                    let marked = (0..g.node_count() as u32).filter(|&v| scratch.marks[v as usize] != UNTOUCHED);
-                    assert!(marked.clone().all(|v| touched.contains(&v)), "case {case} run {run}: marks reset");
-                    assert!(marked.count() >= order.len(), "case {case} run {run}");
-                }
-            }
-            let n = RUNS as f64;
-            let names = ["reach", "sharers", "invitations", "censored", "generation 0", "generation 1", "generation 2"];
-            for (m, (a, b)) in sums[0].iter().zip(&sums[1]).enumerate() {
-                let (ma, mb) = (a.0 / n, b.0 / n);
-                let se = ((a.1 / n - ma * ma) / n + (b.1 / n - mb * mb) / n).sqrt();
-                let what = names.get(m).copied().unwrap_or("generation 3");
-                assert!(
-                    (ma - mb).abs() <= 4.5 * se + 1e-9,
-                    "case {case} {what}: lockstep {ma} vs by day {mb} (SE {se})"
-                );
-            }
+            (by_day.lockstep, by_day.thresholds) = (None, None);
+            let (c, sp) = campaign_schedules_agree(case, g, &lockstep, &by_day, Some(*delay));
+            censored += c;
+            spread += sp;
         }
-        assert!(censored_runs > 0, "the cases include censored runs");
+        assert!(censored > 0, "the cases include censored runs");
+        assert!(spread > 1000, "the cases include runs that spread");
+    }
+
+    #[test]
+    fn chunked_campaign_runs_match_the_one_at_a_time_schedule() {
+        // The campaign with tabulated conversions and a random cycle goes day by day,
+        // each day's joiners in chunks: the same process as one invitation at a time,
+        // first passage included (an earlier conversion replaces a later one).
+        let (plain, two_ties, _, viral) = invitation_test_graphs();
+        let mut pg = petgraph::Graph::<(), f32, petgraph::Undirected>::new_undirected();
+        let nodes: Vec<_> = (0..31).map(|_| pg.add_node(())).collect();
+        for &leaf in &nodes[1..] {
+            pg.add_edge(nodes[0], leaf, 1.0);
+        }
+        let star = SocialGraph::from_petgraph(&pg, false, None).unwrap();
+        let viral_once = match &viral {
+            Behaviour::Campaign { levers, coefficients, channels } => Behaviour::Campaign {
+                levers: *levers,
+                coefficients: crate::model::Coefficients { join_base: -2.5, ..*coefficients },
+                channels: *channels,
+            },
+            _ => unreachable!(),
+        };
+        let geometric = |days| CycleTime { mean_days: days, distribution: DelayDistribution::Geometric };
+        let with =
+            |behaviour: Behaviour, seeding, days, cycle| RunConfig { behaviour, ..ic(0.1, seeding, days, cycle) };
+        let cases = [
+            (&plain, with(viral.clone(), Seeding::Random { count: 5 }, 90, geometric(2.0))),
+            (&plain, with(viral.clone(), Seeding::HighestDegree { count: 3 }, 6, geometric(1.5))), // censored
+            (&two_ties, with(viral, Seeding::Random { count: 10 }, 60, geometric(2.5))),
+            (&plain, with(campaign(), Seeding::Random { count: 30 }, 30, CycleTime::default())),
+            // Thirty seed users whose one friend is the same person: that person joins
+            // on the earliest of the arrivals their converted invitations draw.
+            (&star, with(viral_once, Seeding::Nodes { nodes: (1..=30).map(NodeId).collect() }, 60, geometric(8.0))),
+        ];
+        let (mut censored, mut spread) = (0, 0);
+        for (case, (g, cfg)) in cases.iter().enumerate() {
+            let chunked = Prepared::new(g, cfg).unwrap();
+            assert!(chunked.lockstep.is_none() && chunked.thresholds.is_some(), "case {case}");
+            let mut one_at_a_time = Prepared::new(g, cfg).unwrap();
+            one_at_a_time.thresholds = None;
+            let (c, sp) = campaign_schedules_agree(case, g, &chunked, &one_at_a_time, None);
+            censored += c;
+            spread += sp;
+        }
+        assert!(censored > 0, "the cases include censored runs");
         assert!(spread > 1000, "the cases include runs that spread");
     }
 
