@@ -38,6 +38,9 @@
 //! conversions and resolving invitations without a branch
 //! (`Prepared::run_lockstep_campaign`): the same process, not the same draws
 //! (tested). The others draw exactly what the day-by-day schedule draws (tested).
+//! With a random cycle time the campaign goes day by day, each day's joiners in the
+//! same chunks (`Prepared::run_days_campaign`), again the same process as one
+//! invitation at a time (tested).
 //!
 //! ## Reproducibility
 //! Run `i` draws from [`crate::rng::stream_rng`]`(rng_seed, i)` and writes only its own
