@@ -1377,7 +1377,6 @@ impl<'a> Prepared<'a> {
             return self.run_lockstep_invitations(EdgeRule::Model, delay, s, rng, out);
         };
         let graph = self.graph;
-        let targets = graph.all_targets();
         let table = &thresholds.table[..];
         let share = self.behaviour.share_probability;
         // Per channel, the offset of its first entry in the table (sender k of the
@@ -1403,48 +1402,13 @@ impl<'a> Prepared<'a> {
                         continue;
                     }
                     out.sharers += 1;
-                    let first = graph.first_arc(NodeId(u));
-                    let degree = graph.degree(NodeId(u));
-                    if degree == 0 {
-                        continue;
-                    }
-                    prefetch(&targets[first]);
-                    prefetch(&targets[first + degree - 1]);
-                    if let Some(tie) = &self.tie_classes {
-                        prefetch(&tie.class_of_arc[first]);
-                    }
-                    // Room for every friend on every channel.
-                    if hits.len() < count + degree * self.reach.len() {
-                        hits.resize((count + degree * self.reach.len()).max(2 * hits.len()), (0, 0));
-                    }
-                    for (reach, &base) in self.reach.iter().zip(&channel_base) {
-                        let tag = ((k as u32) << 16) | base;
-                        count += reach.select_into(degree, rng, &mut hits[count..], |j| (first as u32 + j, tag));
-                    }
+                    count = self.select_invitations(u, k, &channel_base, &mut hits, count, rng);
                 }
                 let mut hits_all = hits;
                 let hits = &mut hits_all[..count];
                 invitations += count as u64;
-                // Pass 2: whom each invitation reaches, prefetching their marks; the
-                // tie's class picks its row of the table.
-                match &self.tie_classes {
-                    Some(tie) => {
-                        for hit in hits.iter_mut() {
-                            let arc = hit.0 as usize;
-                            let v = targets[arc];
-                            prefetch(&s.marks[v as usize]);
-                            hit.1 += tie.class_of_arc[arc] as u32 * TABLE_EXPOSURES as u32;
-                            hit.0 = v;
-                        }
-                    }
-                    None => {
-                        for hit in hits.iter_mut() {
-                            let v = targets[hit.0 as usize];
-                            prefetch(&s.marks[v as usize]);
-                            hit.0 = v;
-                        }
-                    }
-                }
+                // Pass 2: whom each invitation reaches, prefetching their marks.
+                self.find_invitees(hits, &s.marks);
                 // Invitations to someone already recruited before this chunk change
                 // nothing but the count of invitations: drop them, without a branch.
                 let mut open = 0;
@@ -1602,6 +1566,69 @@ impl<'a> Prepared<'a> {
         debug_assert!(s.buckets.iter().all(Vec::is_empty), "every scheduled day was processed");
     }
 
+    /// Appends at `hits[count..]` the invitations sharer `u` (the `k`-th of the chunk)
+    /// sends, as (arc, tag): the tag holds `k` in its upper 16 bits and the channel's
+    /// offset in the conversion table (`channel_base`) in the lower. Prefetches the
+    /// sharer's friend list (and tie classes) for [`Prepared::find_invitees`]; grows
+    /// `hits` when it has no room for every friend on every channel. Returns the new
+    /// count.
+    #[inline(always)]
+    fn select_invitations(
+        &self,
+        u: u32,
+        k: usize,
+        channel_base: &[u32],
+        hits: &mut Vec<(u32, u32)>,
+        mut count: usize,
+        rng: &mut SimRng,
+    ) -> usize {
+        let graph = self.graph;
+        let targets = graph.all_targets();
+        let first = graph.first_arc(NodeId(u));
+        let degree = graph.degree(NodeId(u));
+        if degree == 0 {
+            return count;
+        }
+        prefetch(&targets[first]);
+        prefetch(&targets[first + degree - 1]);
+        if let Some(tie) = &self.tie_classes {
+            prefetch(&tie.class_of_arc[first]);
+        }
+        if hits.len() < count + degree * self.reach.len() {
+            hits.resize((count + degree * self.reach.len()).max(2 * hits.len()), (0, 0));
+        }
+        for (reach, &base) in self.reach.iter().zip(channel_base) {
+            let tag = ((k as u32) << 16) | base;
+            count += reach.select_into(degree, rng, &mut hits[count..], |j| (first as u32 + j, tag));
+        }
+        count
+    }
+
+    /// Turns each (arc, tag) of `hits` into (invitee, tag), prefetching the invitee's
+    /// mark; with tie classes, the arc's class is added to the tag's table offset.
+    #[inline(always)]
+    fn find_invitees(&self, hits: &mut [(u32, u32)], marks: &[u8]) {
+        let targets = self.graph.all_targets();
+        match &self.tie_classes {
+            Some(tie) => {
+                for hit in hits.iter_mut() {
+                    let arc = hit.0 as usize;
+                    let v = targets[arc];
+                    prefetch(&marks[v as usize]);
+                    hit.1 += tie.class_of_arc[arc] as u32 * TABLE_EXPOSURES as u32;
+                    hit.0 = v;
+                }
+            }
+            None => {
+                for hit in hits.iter_mut() {
+                    let v = targets[hit.0 as usize];
+                    prefetch(&marks[v as usize]);
+                    hit.0 = v;
+                }
+            }
+        }
+    }
+
     /// The campaign with tabulated conversions and a random cycle time, day by day,
     /// each day's joiners in chunks of [`LOCKSTEP_CHUNK`] as in
     /// [`Prepared::run_lockstep_campaign`]: who of the day's bucket joins (lazy
@@ -1617,7 +1644,6 @@ impl<'a> Prepared<'a> {
             return self.run_days(s, rng, out);
         };
         let graph = self.graph;
-        let targets = graph.all_targets();
         let table = &thresholds.table[..];
         let share = self.behaviour.share_probability;
         let channel_base: Vec<u32> =
@@ -1658,23 +1684,7 @@ impl<'a> Prepared<'a> {
                     let before = count;
                     if share >= 1.0 || uniform(rng) < share {
                         out.sharers += 1;
-                        let first = graph.first_arc(NodeId(u));
-                        let degree = graph.degree(NodeId(u));
-                        if degree > 0 {
-                            prefetch(&targets[first]);
-                            prefetch(&targets[first + degree - 1]);
-                            if let Some(tie) = &self.tie_classes {
-                                prefetch(&tie.class_of_arc[first]);
-                            }
-                            if hits.len() < count + degree * self.reach.len() {
-                                hits.resize((count + degree * self.reach.len()).max(2 * hits.len()), (0, 0));
-                            }
-                            for (reach, &base) in self.reach.iter().zip(&channel_base) {
-                                let tag = ((chunk as u32) << 16) | base;
-                                count +=
-                                    reach.select_into(degree, rng, &mut hits[count..], |j| (first as u32 + j, tag));
-                            }
-                        }
+                        count = self.select_invitations(u, chunk, &channel_base, &mut hits, count, rng);
                     }
                     sent[chunk] = count - before;
                     chunk += 1;
@@ -1685,24 +1695,7 @@ impl<'a> Prepared<'a> {
                 // Pass 2: whom each invitation reaches, prefetching their marks; the
                 // tie's class picks its row of the table. Then drop the invitations to
                 // participants, which change nothing but the count of invitations.
-                match &self.tie_classes {
-                    Some(tie) => {
-                        for hit in &mut hits[..count] {
-                            let arc = hit.0 as usize;
-                            let v = targets[arc];
-                            prefetch(&s.marks[v as usize]);
-                            hit.1 += tie.class_of_arc[arc] as u32 * TABLE_EXPOSURES as u32;
-                            hit.0 = v;
-                        }
-                    }
-                    None => {
-                        for hit in &mut hits[..count] {
-                            let v = targets[hit.0 as usize];
-                            prefetch(&s.marks[v as usize]);
-                            hit.0 = v;
-                        }
-                    }
-                }
+                self.find_invitees(&mut hits[..count], &s.marks);
                 let mut open = 0;
                 for i in 0..count {
                     let hit = hits[i];
