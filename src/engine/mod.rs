@@ -585,7 +585,7 @@ const SELECT_COINS_ABOVE: f64 = 0.3;
 impl Coins {
     fn new(p: f64) -> Self {
         let skip_scale = if p > 0.0 && p < 1.0 { 1.0 / -(1.0 - p).ln() } else { 0.0 };
-        Self { p, skip_scale, below: (p.clamp(0.0, 1.0) * 4_294_967_296.0).round() as u64 }
+        Self { p, skip_scale, below: coin_threshold(p) }
     }
 
     /// Writes `item(j)` for each `j` in `0..len` kept independently with probability
@@ -861,6 +861,12 @@ impl TieClasses {
     }
 }
 
+/// p × 2^32, rounded: a uniform 32-bit coin below it succeeds with probability p
+/// within 1.2e-10.
+fn coin_threshold(p: f64) -> u64 {
+    (p.clamp(0.0, 1.0) * 4_294_967_296.0).round() as u64
+}
+
 /// Campaign conversions as thresholds for a 32-bit coin: entry
 /// `(channel × classes + class) × TABLE_EXPOSURES + min(m, TABLE_EXPOSURES) − 1` is the
 /// conversion of a person's m-th invitation through that channel over a tie of that
@@ -873,7 +879,7 @@ struct ConversionThresholds {
 
 impl ConversionThresholds {
     fn new(probabilities: &[f64], classes: usize) -> Self {
-        let table = probabilities.iter().map(|&p| (p.clamp(0.0, 1.0) * 4_294_967_296.0).round() as u64).collect();
+        let table = probabilities.iter().map(|&p| coin_threshold(p)).collect();
         Self { table, classes }
     }
 }
@@ -927,8 +933,8 @@ struct Prepared<'a> {
     /// Campaign conversions by tie class, when the graph's ties take few strengths.
     tie_classes: Option<TieClasses>,
     /// Campaign conversions as 32-bit coin thresholds, when every tie's conversion is
-    /// tabulated (no tie strengths, or few distinct ones): the chunked generation by
-    /// generation run ([`Prepared::run_lockstep_campaign`]).
+    /// tabulated (no tie strengths, or few distinct ones): the chunked runs
+    /// ([`Prepared::run_lockstep_campaign`], [`Prepared::run_days_campaign`]).
     thresholds: Option<ConversionThresholds>,
     /// 1 / in-degree per node (weighted cascade, linear threshold), else empty.
     inverse_in_degree: Vec<f32>,
