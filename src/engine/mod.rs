@@ -1529,6 +1529,24 @@ impl<'a> Prepared<'a> {
         }
     }
 
+    /// Person `u`, taken from day `day`'s bucket, joins if that is still their day
+    /// (lazy deletion: a person may sit in several buckets; only the last day
+    /// scheduled counts): their state, place in the order of joining and the day's
+    /// row are recorded. Returns them as a sender, or None for a stale entry.
+    #[inline(always)]
+    fn join_from_bucket(&self, u: u32, day: u32, s: &mut RunScratch, out: &mut RunOutcome) -> Option<Sender> {
+        let ui = u as usize;
+        let person = s.people[ui];
+        if s.state(ui) != PENDING || person.join_day as u32 != day {
+            return None;
+        }
+        s.set_state(ui, JOINED);
+        let g = person.generation as u32;
+        let position = s.tree.push(u, person.recruiter);
+        s.rows.record_join(out, day, g);
+        Some(Sender { u, day, g, position })
+    }
+
     /// The day-by-day schedule shared by the invitation and threshold processes.
     fn run_days(&self, s: &mut RunScratch, rng: &mut SimRng, out: &mut RunOutcome) {
         let graph = self.graph;
@@ -1544,17 +1562,9 @@ impl<'a> Prepared<'a> {
                     self.prefetch_friends(ahead);
                     prefetch(&s.people[ahead as usize]);
                 }
-                let ui = u as usize;
-                // Lazy deletion: a node may sit in several buckets; only its final day counts.
-                let person = s.people[ui];
-                if s.state(ui) != PENDING || person.join_day as u32 != day {
+                let Some(at) = self.join_from_bucket(u, day, s, out) else {
                     continue;
-                }
-                s.set_state(ui, JOINED);
-                let g = person.generation as u32;
-                let position = s.tree.push(u, person.recruiter);
-                s.rows.record_join(out, day, g);
-                let at = Sender { u, day, g, position };
+                };
                 let invitations = match self.process {
                     Process::Invitation(rule) => self.spread_invitations(at, rule, s, rng, out, &mut last_scheduled),
                     Process::Threshold { start, contribution } => {
@@ -1562,7 +1572,7 @@ impl<'a> Prepared<'a> {
                     }
                     Process::Sir { .. } => unreachable!("SIR runs in continuous time"),
                 };
-                s.rows.record_invitations(out, g, invitations);
+                s.rows.record_invitations(out, at.g, invitations);
             }
             let mut bucket = bucket;
             bucket.clear();
@@ -1676,17 +1686,10 @@ impl<'a> Prepared<'a> {
                     }
                     let u = bucket[next];
                     next += 1;
-                    let ui = u as usize;
-                    // Lazy deletion: a node may sit in several buckets; only its final day counts.
-                    let person = s.people[ui];
-                    if s.state(ui) != PENDING || person.join_day as u32 != day {
+                    let Some(at) = self.join_from_bucket(u, day, s, out) else {
                         continue;
-                    }
-                    s.set_state(ui, JOINED);
-                    let g = person.generation as u32;
-                    let position = s.tree.push(u, person.recruiter);
-                    s.rows.record_join(out, day, g);
-                    senders[chunk] = Sender { u, day, g, position };
+                    };
+                    senders[chunk] = at;
                     let before = count;
                     if share >= 1.0 || uniform(rng) < share {
                         out.sharers += 1;
@@ -2481,7 +2484,6 @@ mod tests {
         // generation sizes and censored fractions must agree within 4.5 standard
         // errors of their difference.
         let g = generated(GraphModel::BarabasiAlbert { nodes: 3000, m: 3 }, 4);
-        let fixed = |days| CycleTime { mean_days: days, distribution: DelayDistribution::Fixed };
         let cases = [
             (ic(0.2, Seeding::Random { count: 5 }, 60, fixed(1.0)), 1u32),
             (ic(0.45, Seeding::HighestDegree { count: 3 }, 9, fixed(2.0)), 2), // censored runs
@@ -2564,6 +2566,19 @@ mod tests {
         assert!(c.participants.iter().all(|p| p.day == 3 * p.generation));
     }
 
+    fn fixed(days: f64) -> CycleTime {
+        CycleTime { mean_days: days, distribution: DelayDistribution::Fixed }
+    }
+
+    fn geometric(days: f64) -> CycleTime {
+        CycleTime { mean_days: days, distribution: DelayDistribution::Geometric }
+    }
+
+    /// A run of `behaviour` with the test defaults of [`ic`].
+    fn with(behaviour: Behaviour, seeding: Seeding, days: u32, cycle: CycleTime) -> RunConfig {
+        RunConfig { behaviour, ..ic(0.1, seeding, days, cycle) }
+    }
+
     /// The graphs and campaign of the generation-by-generation invitation tests: a BA
     /// graph without tie strengths, a block model with two strengths (tabulated by
     /// class) and the BA graph with many distinct strengths (no class table); a viral
@@ -2608,9 +2623,6 @@ mod tests {
         // the same run, draw for draw, as the day-by-day schedule (scalars, rows and
         // recruitment tree), censored runs included.
         let (plain, _, many_ties, viral) = invitation_test_graphs();
-        let fixed = |days| CycleTime { mean_days: days, distribution: DelayDistribution::Fixed };
-        let with =
-            |behaviour: Behaviour, seeding, days, cycle| RunConfig { behaviour, ..ic(0.1, seeding, days, cycle) };
         let cases = [
             (&many_ties, with(viral.clone(), Seeding::Random { count: 10 }, 8, fixed(1.0))),
             (&many_ties, with(viral, Seeding::HighestDegree { count: 3 }, 3, fixed(1.0))),
@@ -2805,9 +2817,6 @@ mod tests {
         // generation in chunks, drawing a chunk's reach before its conversions: not the
         // day-by-day run draw for draw, but it must be the same process.
         let (plain, two_ties, _, viral) = invitation_test_graphs();
-        let fixed = |days| CycleTime { mean_days: days, distribution: DelayDistribution::Fixed };
-        let with =
-            |behaviour: Behaviour, seeding, days, cycle| RunConfig { behaviour, ..ic(0.1, seeding, days, cycle) };
         let cases = [
             (&plain, with(viral.clone(), Seeding::Random { count: 5 }, 60, fixed(1.0)), 1u32),
             (&plain, with(viral.clone(), Seeding::HighestDegree { count: 3 }, 4, fixed(2.0)), 2), // censored
@@ -2848,9 +2857,6 @@ mod tests {
             },
             _ => unreachable!(),
         };
-        let geometric = |days| CycleTime { mean_days: days, distribution: DelayDistribution::Geometric };
-        let with =
-            |behaviour: Behaviour, seeding, days, cycle| RunConfig { behaviour, ..ic(0.1, seeding, days, cycle) };
         let cases = [
             (&plain, with(viral.clone(), Seeding::Random { count: 5 }, 90, geometric(2.0))),
             (&plain, with(viral.clone(), Seeding::HighestDegree { count: 3 }, 6, geometric(1.5))), // censored
