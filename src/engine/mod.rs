@@ -874,13 +874,16 @@ fn coin_threshold(p: f64) -> u64 {
 #[derive(Debug, Clone)]
 struct ConversionThresholds {
     table: Vec<u64>,
-    classes: usize,
+    /// Per channel, the offset of its first entry in the table (an invitation's tag
+    /// carries it in its lower 16 bits, the sender's place in the chunk in the upper).
+    channel_base: Vec<u32>,
 }
 
 impl ConversionThresholds {
-    fn new(probabilities: &[f64], classes: usize) -> Self {
+    fn new(probabilities: &[f64], classes: usize, channels: usize) -> Self {
         let table = probabilities.iter().map(|&p| coin_threshold(p)).collect();
-        Self { table, classes }
+        let channel_base = (0..channels).map(|ci| (ci * classes * TABLE_EXPOSURES) as u32).collect();
+        Self { table, channel_base }
     }
 }
 
@@ -1017,13 +1020,13 @@ impl<'a> Prepared<'a> {
         let thresholds = if !uses_exposures {
             None
         } else if let Some(tie) = &tie_classes {
-            Some(ConversionThresholds::new(&tie.table, tie.classes))
+            Some(ConversionThresholds::new(&tie.table, tie.classes, behaviour.channels.len()))
         } else if !graph.has_weights() {
             let table: Vec<f64> = (0..behaviour.channels.len())
                 .flat_map(|ci| (1..=TABLE_EXPOSURES as u32).map(move |m| (ci, m)))
                 .map(|(ci, m)| behaviour.conversion(ci, m, None))
                 .collect();
-            Some(ConversionThresholds::new(&table, 1))
+            Some(ConversionThresholds::new(&table, 1, behaviour.channels.len()))
         } else {
             None
         };
@@ -1385,10 +1388,7 @@ impl<'a> Prepared<'a> {
         let graph = self.graph;
         let table = &thresholds.table[..];
         let share = self.behaviour.share_probability;
-        // Per channel, the offset of its first entry in the table (sender k of the
-        // chunk rides in the upper bits of the same tag).
-        let channel_base: Vec<u32> =
-            (0..self.reach.len()).map(|ci| (ci * thresholds.classes * TABLE_EXPOSURES) as u32).collect();
+        let channel_base = &thresholds.channel_base[..];
         self.by_generation(delay, s, out, |s, out, start, end, joins| {
             let mut invitations = 0u64;
             let mut chunk = start;
@@ -1408,7 +1408,7 @@ impl<'a> Prepared<'a> {
                         continue;
                     }
                     out.sharers += 1;
-                    count = self.select_invitations(u, k, &channel_base, &mut hits, count, rng);
+                    count = self.select_invitations(u, k, channel_base, &mut hits, count, rng);
                 }
                 let mut hits_all = hits;
                 let hits = &mut hits_all[..count];
@@ -1662,8 +1662,7 @@ impl<'a> Prepared<'a> {
         let graph = self.graph;
         let table = &thresholds.table[..];
         let share = self.behaviour.share_probability;
-        let channel_base: Vec<u32> =
-            (0..self.reach.len()).map(|ci| (ci * thresholds.classes * TABLE_EXPOSURES) as u32).collect();
+        let channel_base = &thresholds.channel_base[..];
         let mut senders = [Sender { u: 0, day: 0, g: 0, position: 0 }; LOCKSTEP_CHUNK];
         let mut sent = [0usize; LOCKSTEP_CHUNK];
         let mut last_scheduled = 0u32;
@@ -1693,7 +1692,7 @@ impl<'a> Prepared<'a> {
                     let before = count;
                     if share >= 1.0 || uniform(rng) < share {
                         out.sharers += 1;
-                        count = self.select_invitations(u, chunk, &channel_base, &mut hits, count, rng);
+                        count = self.select_invitations(u, chunk, channel_base, &mut hits, count, rng);
                     }
                     sent[chunk] = count - before;
                     chunk += 1;
@@ -2690,7 +2689,9 @@ mod tests {
                 assert!(classes.is_none(), "tabulated conversions");
                 continue;
             };
-            assert_eq!(Some(t.classes), classes);
+            let classes_used = prepared.tie_classes.as_ref().map_or(1, |tie| tie.classes);
+            assert_eq!(Some(classes_used), classes);
+            assert_eq!(t.table.len(), behaviour.channels.len() * classes_used * TABLE_EXPOSURES);
             for u in 0..g.node_count() as u32 {
                 let first = g.first_arc(NodeId(u));
                 for j in 0..g.degree(NodeId(u)) {
@@ -2699,7 +2700,8 @@ mod tests {
                     for ci in 0..behaviour.channels.len() {
                         // The engine's index for a person who had `before` invitations.
                         for before in [0usize, 1, 2, 6, 14, 15, 16, 40, 63] {
-                            let index = (ci * t.classes + class) * TABLE_EXPOSURES + before.min(TABLE_EXPOSURES - 1);
+                            let index =
+                                t.channel_base[ci] as usize + class * TABLE_EXPOSURES + before.min(TABLE_EXPOSURES - 1);
                             let exact = behaviour.conversion(ci, (before + 1).min(63) as u32, tie);
                             assert!((t.table[index] as f64 / 4_294_967_296.0 - exact).abs() < 1.2e-10);
                         }
