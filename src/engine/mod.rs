@@ -486,6 +486,8 @@ struct RunScratch {
     reached: Vec<u32>,
     /// Lockstep runs: the successes of a chunk of senders (friend, sender's position).
     hits: Vec<(u32, u32)>,
+    /// Chunked campaigns on continuous ties: each of `hits`' tie strength.
+    hit_ties: Vec<f32>,
     buckets: Vec<Vec<u32>>,
     tree: Tree,
     /// SIR: exact tentative infection times (valid while PENDING or JOINED).
@@ -506,6 +508,7 @@ impl RunScratch {
             touched: Vec::new(),
             reached: Vec::new(),
             hits: Vec::new(),
+            hit_ties: Vec::new(),
             buckets: if is_sir { Vec::new() } else { vec![Vec::new(); prepared.days as usize + 1] },
             tree: Tree::default(),
             times: if is_sir { vec![0.0; n] } else { Vec::new() },
@@ -861,29 +864,53 @@ impl TieClasses {
     }
 }
 
-/// p × 2^32, rounded: a uniform 32-bit coin below it succeeds with probability p
-/// within 1.2e-10.
+/// p × 2^32, rounded half up: a uniform 32-bit coin below it succeeds with probability
+/// p within 1.2e-10. (Adding ½ and truncating, because `round` is a library call on the
+/// x86-64 baseline, and continuous ties compute a threshold per invitation.)
+#[inline]
 fn coin_threshold(p: f64) -> u64 {
-    (p.clamp(0.0, 1.0) * 4_294_967_296.0).round() as u64
+    (p.clamp(0.0, 1.0) * 4_294_967_296.0 + 0.5) as u64
 }
 
 /// Campaign conversions as thresholds for a 32-bit coin: entry
 /// `(channel × classes + class) × TABLE_EXPOSURES + min(m, TABLE_EXPOSURES) − 1` is the
 /// conversion of a person's m-th invitation through that channel over a tie of that
 /// class, times 2^32 and rounded (an error below 1.2e-10 in the probability).
+///
+/// On a graph whose ties take many distinct strengths in [0, 1] (an edge list's weight
+/// column), `continuous` is set and the table holds, per channel, the thresholds of
+/// strengths 0 and 1: a coin below the first converts, one at or above the second does
+/// not, and only in between is the invitation's own threshold computed from its tie
+/// ([`CompiledBehaviour::conversion`], one logistic).
 #[derive(Debug, Clone)]
 struct ConversionThresholds {
     table: Vec<u64>,
     /// Per channel, the offset of its first entry in the table (an invitation's tag
     /// carries it in its lower 16 bits, the sender's place in the chunk in the upper).
     channel_base: Vec<u32>,
+    continuous: bool,
 }
 
 impl ConversionThresholds {
     fn new(probabilities: &[f64], classes: usize, channels: usize) -> Self {
         let table = probabilities.iter().map(|&p| coin_threshold(p)).collect();
         let channel_base = (0..channels).map(|ci| (ci * classes * TABLE_EXPOSURES) as u32).collect();
-        Self { table, channel_base }
+        Self { table, channel_base, continuous: false }
+    }
+
+    /// Conversions on ties of any strength in [0, 1]: per channel, the thresholds of
+    /// strength 0 then those of strength 1 (`TABLE_EXPOSURES` each), which bound every
+    /// other strength's, because the model's conversion rises with the strength.
+    fn continuous(behaviour: &CompiledBehaviour) -> Self {
+        let channels = behaviour.channels.len();
+        let table = (0..channels)
+            .flat_map(|ci| [0.0, 1.0].map(|tie| (ci, tie)))
+            .flat_map(|(ci, tie)| {
+                (1..=TABLE_EXPOSURES as u32).map(move |m| coin_threshold(behaviour.conversion(ci, m, Some(tie))))
+            })
+            .collect();
+        let channel_base = (0..channels).map(|ci| (ci * 2 * TABLE_EXPOSURES) as u32).collect();
+        Self { table, channel_base, continuous: true }
     }
 }
 
@@ -935,9 +962,10 @@ struct Prepared<'a> {
     reach: Vec<ChannelReach>,
     /// Campaign conversions by tie class, when the graph's ties take few strengths.
     tie_classes: Option<TieClasses>,
-    /// Campaign conversions as 32-bit coin thresholds, when every tie's conversion is
-    /// tabulated (no tie strengths, or few distinct ones): the chunked runs
-    /// ([`Prepared::run_lockstep_campaign`], [`Prepared::run_days_campaign`]).
+    /// Campaign conversions as 32-bit coin thresholds (tabulated when the ties have no
+    /// strengths or few distinct ones, bounded otherwise): the chunked runs
+    /// ([`Prepared::run_lockstep_campaign`], [`Prepared::run_days_campaign`]). None
+    /// only for a library caller's tie weight below 0 or strengths outside [0, 1].
     thresholds: Option<ConversionThresholds>,
     /// 1 / in-degree per node (weighted cascade, linear threshold), else empty.
     inverse_in_degree: Vec<f32>,
@@ -1027,6 +1055,10 @@ impl<'a> Prepared<'a> {
                 .map(|(ci, m)| behaviour.conversion(ci, m, None))
                 .collect();
             Some(ConversionThresholds::new(&table, 1, behaviour.channels.len()))
+        } else if behaviour.conversion_rises_with_tie()
+            && graph.all_weights().is_some_and(|w| w.iter().all(|w| (0.0..=1.0).contains(w)))
+        {
+            Some(ConversionThresholds::continuous(&behaviour))
         } else {
             None
         };
@@ -1166,13 +1198,21 @@ impl<'a> Prepared<'a> {
                 self.run_lockstep(coins, delay, scratch, &mut rng, &mut out)
             }
             (Process::Invitation(EdgeRule::Model), Some(delay)) if self.thresholds.is_some() => {
-                self.run_lockstep_campaign(delay, scratch, &mut rng, &mut out)
+                if self.thresholds.as_ref().is_some_and(|t| t.continuous) {
+                    self.run_lockstep_campaign::<true>(delay, scratch, &mut rng, &mut out)
+                } else {
+                    self.run_lockstep_campaign::<false>(delay, scratch, &mut rng, &mut out)
+                }
             }
             (Process::Invitation(rule), Some(delay)) => {
                 self.run_lockstep_invitations(rule, delay, scratch, &mut rng, &mut out)
             }
             (Process::Invitation(EdgeRule::Model), None) if self.thresholds.is_some() => {
-                self.run_days_campaign(scratch, &mut rng, &mut out)
+                if self.thresholds.as_ref().is_some_and(|t| t.continuous) {
+                    self.run_days_campaign::<true>(scratch, &mut rng, &mut out)
+                } else {
+                    self.run_days_campaign::<false>(scratch, &mut rng, &mut out)
+                }
             }
             _ => self.run_days(scratch, &mut rng, &mut out),
         }
@@ -1381,7 +1421,13 @@ impl<'a> Prepared<'a> {
     /// the Qixi graph (examples/campaign_vs_ic.rs) a run takes 2.5–3× less than with
     /// one sender and one invitation at a time; dropping the invitations to
     /// participants before drawing takes 5–8% of that.
-    fn run_lockstep_campaign(&self, delay: u32, s: &mut RunScratch, rng: &mut SimRng, out: &mut RunOutcome) {
+    fn run_lockstep_campaign<const CONTINUOUS: bool>(
+        &self,
+        delay: u32,
+        s: &mut RunScratch,
+        rng: &mut SimRng,
+        out: &mut RunOutcome,
+    ) {
         let Some(thresholds) = &self.thresholds else {
             return self.run_lockstep_invitations(EdgeRule::Model, delay, s, rng, out);
         };
@@ -1414,13 +1460,17 @@ impl<'a> Prepared<'a> {
                 let hits = &mut hits_all[..count];
                 invitations += count as u64;
                 // Pass 2: whom each invitation reaches, prefetching their marks.
-                self.find_invitees(hits, &s.marks);
+                let mut ties = std::mem::take(&mut s.hit_ties);
+                self.find_invitees::<CONTINUOUS>(hits, &s.marks, &mut ties);
                 // Invitations to someone already recruited before this chunk change
                 // nothing but the count of invitations: drop them, without a branch.
                 let mut open = 0;
                 for i in 0..hits.len() {
                     let hit = hits[i];
                     hits[open] = hit;
+                    if CONTINUOUS {
+                        ties[open] = ties[i];
+                    }
                     open += ((s.marks[hit.0 as usize] & STATE_BITS) < PENDING) as usize;
                 }
                 let hits = &mut hits[..open];
@@ -1441,38 +1491,45 @@ impl<'a> Prepared<'a> {
                     (&mut tree.order[..], &mut tree.parent[..], &mut s.marks[..], &mut s.touched[..]);
                 let (mut len, mut tl, mut censored) = (tree.len, touched_len, false);
                 let recruiter = chunk as u32;
-                let mut step = |(v, tag): (u32, u32), coin: u64| {
-                    let vi = v as usize;
-                    let mark = marks[vi];
-                    let state = mark & STATE_BITS;
-                    let e = ((mark >> 2) as usize).min(TABLE_EXPOSURES - 1);
-                    let threshold = table[(tag & 0xFFFF) as usize + e];
-                    let open = state < PENDING;
-                    let converted = open & (coin < threshold);
-                    let recruited = converted & joins;
-                    censored |= converted & !joins;
-                    touched[tl] = v;
-                    tl += (state == UNTOUCHED) as usize;
-                    order[len] = v;
-                    parent[len] = recruiter + (tag >> 16);
-                    len += recruited as usize;
-                    let counted = (count_exposure(mark) & !STATE_BITS) | if recruited { PENDING } else { EXPOSED };
-                    marks[vi] = if open { counted } else { mark };
-                };
+                // (Through `identity` so that the closure can be marked inline: it has
+                // three call sites.)
+                let mut step = std::convert::identity(
+                    #[inline(always)]
+                    |(v, tag): (u32, u32), tie: f32, coin: u64| {
+                        let vi = v as usize;
+                        let mark = marks[vi];
+                        let state = mark & STATE_BITS;
+                        let e = ((mark >> 2) as usize).min(TABLE_EXPOSURES - 1);
+                        let open = state < PENDING;
+                        let converted = open & self.converts::<CONTINUOUS>(table, tag, e, tie, coin);
+                        let recruited = converted & joins;
+                        censored |= converted & !joins;
+                        touched[tl] = v;
+                        tl += (state == UNTOUCHED) as usize;
+                        order[len] = v;
+                        parent[len] = recruiter + (tag >> 16);
+                        len += recruited as usize;
+                        let counted = (count_exposure(mark) & !STATE_BITS) | if recruited { PENDING } else { EXPOSED };
+                        marks[vi] = if open { counted } else { mark };
+                    },
+                );
                 // Two 32-bit coins per 64-bit draw.
-                let mut pairs = hits.chunks_exact(2);
-                for pair in &mut pairs {
+                let tie = |i: usize| if CONTINUOUS { ties[i] } else { 0.0 };
+                let mut i = 0;
+                while i + 1 < hits.len() {
                     let word = rng.next_u64();
-                    step(pair[0], word & 0xFFFF_FFFF);
-                    step(pair[1], word >> 32);
+                    step(hits[i], tie(i), word & 0xFFFF_FFFF);
+                    step(hits[i + 1], tie(i + 1), word >> 32);
+                    i += 2;
                 }
-                if let [last] = pairs.remainder() {
-                    step(*last, rng.next_u64() >> 32);
+                if i < hits.len() {
+                    step(hits[i], tie(i), rng.next_u64() >> 32);
                 }
                 tree.len = len;
                 s.touched.truncate(tl);
                 out.is_censored |= censored;
                 s.hits = hits_all;
+                s.hit_ties = ties;
                 chunk = chunk_end;
             }
             invitations
@@ -1585,7 +1642,7 @@ impl<'a> Prepared<'a> {
     /// Appends at `hits[count..]` the invitations sharer `u` (the `k`-th of the chunk)
     /// sends, as (arc, tag): the tag holds `k` in its upper 16 bits and the channel's
     /// offset in the conversion table (`channel_base`) in the lower. Prefetches the
-    /// sharer's friend list (and tie classes) for [`Prepared::find_invitees`]; grows
+    /// sharer's friend list (and tie classes or strengths) for [`Prepared::find_invitees`]; grows
     /// `hits` when it has no room for every friend on every channel. Returns the new
     /// count.
     #[inline(always)]
@@ -1607,8 +1664,14 @@ impl<'a> Prepared<'a> {
         }
         prefetch(&targets[first]);
         prefetch(&targets[first + degree - 1]);
-        if let Some(tie) = &self.tie_classes {
-            prefetch(&tie.class_of_arc[first]);
+        match (&self.tie_classes, graph.all_weights()) {
+            (Some(tie), _) => prefetch(&tie.class_of_arc[first]),
+            // Continuous ties: their strengths are read with the targets.
+            (None, Some(weights)) => {
+                prefetch(&weights[first]);
+                prefetch(&weights[first + degree - 1]);
+            }
+            (None, None) => {}
         }
         if hits.len() < count + degree * self.reach.len() {
             hits.resize((count + degree * self.reach.len()).max(2 * hits.len()), (0, 0));
@@ -1620,11 +1683,48 @@ impl<'a> Prepared<'a> {
         count
     }
 
-    /// Turns each (arc, tag) of `hits` into (invitee, tag), prefetching the invitee's
-    /// mark; with tie classes, the arc's class is added to the tag's table offset.
+    /// Whether an invitation with tag `tag`, to someone who has received `e`
+    /// invitations before it (capped at `TABLE_EXPOSURES - 1`), converts with the
+    /// 32-bit coin `coin`: below its threshold in the table, or, on `CONTINUOUS` ties,
+    /// below the threshold of its tie's strength `tie`, computed only when the coin
+    /// falls between the thresholds of strengths 0 and 1 (conversion rises with the
+    /// strength).
     #[inline(always)]
-    fn find_invitees(&self, hits: &mut [(u32, u32)], marks: &[u8]) {
+    fn converts<const CONTINUOUS: bool>(&self, table: &[u64], tag: u32, e: usize, tie: f32, coin: u64) -> bool {
+        let at = (tag & 0xFFFF) as usize + e;
+        if CONTINUOUS {
+            let (weakest, strongest) = (table[at], table[at + TABLE_EXPOSURES]);
+            if coin >= weakest && coin < strongest {
+                let channel = (tag & 0xFFFF) as usize / (2 * TABLE_EXPOSURES);
+                coin < coin_threshold(self.behaviour.conversion(channel, e as u32 + 1, Some(tie)))
+            } else {
+                coin < weakest
+            }
+        } else {
+            coin < table[at]
+        }
+    }
+
+    /// Turns each (arc, tag) of `hits` into (invitee, tag), prefetching the invitee's
+    /// mark; with tie classes, the arc's class is added to the tag's table offset; on
+    /// `CONTINUOUS` ties, `ties[i]` is set to hit i's tie strength.
+    #[inline(always)]
+    fn find_invitees<const CONTINUOUS: bool>(&self, hits: &mut [(u32, u32)], marks: &[u8], ties: &mut Vec<f32>) {
         let targets = self.graph.all_targets();
+        if CONTINUOUS {
+            let weights = self.graph.all_weights().expect("continuous ties come from the graph's weights");
+            if ties.len() < hits.len() {
+                ties.resize(hits.len().max(2 * ties.len()), 0.0);
+            }
+            for (hit, tie) in hits.iter_mut().zip(ties.iter_mut()) {
+                let arc = hit.0 as usize;
+                let v = targets[arc];
+                prefetch(&marks[v as usize]);
+                *tie = weights[arc];
+                hit.0 = v;
+            }
+            return;
+        }
         match &self.tie_classes {
             Some(tie) => {
                 for hit in hits.iter_mut() {
@@ -1655,7 +1755,7 @@ impl<'a> Prepared<'a> {
     /// own delay (first passage: an earlier arrival replaces a later one). The same
     /// process as the one-invitation-at-a-time schedule, not its draws
     /// (`chunked_campaign_runs_match_the_one_at_a_time_schedule`).
-    fn run_days_campaign(&self, s: &mut RunScratch, rng: &mut SimRng, out: &mut RunOutcome) {
+    fn run_days_campaign<const CONTINUOUS: bool>(&self, s: &mut RunScratch, rng: &mut SimRng, out: &mut RunOutcome) {
         let Some(thresholds) = &self.thresholds else {
             return self.run_days(s, rng, out);
         };
@@ -1703,11 +1803,15 @@ impl<'a> Prepared<'a> {
                 // Pass 2: whom each invitation reaches, prefetching their marks; the
                 // tie's class picks its row of the table. Then drop the invitations to
                 // participants, which change nothing but the count of invitations.
-                self.find_invitees(&mut hits[..count], &s.marks);
+                let mut ties = std::mem::take(&mut s.hit_ties);
+                self.find_invitees::<CONTINUOUS>(&mut hits[..count], &s.marks, &mut ties);
                 let mut open = 0;
                 for i in 0..count {
                     let hit = hits[i];
                     hits[open] = hit;
+                    if CONTINUOUS {
+                        ties[open] = ties[i];
+                    }
                     open += ((s.marks[hit.0 as usize] & STATE_BITS) != JOINED) as usize;
                 }
                 // Pass 3: in order, each invitation counted against its invitee (even
@@ -1731,14 +1835,15 @@ impl<'a> Prepared<'a> {
                         s.touched.push(v);
                     }
                     let e = ((mark >> 2) as usize).min(TABLE_EXPOSURES - 1);
-                    let threshold = table[(tag & 0xFFFF) as usize + e];
+                    let tie = if CONTINUOUS { ties[i] } else { 0.0 };
                     s.marks[vi] =
                         (count_exposure(mark) & !STATE_BITS) | if state == UNTOUCHED { EXPOSED } else { state };
-                    if coin < threshold {
+                    if self.converts::<CONTINUOUS>(table, tag, e, tie, coin) {
                         self.schedule(senders[(tag >> 16) as usize], v, s, rng, out, &mut last_scheduled);
                     }
                 }
                 s.hits = hits;
+                s.hit_ties = ties;
             }
             let mut bucket = bucket;
             bucket.clear();
@@ -2615,12 +2720,43 @@ mod tests {
         (plain, two_ties, many_ties, viral)
     }
 
+    /// `plain` with many distinct tie strengths that gate the spread, and a campaign
+    /// that heeds them (tie weight 20): ties touching a person whose id is a multiple of
+    /// three are below 0.01 (their conversions below 1e-4), the others above 0.99 (at
+    /// the channel's attention times the steps' completion). A conversion computed
+    /// with another invitation's tie lets the gated people in.
+    fn gated_ties(plain: &SocialGraph, viral: &Behaviour) -> (SocialGraph, Behaviour) {
+        let mut pg = petgraph::Graph::<(), f32, petgraph::Undirected>::new_undirected();
+        let nodes: Vec<_> = (0..plain.node_count()).map(|_| pg.add_node(())).collect();
+        for u in 0..plain.node_count() {
+            for &v in plain.neighbours(NodeId(u as u32)) {
+                if (v as usize) > u {
+                    let jitter = 0.01 * (crate::rng::splitmix64((u * 7919 + v as usize) as u64) >> 40) as f32
+                        / (1u64 << 24) as f32;
+                    let w = if u % 3 == 0 || v % 3 == 0 { jitter } else { 1.0 - jitter };
+                    pg.add_edge(nodes[u], nodes[v as usize], w);
+                }
+            }
+        }
+        let gated = SocialGraph::from_petgraph(&pg, true, None).unwrap();
+        let heeding = match viral {
+            Behaviour::Campaign { levers, coefficients, channels } => Behaviour::Campaign {
+                levers: *levers,
+                coefficients: crate::model::Coefficients { join_tie: 20.0, ..*coefficients },
+                channels: *channels,
+            },
+            _ => unreachable!(),
+        };
+        (gated, heeding)
+    }
+
     #[test]
     fn lockstep_invitation_runs_equal_the_day_by_day_schedule() {
-        // The campaign on ties of many strengths (a conversion computed per tie) and
-        // the weighted cascades with a fixed cycle time go generation by generation:
-        // the same run, draw for draw, as the day-by-day schedule (scalars, rows and
-        // recruitment tree), censored runs included.
+        // The campaign computed one invitation at a time (on ties of many strengths
+        // when the chunked runs are switched off, as for a library caller's strengths
+        // outside [0, 1]) and the weighted cascades with a fixed cycle time go
+        // generation by generation: the same run, draw for draw, as the day-by-day
+        // schedule (scalars, rows and recruitment tree), censored runs included.
         let (plain, _, many_ties, viral) = invitation_test_graphs();
         let cases = [
             (&many_ties, with(viral.clone(), Seeding::Random { count: 10 }, 8, fixed(1.0))),
@@ -2646,10 +2782,11 @@ mod tests {
         ];
         let (mut censored, mut spread) = (0, 0);
         for (case, (g, cfg)) in cases.iter().enumerate() {
-            let lockstep = Prepared::new(g, cfg).unwrap();
-            assert!(lockstep.lockstep.is_some() && lockstep.thresholds.is_none(), "case {case}");
+            let mut lockstep = Prepared::new(g, cfg).unwrap();
+            assert!(lockstep.lockstep.is_some() && lockstep.thresholds.is_some() == (case < 2), "case {case}");
+            lockstep.thresholds = None;
             let mut by_day = Prepared::new(g, cfg).unwrap();
-            by_day.lockstep = None;
+            (by_day.lockstep, by_day.thresholds) = (None, None);
             let (mut a, mut b) = (RunScratch::new(&lockstep), RunScratch::new(&by_day));
             let (mut rows_a, mut rows_b) = (TaskRows::default(), TaskRows::default());
             for run in 0..40 {
@@ -2685,10 +2822,11 @@ mod tests {
         };
         for (g, classes) in [(&plain, Some(1)), (&two_ties, Some(2)), (&many_ties, None)] {
             let prepared = Prepared::new(g, &cfg).unwrap();
-            let Some(t) = &prepared.thresholds else {
-                assert!(classes.is_none(), "tabulated conversions");
+            let t = prepared.thresholds.as_ref().expect("chunked conversions");
+            assert_eq!(t.continuous, classes.is_none());
+            if t.continuous {
                 continue;
-            };
+            }
             let classes_used = prepared.tie_classes.as_ref().map_or(1, |tie| tie.classes);
             assert_eq!(Some(classes_used), classes);
             assert_eq!(t.table.len(), behaviour.channels.len() * classes_used * TABLE_EXPOSURES);
@@ -2709,6 +2847,57 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn continuous_ties_convert_exactly_as_their_own_threshold() {
+        // On ties of many strengths, a coin is compared with the thresholds of strengths
+        // 0 and 1 first, and the tie's own threshold is computed only in between: the
+        // decision must be the tie's own threshold's for every arc, exposure count and
+        // coin, coins at and beside each threshold included.
+        let (_, _, many_ties, viral) = invitation_test_graphs();
+        let behaviour = viral.compile();
+        let cfg = with(viral, Seeding::Random { count: 1 }, 5, fixed(1.0));
+        let prepared = Prepared::new(&many_ties, &cfg).unwrap();
+        let t = prepared.thresholds.as_ref().expect("chunked conversions");
+        assert!(t.continuous && t.table.len() == behaviour.channels.len() * 2 * TABLE_EXPOSURES);
+        let mut rng = crate::rng::stream_rng(3, 0);
+        let (mut computed, mut decided) = (0, 0);
+        for &w in many_ties.all_weights().unwrap().iter().step_by(7) {
+            for ci in 0..behaviour.channels.len() {
+                let tag = (5 << 16) | t.channel_base[ci];
+                for e in 0..TABLE_EXPOSURES {
+                    let own = coin_threshold(behaviour.conversion(ci, e as u32 + 1, Some(w)));
+                    let (weakest, strongest) = (
+                        t.table[t.channel_base[ci] as usize + e],
+                        t.table[t.channel_base[ci] as usize + TABLE_EXPOSURES + e],
+                    );
+                    assert!(weakest <= own && own <= strongest && weakest < strongest);
+                    let mut coins =
+                        vec![own.saturating_sub(1), own, own + 1, weakest, strongest, weakest.saturating_sub(1)];
+                    coins.extend((0..4).map(|_| rng.next_u64() >> 32));
+                    for coin in coins {
+                        let converts = prepared.converts::<true>(&t.table, tag, e, w, coin);
+                        assert_eq!(converts, coin < own, "w {w} channel {ci} e {e} coin {coin}");
+                        if coin >= weakest && coin < strongest {
+                            computed += 1;
+                        } else {
+                            decided += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(computed > 1000 && decided > 1000, "{computed} {decided}");
+        // A library caller's strengths outside [0, 1] are not bounded by those of 0 and 1:
+        // one invitation at a time.
+        // (More distinct strengths than the tie classes tabulate.)
+        let strengths: Vec<f32> = (0..=MAX_TIE_CLASSES + 8).map(|i| i as f32 / MAX_TIE_CLASSES as f32).collect();
+        assert!(*strengths.last().unwrap() > 1.0);
+        let outside = weighted_path(&strengths);
+        assert!(Prepared::new(&outside, &cfg).unwrap().thresholds.is_none());
+        let inside = weighted_path(&strengths[..=MAX_TIE_CLASSES]);
+        assert!(Prepared::new(&inside, &cfg).unwrap().thresholds.as_ref().is_some_and(|t| t.continuous));
     }
 
     /// Runs `fast` (a chunked campaign run) and `reference` (the same scenario, one
@@ -2815,14 +3004,17 @@ mod tests {
 
     #[test]
     fn lockstep_campaign_runs_match_the_day_by_day_schedule() {
-        // The campaign with tabulated conversions and a fixed cycle goes generation by
-        // generation in chunks, drawing a chunk's reach before its conversions: not the
+        // The campaign with chunked conversions (tabulated, or bounded on ties of many
+        // strengths) and a fixed cycle goes generation by generation in chunks, drawing a chunk's reach before its conversions: not the
         // day-by-day run draw for draw, but it must be the same process.
-        let (plain, two_ties, _, viral) = invitation_test_graphs();
+        let (plain, two_ties, many_ties, viral) = invitation_test_graphs();
+        let (gated, heeding) = gated_ties(&plain, &viral);
         let cases = [
             (&plain, with(viral.clone(), Seeding::Random { count: 5 }, 60, fixed(1.0)), 1u32),
             (&plain, with(viral.clone(), Seeding::HighestDegree { count: 3 }, 4, fixed(2.0)), 2), // censored
-            (&two_ties, with(viral, Seeding::Random { count: 10 }, 40, fixed(1.0)), 1),
+            (&two_ties, with(viral.clone(), Seeding::Random { count: 10 }, 40, fixed(1.0)), 1),
+            (&many_ties, with(viral.clone(), Seeding::Random { count: 10 }, 40, fixed(1.0)), 1),
+            (&gated, with(heeding, Seeding::Random { count: 10 }, 40, fixed(1.0)), 1),
             (&plain, with(campaign(), Seeding::Random { count: 30 }, 30, fixed(3.0)), 3),
         ];
         let (mut censored, mut spread) = (0, 0);
@@ -2841,10 +3033,12 @@ mod tests {
 
     #[test]
     fn chunked_campaign_runs_match_the_one_at_a_time_schedule() {
-        // The campaign with tabulated conversions and a random cycle goes day by day,
+        // The campaign with chunked conversions (tabulated, or bounded on ties of many
+        // strengths) and a random cycle goes day by day,
         // each day's joiners in chunks: the same process as one invitation at a time,
         // first passage included (an earlier conversion replaces a later one).
-        let (plain, two_ties, _, viral) = invitation_test_graphs();
+        let (plain, two_ties, many_ties, viral) = invitation_test_graphs();
+        let (gated, heeding) = gated_ties(&plain, &viral);
         let mut pg = petgraph::Graph::<(), f32, petgraph::Undirected>::new_undirected();
         let nodes: Vec<_> = (0..31).map(|_| pg.add_node(())).collect();
         for &leaf in &nodes[1..] {
@@ -2862,7 +3056,9 @@ mod tests {
         let cases = [
             (&plain, with(viral.clone(), Seeding::Random { count: 5 }, 90, geometric(2.0))),
             (&plain, with(viral.clone(), Seeding::HighestDegree { count: 3 }, 6, geometric(1.5))), // censored
-            (&two_ties, with(viral, Seeding::Random { count: 10 }, 60, geometric(2.5))),
+            (&two_ties, with(viral.clone(), Seeding::Random { count: 10 }, 60, geometric(2.5))),
+            (&many_ties, with(viral.clone(), Seeding::Random { count: 10 }, 60, geometric(2.5))),
+            (&gated, with(heeding, Seeding::Random { count: 10 }, 60, geometric(2.5))),
             (&plain, with(campaign(), Seeding::Random { count: 30 }, 30, CycleTime::default())),
             // Thirty seed users whose one friend is the same person: that person joins
             // on the earliest of the arrivals their converted invitations draw.

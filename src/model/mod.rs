@@ -425,6 +425,15 @@ impl CompiledBehaviour {
         }
     }
 
+    /// Whether [`Self::conversion`] never falls as the tie's strength rises (true for
+    /// every scenario: the tie weight is validated to be >= 0).
+    pub fn conversion_rises_with_tie(&self) -> bool {
+        match self.join {
+            JoinRule::Constant(_) => true,
+            JoinRule::Logit { tie, .. } => tie >= 0.0,
+        }
+    }
+
     /// The design's K on an idealised network where every friend is new and has
     /// `degree` friends: expected invitations per participant × conversion of a first
     /// invitation on a neutral tie. Used to explain a design, not as the estimate.
