@@ -379,4 +379,15 @@ fn graph_statistics_match_snap_published_values() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("cannot read edge list missing.txt"));
+    assert!(fb["tie_strengths"].is_null());
+    // An edge list's weight column shows as tie strengths.
+    let weighted = dir.path().join("weighted.txt");
+    fs::write(&weighted, "1 2 0.8\n2 3 0.2\n3 1 0.8\n").unwrap();
+    fission()
+        .arg("graph")
+        .arg(&weighted)
+        .arg("--weights")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("tie strengths").and(predicate::str::contains("2 distinct: 0.2, 0.8")));
 }

@@ -463,6 +463,27 @@ fn describe_graph(args: GraphArgs) -> Result<()> {
             stats.epidemic_threshold
         ),
     );
+    row(
+        "tie strengths",
+        match &stats.tie_strengths {
+            None => "none: every tie is neutral (0.5)".to_string(),
+            Some(t) => format!(
+                "mean {:.3}, median {:.3}, 10–90% {:.3}–{:.3}, range {:.3}–{:.3}; {}",
+                t.mean,
+                t.median,
+                t.p10,
+                t.p90,
+                t.min,
+                t.max,
+                if t.distinct.is_empty() {
+                    format!("{} distinct values", t.distinct_count)
+                } else {
+                    let listed: Vec<String> = t.distinct.iter().map(|w| format!("{w}")).collect();
+                    format!("{} distinct: {}", t.distinct_count, listed.join(", "))
+                }
+            ),
+        },
+    );
     if let Some(path) = &args.chart {
         row("chart", format!("{} and {}", path.with_extension("png").display(), path.with_extension("svg").display()));
     }

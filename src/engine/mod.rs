@@ -833,8 +833,9 @@ struct TieClasses {
     table: Vec<f64>,
 }
 
-/// Most distinct tie strengths tabulated; graphs with more compute each conversion.
-const MAX_TIE_CLASSES: usize = 32;
+/// Most distinct tie strengths tabulated; on graphs with more, the thresholds of strengths
+/// 0 and 1 bound each conversion ([`ConversionThresholds`]).
+const MAX_TIE_CLASSES: usize = crate::graph::analysis::LISTED_STRENGTHS;
 
 impl TieClasses {
     fn new(graph: &SocialGraph, behaviour: &CompiledBehaviour) -> Option<Self> {

@@ -1,5 +1,5 @@
 //! Statistics of a frozen graph, so a planner sees the network they simulate: degrees,
-//! clustering, connected components and the epidemic threshold.
+//! clustering, connected components, the epidemic threshold and tie strengths.
 
 use super::{NodeId, SocialGraph};
 
@@ -42,6 +42,71 @@ pub struct GraphStats {
     /// Bond-percolation threshold ⟨k⟩ / (⟨k²⟩ − ⟨k⟩) of a random graph with these degrees:
     /// an independent cascade needs a per-edge probability above it to take off.
     pub epidemic_threshold: f64,
+    /// The ties' strengths, when the graph has them (an edge list's weight column, a
+    /// block model's strong and weak ties); None when every tie is neutral.
+    pub tie_strengths: Option<TieStrengthStats>,
+}
+
+/// Summary of tie strengths: one value per friendship (per arc when directed).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TieStrengthStats {
+    /// Mean strength.
+    pub mean: f64,
+    /// Smallest strength.
+    pub min: f32,
+    /// 10th percentile.
+    pub p10: f32,
+    /// Median.
+    pub median: f32,
+    /// 90th percentile.
+    pub p90: f32,
+    /// Largest strength.
+    pub max: f32,
+    /// Number of distinct strengths.
+    pub distinct_count: u64,
+    /// The distinct strengths, ascending, when there are at most [`LISTED_STRENGTHS`]
+    /// (the campaign then tabulates its conversions by strength); else empty.
+    pub distinct: Vec<f32>,
+}
+
+/// Most distinct tie strengths listed (and tabulated by the campaign engine).
+pub const LISTED_STRENGTHS: usize = 32;
+
+/// Tie strengths of `g`, each friendship once (each arc when directed).
+fn tie_strength_stats(g: &SocialGraph) -> Option<TieStrengthStats> {
+    g.all_weights()?;
+    let mut values = Vec::with_capacity(g.edge_count());
+    for u in 0..g.node_count() as u32 {
+        let (friends, weights) = (g.neighbours(NodeId(u)), g.weights(NodeId(u))?);
+        for (&v, &w) in friends.iter().zip(weights) {
+            if g.is_directed() || v > u {
+                values.push(w);
+            }
+        }
+    }
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable_by(f32::total_cmp);
+    let pick = |q: f64| values[((values.len() - 1) as f64 * q).round() as usize];
+    let distinct_count = 1 + values.windows(2).filter(|w| w[0] != w[1]).count();
+    let distinct = if distinct_count <= LISTED_STRENGTHS {
+        let mut listed = values.clone();
+        listed.dedup();
+        listed
+    } else {
+        Vec::new()
+    };
+    Some(TieStrengthStats {
+        mean: values.iter().map(|&w| w as f64).sum::<f64>() / values.len() as f64,
+        min: values[0],
+        p10: pick(0.1),
+        median: pick(0.5),
+        p90: pick(0.9),
+        max: values[values.len() - 1],
+        distinct_count: distinct_count as u64,
+        distinct,
+    })
 }
 
 /// Nodes sampled for clustering when the graph has more (exact below).
@@ -134,6 +199,7 @@ pub fn graph_stats(g: &SocialGraph) -> GraphStats {
         components,
         largest_component: largest,
         epidemic_threshold: if mean_sq > mean { mean / (mean_sq - mean) } else { f64::INFINITY },
+        tie_strengths: tie_strength_stats(g),
     }
 }
 
@@ -186,6 +252,28 @@ mod tests {
         let s = graph_stats(&g);
         assert_eq!((s.components, s.largest_component, s.isolated_nodes), (2, 3, 0));
         assert_eq!(s.edges, 3);
+    }
+
+    #[test]
+    fn tie_strengths_are_counted_once_per_friendship() {
+        let weighted = |text: &str, directed: bool| {
+            read_edge_list(text.as_bytes(), EdgeListOptions { directed, weight_column: true }).unwrap()
+        };
+        assert_eq!(graph_stats(&undirected("1 2\n2 3\n")).tie_strengths, None);
+        // Eleven friendships of strengths 0, 0.1, ..., 1 (each stored as two arcs).
+        let text: String = (0..=10).map(|i| format!("{i} {} {}\n", i + 1, i as f32 / 10.0)).collect();
+        let t = graph_stats(&weighted(&text, false)).tie_strengths.unwrap();
+        assert!((t.mean - 0.5).abs() < 1e-7);
+        assert_eq!((t.min, t.p10, t.median, t.p90, t.max), (0.0, 0.1, 0.5, 0.9, 1.0));
+        assert_eq!((t.distinct_count, t.distinct.len()), (11, 11));
+        // Directed: one value per arc; two strengths are listed.
+        let t = graph_stats(&weighted("1 2 0.8\n2 1 0.2\n2 3 0.2\n", true)).tie_strengths.unwrap();
+        assert_eq!((t.distinct_count, t.distinct.clone(), t.median), (2, vec![0.2, 0.8], 0.2));
+        assert!((t.mean - 0.4).abs() < 1e-7);
+        // More strengths than the campaign tabulates are counted, not listed.
+        let text: String = (0..=LISTED_STRENGTHS).map(|i| format!("{i} {} {}\n", i + 1, i as f32 / 100.0)).collect();
+        let t = graph_stats(&weighted(&text, false)).tie_strengths.unwrap();
+        assert_eq!((t.distinct_count, t.distinct.len()), (LISTED_STRENGTHS as u64 + 1, 0));
     }
 
     #[test]
