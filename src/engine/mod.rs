@@ -482,12 +482,20 @@ struct RunScratch {
     remaining: Vec<f32>,
     /// People whose `state` left UNTOUCHED in this run.
     touched: Vec<u32>,
-    /// The friends a channel reaches from the current sharer (by index in their list).
+    /// The friends the current sharer's channels reach (key: index in their list ×
+    /// channels + channel).
     reached: Vec<u32>,
+    /// The friends one channel reaches from the current sharer (by index in their list).
+    picked_by_channel: Vec<u32>,
     /// Lockstep runs: the successes of a chunk of senders (friend, sender's position).
     hits: Vec<(u32, u32)>,
     /// Chunked campaigns on continuous ties: each of `hits`' tie strength.
     hit_ties: Vec<f32>,
+    /// Chunked campaigns: per position of the chunk's sharers' friend lists laid end to
+    /// end, the sharer's slot ([`Prepared::select_chunk`]).
+    slot_of: Vec<u8>,
+    /// Chunked campaigns: per channel picking by skips, the positions it reaches.
+    picked: Vec<Vec<u32>>,
     buckets: Vec<Vec<u32>>,
     tree: Tree,
     /// SIR: exact tentative infection times (valid while PENDING or JOINED).
@@ -507,8 +515,11 @@ impl RunScratch {
             remaining: if matches!(prepared.process, Process::Threshold { .. }) { vec![0.0; n] } else { Vec::new() },
             touched: Vec::new(),
             reached: Vec::new(),
+            picked_by_channel: Vec::new(),
             hits: Vec::new(),
             hit_ties: Vec::new(),
+            slot_of: Vec::new(),
+            picked: vec![Vec::new(); prepared.reach.len()],
             buckets: if is_sir { Vec::new() } else { vec![Vec::new(); prepared.days as usize + 1] },
             tree: Tree::default(),
             times: if is_sir { vec![0.0; n] } else { Vec::new() },
@@ -1434,7 +1445,7 @@ impl<'a> Prepared<'a> {
         };
         let graph = self.graph;
         let table = &thresholds.table[..];
-        let share = self.behaviour.share_probability;
+        let share_below = coin_threshold(self.behaviour.share_probability);
         let channel_base = &thresholds.channel_base[..];
         self.by_generation(delay, s, out, |s, out, start, end, joins| {
             let mut invitations = 0u64;
@@ -1442,8 +1453,10 @@ impl<'a> Prepared<'a> {
             while chunk < end {
                 let chunk_end = (chunk + LOCKSTEP_CHUNK).min(end);
                 let mut hits = std::mem::take(&mut s.hits);
-                let mut count = 0;
-                // Pass 1: who shares, and which friends each channel reaches (arcs).
+                // Pass 1: who shares (a 32-bit coin each, two per draw, without a
+                // branch), and which friends each channel reaches (arcs).
+                let mut sharers = [(0u32, 0u32); LOCKSTEP_CHUNK];
+                let (mut n, mut word) = (0, 0u64);
                 for (k, i) in (chunk..chunk_end).enumerate() {
                     if let Some(&ahead) = s.tree.order().get(i + PREFETCH_DISTANCE) {
                         prefetch(graph.offset_entry(NodeId(ahead)));
@@ -1451,12 +1464,17 @@ impl<'a> Prepared<'a> {
                     }
                     let u = s.tree.order[i];
                     s.set_state(u as usize, JOINED);
-                    if share < 1.0 && uniform(rng) >= share {
-                        continue;
-                    }
-                    out.sharers += 1;
-                    count = self.select_invitations(u, k, channel_base, &mut hits, count, rng);
+                    let coin = if k % 2 == 0 {
+                        word = rng.next_u64();
+                        word & 0xFFFF_FFFF
+                    } else {
+                        word >> 32
+                    };
+                    sharers[n] = (u, k as u32);
+                    n += (coin < share_below) as usize;
                 }
+                out.sharers += n as u32;
+                let count = self.select_chunk(&sharers[..n], s, rng, channel_base, &mut hits);
                 let mut hits_all = hits;
                 let hits = &mut hits_all[..count];
                 invitations += count as u64;
@@ -1535,6 +1553,26 @@ impl<'a> Prepared<'a> {
             }
             invitations
         });
+    }
+
+    /// Starts loading the arcs `first..first + degree` (degree >= 1) of a sharer for
+    /// [`Prepared::find_invitees`]: their first and last targets and, with tie classes,
+    /// the first class, or on continuous ties the first and last strengths.
+    #[inline(always)]
+    fn prefetch_arcs(&self, first: usize, degree: usize) {
+        let graph = self.graph;
+        let targets = graph.all_targets();
+        prefetch(&targets[first]);
+        prefetch(&targets[first + degree - 1]);
+        match (&self.tie_classes, graph.all_weights()) {
+            (Some(tie), _) => prefetch(&tie.class_of_arc[first]),
+            // Continuous ties: their strengths are read with the targets.
+            (None, Some(weights)) => {
+                prefetch(&weights[first]);
+                prefetch(&weights[first + degree - 1]);
+            }
+            (None, None) => {}
+        }
     }
 
     /// Starts loading the friend list of `u`, who will share soon: its first and last
@@ -1640,48 +1678,146 @@ impl<'a> Prepared<'a> {
         debug_assert!(s.buckets.iter().all(Vec::is_empty), "every scheduled day was processed");
     }
 
-    /// Appends at `hits[count..]` the invitations sharer `u` (the `k`-th of the chunk)
-    /// sends, as (arc, tag): the tag holds `k` in its upper 16 bits and the channel's
-    /// offset in the conversion table (`channel_base`) in the lower. Prefetches the
-    /// sharer's friend list (and tie classes or strengths) for [`Prepared::find_invitees`]; grows
-    /// `hits` when it has no room for every friend on every channel. Returns the new
-    /// count.
+    /// Writes to the start of `hits` the invitations a chunk's sharers send, as (arc,
+    /// tag), and returns how many: `sharers` holds each sharer and their place `k` in
+    /// the chunk, and the tag holds `k` in its upper 16 bits and the channel's offset in
+    /// the conversion table (`channel_base`) in the lower.
+    ///
+    /// The sharers' friend lists are laid end to end, so that each channel picks its
+    /// friends over the whole chunk in one go, with no loop exit per sharer to
+    /// mispredict: a channel with a reach probability of 0.3 or less (Moments) by one
+    /// run of geometric skips over all positions; the others (direct messages, whose
+    /// probability depends on the sharer's number of friends) by a 32-bit coin per
+    /// position against its sharer's threshold, without a branch. The invitations come
+    /// out sharer by sharer and, within a sharer, friend by friend, a friend reached by
+    /// several channels in channel order (as in [`Prepared::invite_friends`]).
+    /// Prefetches the sharers' arcs for [`Prepared::find_invitees`].
     #[inline(always)]
-    fn select_invitations(
+    fn select_chunk(
         &self,
-        u: u32,
-        k: usize,
+        sharers: &[(u32, u32)],
+        s: &mut RunScratch,
+        rng: &mut SimRng,
         channel_base: &[u32],
         hits: &mut Vec<(u32, u32)>,
-        mut count: usize,
-        rng: &mut SimRng,
     ) -> usize {
+        // One version per number of channels and way each picks (coins or skips), so
+        // that the loop over positions does only what the channels need.
+        let by_coins = |c: usize| match &self.reach[c] {
+            ChannelReach::PerDegree { .. } => true,
+            ChannelReach::Each(_, Some(_)) => false,
+            ChannelReach::Each(coins, None) => coins.p > SELECT_COINS_ABOVE,
+        };
+        let a = (sharers, s, rng, channel_base, hits);
+        match (self.reach.len(), by_coins(0), self.reach.len() > 1 && by_coins(1)) {
+            (1, true, _) => self.select_chunk_channels::<1, true, false>(a.0, a.1, a.2, a.3, a.4),
+            (1, false, _) => self.select_chunk_channels::<1, false, false>(a.0, a.1, a.2, a.3, a.4),
+            (2, true, true) => self.select_chunk_channels::<2, true, true>(a.0, a.1, a.2, a.3, a.4),
+            (2, true, false) => self.select_chunk_channels::<2, true, false>(a.0, a.1, a.2, a.3, a.4),
+            (2, false, true) => self.select_chunk_channels::<2, false, true>(a.0, a.1, a.2, a.3, a.4),
+            (2, false, false) => self.select_chunk_channels::<2, false, false>(a.0, a.1, a.2, a.3, a.4),
+            (n, ..) => unreachable!("{n} channels; at most {}", crate::model::MAX_CHANNELS),
+        }
+    }
+
+    // `select_chunk` dispatches on up to two channels; slots are bytes.
+    const _CHANNELS: () = assert!(crate::model::MAX_CHANNELS == 2 && LOCKSTEP_CHUNK < u8::MAX as usize);
+
+    #[inline(always)]
+    fn select_chunk_channels<const NC: usize, const COINS_0: bool, const COINS_1: bool>(
+        &self,
+        sharers: &[(u32, u32)],
+        s: &mut RunScratch,
+        rng: &mut SimRng,
+        channel_base: &[u32],
+        hits: &mut Vec<(u32, u32)>,
+    ) -> usize {
+        const SLOTS: usize = LOCKSTEP_CHUNK + 1;
         let graph = self.graph;
-        let targets = graph.all_targets();
-        let first = graph.first_arc(NodeId(u));
-        let degree = graph.degree(NodeId(u));
-        if degree == 0 {
-            return count;
-        }
-        prefetch(&targets[first]);
-        prefetch(&targets[first + degree - 1]);
-        match (&self.tie_classes, graph.all_weights()) {
-            (Some(tie), _) => prefetch(&tie.class_of_arc[first]),
-            // Continuous ties: their strengths are read with the targets.
-            (None, Some(weights)) => {
-                prefetch(&weights[first]);
-                prefetch(&weights[first + degree - 1]);
+        // Per channel: whether it draws a coin per position (else it picks by skips).
+        let coins: [bool; NC] = std::array::from_fn(|c| if c == 0 { COINS_0 } else { COINS_1 });
+        // Per sharer slot: the offset from position to arc, the tag's upper bits and each
+        // coin channel's threshold. The slot after the last (padding) keeps thresholds 0.
+        let mut to_arc = [0u32; SLOTS];
+        let mut tag = [0u32; SLOTS];
+        let mut below = [[0u64; SLOTS]; NC];
+        let mut total = 0usize;
+        for (slot, &(u, k)) in sharers.iter().enumerate() {
+            let first = graph.first_arc(NodeId(u));
+            let degree = graph.degree(NodeId(u));
+            if degree == 0 {
+                continue;
             }
-            (None, None) => {}
+            self.prefetch_arcs(first, degree);
+            to_arc[slot] = (first as u32).wrapping_sub(total as u32);
+            tag[slot] = k << 16;
+            for c in 0..NC {
+                if coins[c] {
+                    below[c][slot] = self.reach[c].coins(degree).below;
+                }
+            }
+            // Blocks of 16 slot bytes: one store for most friend lists.
+            if s.slot_of.len() < total + degree + 16 {
+                s.slot_of.resize((total + degree + 16).max(2 * s.slot_of.len()), 0);
+            }
+            let mut o = 0;
+            while o < degree {
+                s.slot_of[total + o..total + o + 16].fill(slot as u8);
+                o += 16;
+            }
+            total += degree;
         }
-        if hits.len() < count + degree * self.reach.len() {
-            hits.resize((count + degree * self.reach.len()).max(2 * hits.len()), (0, 0));
+        if s.slot_of.len() < total + 2 {
+            s.slot_of.resize(total + 2, 0);
         }
-        for (reach, &base) in self.reach.iter().zip(channel_base) {
-            let tag = ((k as u32) << 16) | base;
-            count += reach.select_into(degree, rng, &mut hits[count..], |j| (first as u32 + j, tag));
+        // Positions are taken in pairs: an odd count's last pair ends on the padding
+        // slot, which no channel keeps.
+        s.slot_of[total] = sharers.len() as u8;
+        for ((picked, reach), &by_coins) in s.picked.iter_mut().zip(&self.reach).zip(&coins) {
+            picked.clear();
+            match reach {
+                _ if by_coins => {}
+                ChannelReach::Each(_, Some(table)) => table.for_each(total, rng, |j, _| picked.push(j as u32)),
+                reach => reach.coins(1).for_each(total, rng, |j, _| picked.push(j as u32)),
+            }
+            picked.push(u32::MAX);
         }
-        count
+        let room = NC * (total + 2);
+        if hits.len() < room {
+            hits.resize(room.max(2 * hits.len()), (0, 0));
+        }
+        let slot_of = &s.slot_of[..];
+        let picked: [&[u32]; NC] = std::array::from_fn(|c| &s.picked[c][..]);
+        let mut next = [0usize; NC];
+        let base: [u32; NC] = std::array::from_fn(|c| channel_base[c]);
+        let mut n = 0;
+        let mut pos = 0;
+        while pos < total {
+            let mut words = [0u64; NC];
+            for c in 0..NC {
+                if coins[c] {
+                    words[c] = rng.next_u64();
+                }
+            }
+            for half in 0..2 {
+                let p = pos + half;
+                let slot = slot_of[p] as usize;
+                let arc = to_arc[slot].wrapping_add(p as u32);
+                for c in 0..NC {
+                    let kept = if coins[c] {
+                        ((words[c] >> (32 * half)) & 0xFFFF_FFFF) < below[c][slot]
+                    } else {
+                        let is_picked = p as u32 == picked[c][next[c]];
+                        next[c] += is_picked as usize;
+                        is_picked
+                    };
+                    hits[n] = (arc, tag[slot] | base[c]);
+                    n += kept as usize;
+                }
+            }
+            pos += 2;
+        }
+        n
     }
 
     /// Whether an invitation with tag `tag`, to someone who has received `e`
@@ -1773,7 +1909,8 @@ impl<'a> Prepared<'a> {
             let mut next = 0;
             while next < bucket.len() {
                 let mut hits = std::mem::take(&mut s.hits);
-                let (mut count, mut chunk) = (0, 0);
+                let (mut chunk, mut n_sharers) = (0, 0);
+                let mut sharers = [(0u32, 0u32); LOCKSTEP_CHUNK];
                 // Pass 1: up to a chunk of the day's joiners; who shares, and which
                 // friends each channel reaches (arcs).
                 while next < bucket.len() && chunk < LOCKSTEP_CHUNK {
@@ -1790,13 +1927,17 @@ impl<'a> Prepared<'a> {
                         continue;
                     };
                     senders[chunk] = at;
-                    let before = count;
+                    sent[chunk] = 0;
                     if share >= 1.0 || uniform(rng) < share {
-                        out.sharers += 1;
-                        count = self.select_invitations(u, chunk, channel_base, &mut hits, count, rng);
+                        sharers[n_sharers] = (u, chunk as u32);
+                        n_sharers += 1;
                     }
-                    sent[chunk] = count - before;
                     chunk += 1;
+                }
+                out.sharers += n_sharers as u32;
+                let count = self.select_chunk(&sharers[..n_sharers], s, rng, channel_base, &mut hits);
+                for &(_, tag) in &hits[..count] {
+                    sent[(tag >> 16) as usize] += 1;
                 }
                 for (at, &n) in senders[..chunk].iter().zip(&sent[..chunk]) {
                     s.rows.record_invitations(out, at.g, n as u64);
@@ -1917,46 +2058,56 @@ impl<'a> Prepared<'a> {
         let degree = neighbours.len();
         let mut invitations = 0u64;
         let first_arc = graph.first_arc(NodeId(u));
+        // Every channel picks its friends; then they are invited friend by friend, a
+        // friend reached by several channels in channel order (as in the chunked runs,
+        // [`Prepared::select_chunk`]): key j × channels + channel.
+        let channels = self.reach.len();
+        let mut reached = std::mem::take(&mut s.reached);
+        let mut picked = std::mem::take(&mut s.picked_by_channel);
+        reached.clear();
         for (ci, reach) in self.reach.iter().enumerate() {
-            let mut reached = std::mem::take(&mut s.reached);
-            reached.clear();
-            reach.select(degree, rng, &mut reached);
-            invitations += reached.len() as u64;
-            for &j in &reached {
-                let j = j as usize;
-                let v = neighbours[j];
-                let vi = v as usize;
-                // One read and one write of the invitee's mark: state and count.
-                let mark = s.marks[vi];
-                let state = mark & STATE_BITS;
-                if state == JOINED {
-                    continue;
-                }
-                let mark = if state == UNTOUCHED {
-                    s.touched.push(v);
-                    EXPOSED
-                } else {
-                    mark
-                };
-                let mark = count_exposure(mark);
-                s.marks[vi] = mark;
-                let p = match rule {
-                    EdgeRule::Model | EdgeRule::Uniform(_) => {
-                        let e = mark >> 2;
-                        match &self.tie_classes {
-                            Some(tie) => tie.conversion(ci, first_arc + j, e),
-                            None => behaviour.conversion(ci, e as u32, weights.map(|w| w[j])),
-                        }
-                    }
-                    EdgeRule::Weight => weights.map_or(0.0, |w| w[j] as f64),
-                    EdgeRule::InverseInDegree => self.inverse_in_degree[vi] as f64,
-                };
-                if uniform(rng) < p {
-                    convert(v, s, rng);
-                }
-            }
-            s.reached = reached;
+            reach.select(degree, rng, &mut picked);
+            reached.extend(picked.iter().map(|&j| j * channels as u32 + ci as u32));
         }
+        s.picked_by_channel = picked;
+        if channels > 1 {
+            reached.sort_unstable();
+        }
+        invitations += reached.len() as u64;
+        for &key in &reached {
+            let (j, ci) = ((key / channels as u32) as usize, (key % channels as u32) as usize);
+            let v = neighbours[j];
+            let vi = v as usize;
+            // One read and one write of the invitee's mark: state and count.
+            let mark = s.marks[vi];
+            let state = mark & STATE_BITS;
+            if state == JOINED {
+                continue;
+            }
+            let mark = if state == UNTOUCHED {
+                s.touched.push(v);
+                EXPOSED
+            } else {
+                mark
+            };
+            let mark = count_exposure(mark);
+            s.marks[vi] = mark;
+            let p = match rule {
+                EdgeRule::Model | EdgeRule::Uniform(_) => {
+                    let e = mark >> 2;
+                    match &self.tie_classes {
+                        Some(tie) => tie.conversion(ci, first_arc + j, e),
+                        None => behaviour.conversion(ci, e as u32, weights.map(|w| w[j])),
+                    }
+                }
+                EdgeRule::Weight => weights.map_or(0.0, |w| w[j] as f64),
+                EdgeRule::InverseInDegree => self.inverse_in_degree[vi] as f64,
+            };
+            if uniform(rng) < p {
+                convert(v, s, rng);
+            }
+        }
+        s.reached = reached;
         invitations
     }
 
@@ -2751,6 +2902,23 @@ mod tests {
         (gated, heeding)
     }
 
+    /// `viral` with other channels: `direct` (invitations per sharer) and a Moments
+    /// reach, each None for no such channel.
+    fn with_channels(viral: &Behaviour, direct: Option<f64>, moments: Option<f64>) -> Behaviour {
+        use crate::model::{Channels, DirectChannel, MomentsChannel};
+        match viral {
+            Behaviour::Campaign { levers, coefficients, .. } => Behaviour::Campaign {
+                levers: *levers,
+                coefficients: *coefficients,
+                channels: Channels {
+                    direct: direct.map(|n| DirectChannel { invites_per_sharer: n, attention: 0.6 }),
+                    moments: moments.map(|reach| MomentsChannel { reach, attention: 0.3 }),
+                },
+            },
+            _ => unreachable!(),
+        }
+    }
+
     #[test]
     fn lockstep_invitation_runs_equal_the_day_by_day_schedule() {
         // The campaign computed one invitation at a time (on ties of many strengths
@@ -3017,6 +3185,8 @@ mod tests {
             (&many_ties, with(viral.clone(), Seeding::Random { count: 10 }, 40, fixed(1.0)), 1),
             (&gated, with(heeding, Seeding::Random { count: 10 }, 40, fixed(1.0)), 1),
             (&plain, with(campaign(), Seeding::Random { count: 30 }, 30, fixed(3.0)), 3),
+            // Moments alone, by a coin per friend (reach above 0.3).
+            (&plain, with(with_channels(&viral, None, Some(0.5)), Seeding::Random { count: 5 }, 40, fixed(1.0)), 1),
         ];
         let (mut censored, mut spread) = (0, 0);
         for (case, (g, cfg, delay)) in cases.iter().enumerate() {
@@ -3060,6 +3230,11 @@ mod tests {
             (&two_ties, with(viral.clone(), Seeding::Random { count: 10 }, 60, geometric(2.5))),
             (&many_ties, with(viral.clone(), Seeding::Random { count: 10 }, 60, geometric(2.5))),
             (&gated, with(heeding, Seeding::Random { count: 10 }, 60, geometric(2.5))),
+            // Direct messages, and Moments by skips too long for the table (reach 0.01).
+            (
+                &plain,
+                with(with_channels(&viral, Some(6.0), Some(0.01)), Seeding::Random { count: 5 }, 60, geometric(2.0)),
+            ),
             (&plain, with(campaign(), Seeding::Random { count: 30 }, 30, CycleTime::default())),
             // Thirty seed users whose one friend is the same person: that person joins
             // on the earliest of the arrivals their converted invitations draw.
