@@ -33,8 +33,9 @@
 //! schedule; it draws the coins of 64 senders' ties as one list, so its runs are the
 //! same process as the day-by-day schedule's (tested), not the same draws. The other
 //! invitation processes (the campaign, edge weights, weighted cascade) also go
-//! generation by generation with a fixed cycle time. The campaign with tabulated
-//! conversions does so in chunks of 64 sharers, drawing their reach before their
+//! generation by generation with a fixed cycle time. The campaign with chunked
+//! conversions (tabulated, or bounded on ties of many strengths) does so in chunks of
+//! 64 sharers, drawing their reach before their
 //! conversions and resolving invitations without a branch
 //! (`Prepared::run_lockstep_campaign`): the same process, not the same draws
 //! (tested). The others draw exactly what the day-by-day schedule draws (tested).
@@ -581,9 +582,7 @@ struct Coins {
     /// 1 / -ln(1 - p): an Exp(1) draw times this, rounded down, is the number of
     /// failures before the next success.
     skip_scale: f64,
-    /// p × 2^32 rounded: a 32-bit coin below it succeeds (an error below 1.2e-10 in the
-    /// probability; `round` is a library call on the x86-64 baseline, so it is not
-    /// computed per sharer).
+    /// [`coin_threshold`]`(p)`: a 32-bit coin below it succeeds.
     below: u64,
 }
 
@@ -602,10 +601,11 @@ impl Coins {
         Self { p, skip_scale, below: coin_threshold(p) }
     }
 
-    /// Writes `item(j)` for each `j` in `0..len` kept independently with probability
-    /// `p` to the start of `out` (room for `len` items) and returns how many.
+    /// Writes each `j` in `0..len` kept independently with probability `p`, in
+    /// increasing order, to the start of `out` (room for `len` items) and returns how
+    /// many.
     #[inline(always)]
-    fn select_into<T>(&self, len: usize, rng: &mut SimRng, out: &mut [T], item: impl Fn(u32) -> T) -> usize {
+    fn select_into(&self, len: usize, rng: &mut SimRng, out: &mut [u32]) -> usize {
         let out = &mut out[..len];
         if self.p > SELECT_COINS_ABOVE && self.p < 1.0 {
             // Branch-free: write every index, advance over the kept ones only. Two
@@ -616,21 +616,21 @@ impl Coins {
             let mut j = 0;
             while j + 1 < len {
                 let word = rng.next_u64();
-                out[n] = item(j as u32);
+                out[n] = j as u32;
                 n += ((word & 0xFFFF_FFFF) < below) as usize;
-                out[n] = item(j as u32 + 1);
+                out[n] = j as u32 + 1;
                 n += ((word >> 32) < below) as usize;
                 j += 2;
             }
             if j < len {
-                out[n] = item(j as u32);
+                out[n] = j as u32;
                 n += ((rng.next_u64() & 0xFFFF_FFFF) < below) as usize;
             }
             n
         } else {
             let mut n = 0;
             self.for_each(len, rng, |j, _| {
-                out[n] = item(j as u32);
+                out[n] = j as u32;
                 n += 1;
             });
             n
@@ -801,26 +801,18 @@ impl ChannelReach {
     fn select(&self, degree: usize, rng: &mut SimRng, kept: &mut Vec<u32>) {
         kept.clear();
         kept.resize(degree, 0);
-        let n = self.select_into(degree, rng, kept, |j| j);
-        kept.truncate(n);
-    }
-
-    /// Writes `item(j)` for each friend `j` (index in `0..degree`) a sharer of `degree`
-    /// friends reaches to the start of `out` (room for `degree` items); returns how many.
-    #[inline(always)]
-    fn select_into<T>(&self, degree: usize, rng: &mut SimRng, out: &mut [T], item: impl Fn(u32) -> T) -> usize {
-        match self {
+        let n = match self {
             ChannelReach::Each(_, Some(table)) => {
-                let out = &mut out[..degree];
                 let mut n = 0;
                 table.for_each(degree, rng, |j, _| {
-                    out[n] = item(j as u32);
+                    kept[n] = j as u32;
                     n += 1;
                 });
                 n
             }
-            _ => self.coins(degree).select_into(degree, rng, out, item),
-        }
+            _ => self.coins(degree).select_into(degree, rng, kept),
+        };
+        kept.truncate(n);
     }
 
     #[inline]
@@ -995,7 +987,7 @@ struct Prepared<'a> {
     /// Some(delay) when a run can go generation by generation: an invitation process
     /// with a fixed cycle time, where everyone reached in generation g joins on day
     /// g × delay ([`Prepared::run_lockstep`] for the uniform independent cascade,
-    /// [`Prepared::run_lockstep_campaign`] for the campaign with tabulated conversions,
+    /// [`Prepared::run_lockstep_campaign`] for the campaign with chunked conversions,
     /// [`Prepared::run_lockstep_invitations`] for the others).
     lockstep: Option<u32>,
 }
@@ -1204,27 +1196,27 @@ impl<'a> Prepared<'a> {
             }
         }
 
-        match (self.process, self.lockstep) {
-            (Process::Sir { beta, recovery }, _) => self.run_sir(beta, recovery, scratch, &mut rng, &mut out),
-            (Process::Invitation(EdgeRule::Uniform(coins)), Some(delay)) => {
+        // Chunked campaign conversions: Some(whether bounded on continuous ties).
+        let chunked = self.thresholds.as_ref().map(|t| t.continuous);
+        match (self.process, self.lockstep, chunked) {
+            (Process::Sir { beta, recovery }, ..) => self.run_sir(beta, recovery, scratch, &mut rng, &mut out),
+            (Process::Invitation(EdgeRule::Uniform(coins)), Some(delay), _) => {
                 self.run_lockstep(coins, delay, scratch, &mut rng, &mut out)
             }
-            (Process::Invitation(EdgeRule::Model), Some(delay)) if self.thresholds.is_some() => {
-                if self.thresholds.as_ref().is_some_and(|t| t.continuous) {
-                    self.run_lockstep_campaign::<true>(delay, scratch, &mut rng, &mut out)
-                } else {
-                    self.run_lockstep_campaign::<false>(delay, scratch, &mut rng, &mut out)
-                }
+            (Process::Invitation(EdgeRule::Model), Some(delay), Some(true)) => {
+                self.run_lockstep_campaign::<true>(delay, scratch, &mut rng, &mut out)
             }
-            (Process::Invitation(rule), Some(delay)) => {
+            (Process::Invitation(EdgeRule::Model), Some(delay), Some(false)) => {
+                self.run_lockstep_campaign::<false>(delay, scratch, &mut rng, &mut out)
+            }
+            (Process::Invitation(rule), Some(delay), _) => {
                 self.run_lockstep_invitations(rule, delay, scratch, &mut rng, &mut out)
             }
-            (Process::Invitation(EdgeRule::Model), None) if self.thresholds.is_some() => {
-                if self.thresholds.as_ref().is_some_and(|t| t.continuous) {
-                    self.run_days_campaign::<true>(scratch, &mut rng, &mut out)
-                } else {
-                    self.run_days_campaign::<false>(scratch, &mut rng, &mut out)
-                }
+            (Process::Invitation(EdgeRule::Model), None, Some(true)) => {
+                self.run_days_campaign::<true>(scratch, &mut rng, &mut out)
+            }
+            (Process::Invitation(EdgeRule::Model), None, Some(false)) => {
+                self.run_days_campaign::<false>(scratch, &mut rng, &mut out)
             }
             _ => self.run_days(scratch, &mut rng, &mut out),
         }
@@ -1366,8 +1358,9 @@ impl<'a> Prepared<'a> {
         s.touched.extend_from_slice(order);
     }
 
-    /// An invitation process other than the uniform cascade (the campaign model on ties
-    /// of many strengths, edge weights, 1 / in-degree) with a fixed cycle time `delay`, generation by
+    /// An invitation process other than the uniform cascade (edge weights, 1 / in-degree,
+    /// the campaign when its conversions are not chunked: a library caller's tie
+    /// strengths outside [0, 1]) with a fixed cycle time `delay`, generation by
     /// generation: a converted invitee is appended to the order of joining at once
     /// (state PENDING until their own turn to share), so there are no day buckets and
     /// no person records. Senders share in the order of joining, and a sender's state
@@ -1418,11 +1411,12 @@ impl<'a> Prepared<'a> {
         });
     }
 
-    /// The campaign with a fixed cycle time and tabulated conversions, generation by
-    /// generation in chunks of [`LOCKSTEP_CHUNK`] senders, each in passes whose memory
-    /// reads overlap instead of each waiting behind the last: who shares and which
-    /// friends each channel reaches (the draws alone decide; prefetching the
-    /// friend-list entries); who those friends are (prefetching their marks); dropping
+    /// The campaign with a fixed cycle time and chunked conversions (tabulated, or
+    /// bounded on `CONTINUOUS` ties), generation by generation in chunks of
+    /// [`LOCKSTEP_CHUNK`] senders, each in passes whose memory reads overlap instead of
+    /// each waiting behind the last: who shares and which friends each channel reaches
+    /// (the draws alone decide, [`Prepared::select_chunk`]; prefetching the friend-list
+    /// entries); who those friends are (prefetching their marks); dropping
     /// the invitations to people already recruited, which change nothing but the
     /// count of invitations; then, in the order of the invitations, each one counted
     /// against its invitee and its conversion drawn, without a branch. The same process
@@ -1575,20 +1569,14 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    /// Starts loading the friend list of `u`, who will share soon: its first and last
-    /// entries (a friend list often straddles two cache lines; longer ones are read in
-    /// order, which the hardware prefetcher follows) and, with tie classes, its first
-    /// arc's class.
+    /// Starts loading the friend list of `u`, who will share soon
+    /// ([`Prepared::prefetch_arcs`]: a friend list often straddles two cache lines;
+    /// longer ones are read in order, which the hardware prefetcher follows).
     #[inline(always)]
     fn prefetch_friends(&self, u: u32) {
-        let graph = self.graph;
-        let friends = graph.neighbours(NodeId(u));
-        if let (Some(first), Some(last)) = (friends.first(), friends.last()) {
-            prefetch(first);
-            prefetch(last);
-            if let Some(tie) = &self.tie_classes {
-                prefetch(&tie.class_of_arc[graph.first_arc(NodeId(u))]);
-            }
+        let degree = self.graph.degree(NodeId(u));
+        if degree > 0 {
+            self.prefetch_arcs(self.graph.first_arc(NodeId(u)), degree);
         }
     }
 
@@ -1882,13 +1870,13 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    /// The campaign with tabulated conversions and a random cycle time, day by day,
+    /// The campaign with chunked conversions and a random cycle time, day by day,
     /// each day's joiners in chunks of [`LOCKSTEP_CHUNK`] as in
     /// [`Prepared::run_lockstep_campaign`]: who of the day's bucket joins (lazy
     /// deletion, as in [`Prepared::run_days`]), shares and which friends each channel
     /// reaches; who those friends are (their marks prefetched); dropping invitations to
     /// participants; then each invitation in order, counted against its invitee, its
-    /// conversion a 32-bit coin against the table, and a conversion scheduled with its
+    /// conversion a 32-bit coin ([`Prepared::converts`]), and a conversion scheduled with its
     /// own delay (first passage: an earlier arrival replaces a later one). The same
     /// process as the one-invitation-at-a-time schedule, not its draws
     /// (`chunked_campaign_runs_match_the_one_at_a_time_schedule`).
@@ -2649,7 +2637,7 @@ mod tests {
             let mut via_for_each = 0usize;
             for _ in 0..trials {
                 kept.resize(len, 0);
-                let n = coins.select_into(len, &mut rng, &mut kept, |j| j);
+                let n = coins.select_into(len, &mut rng, &mut kept);
                 kept.truncate(n);
                 total += kept.len();
                 last_index += kept.iter().filter(|&&j| j as usize == len - 1).count();

@@ -89,14 +89,19 @@ fn tie_strength_stats(g: &SocialGraph) -> Option<TieStrengthStats> {
     }
     values.sort_unstable_by(f32::total_cmp);
     let pick = |q: f64| values[((values.len() - 1) as f64 * q).round() as usize];
-    let distinct_count = 1 + values.windows(2).filter(|w| w[0] != w[1]).count();
-    let distinct = if distinct_count <= LISTED_STRENGTHS {
-        let mut listed = values.clone();
-        listed.dedup();
-        listed
-    } else {
-        Vec::new()
-    };
+    let mut distinct_count = 0usize;
+    let mut distinct = Vec::new();
+    for (i, &w) in values.iter().enumerate() {
+        if i == 0 || values[i - 1] != w {
+            distinct_count += 1;
+            if distinct_count <= LISTED_STRENGTHS {
+                distinct.push(w);
+            }
+        }
+    }
+    if distinct_count > LISTED_STRENGTHS {
+        distinct.clear();
+    }
     Some(TieStrengthStats {
         mean: values.iter().map(|&w| w as f64).sum::<f64>() / values.len() as f64,
         min: values[0],
