@@ -495,8 +495,14 @@ struct RunScratch {
     /// Chunked campaigns: per position of the chunk's sharers' friend lists laid end to
     /// end, the sharer's slot ([`Prepared::select_chunk`]).
     slot_of: Vec<u8>,
-    /// Chunked campaigns: per channel picking by skips, the positions it reaches.
-    picked: Vec<Vec<u32>>,
+    /// Chunked campaigns: per coin channel and position of the laid-out friend lists,
+    /// the upper 16 bits of the sharer's threshold ([`coin_upper`]).
+    upper_below: Vec<Vec<u16>>,
+    /// Chunked campaigns: 16-bit coins, one per position.
+    coins16: Vec<u16>,
+    /// Chunked campaigns: per channel, a bit per position of the laid-out friend lists,
+    /// set if the channel reaches that friend.
+    reached_bits: Vec<Vec<u64>>,
     buckets: Vec<Vec<u32>>,
     tree: Tree,
     /// SIR: exact tentative infection times (valid while PENDING or JOINED).
@@ -520,7 +526,9 @@ impl RunScratch {
             hits: Vec::new(),
             hit_ties: Vec::new(),
             slot_of: Vec::new(),
-            picked: vec![Vec::new(); prepared.reach.len()],
+            upper_below: vec![Vec::new(); prepared.reach.len()],
+            coins16: Vec::new(),
+            reached_bits: vec![Vec::new(); prepared.reach.len()],
             buckets: if is_sir { Vec::new() } else { vec![Vec::new(); prepared.days as usize + 1] },
             tree: Tree::default(),
             times: if is_sir { vec![0.0; n] } else { Vec::new() },
@@ -874,6 +882,57 @@ impl TieClasses {
 #[inline]
 fn coin_threshold(p: f64) -> u64 {
     (p.clamp(0.0, 1.0) * 4_294_967_296.0 + 0.5) as u64
+}
+
+/// The upper 16 bits of a 32-bit coin's threshold `below` (at most 2^32), capped at
+/// 65,535: a 16-bit coin below it is below `below` whatever the lower 16 bits, one above
+/// it is not, and one equal to it needs the lower 16 bits to decide.
+#[inline]
+fn coin_upper(below: u64) -> u16 {
+    (below >> 16).min(u16::MAX as u64) as u16
+}
+
+/// Sets bit p of `bits` (64 to a word) for each position p in `0..total` kept with
+/// probability `below(p)` / 2^32 (`below(p)` at most 2^32, `upper[p]` its
+/// [`coin_upper`]): a 16-bit coin per position, four per draw, compared 16 at a time
+/// with `upper` without a branch; a coin equal to it (one in 65,536) is settled by 16
+/// more bits, in order of position, so the decision is exactly that of the 32-bit coin
+/// (16-bit coin, 16 more bits) against `below(p)`. `upper` is padded, and `coins16`
+/// filled, to the next multiple of 64 positions.
+#[inline(always)]
+fn coin_bits(
+    total: usize,
+    upper: &mut Vec<u16>,
+    below: impl Fn(usize) -> u64,
+    coins16: &mut Vec<u16>,
+    bits: &mut [u64],
+    rng: &mut SimRng,
+) {
+    let padded = total.next_multiple_of(64);
+    coins16.resize(padded.max(coins16.len()), 0);
+    for block in coins16[..total.next_multiple_of(4)].chunks_exact_mut(4) {
+        let w = rng.next_u64();
+        block.copy_from_slice(&[w as u16, (w >> 16) as u16, (w >> 32) as u16, (w >> 48) as u16]);
+    }
+    // Padding: a coin of 65,535 against a threshold of 0 is neither below it nor equal.
+    coins16[total..padded].fill(u16::MAX);
+    upper.resize(upper.len().max(padded), 0);
+    upper[total..padded].fill(0);
+    let mut ties = false;
+    for (i, (coin, up)) in coins16[..padded].chunks_exact(16).zip(upper[..padded].chunks_exact(16)).enumerate() {
+        let (mask, tie) =
+            crate::hint::below_mask16(coin.try_into().expect("blocks of 16"), up.try_into().expect("blocks of 16"));
+        bits[i / 4] |= mask << (16 * (i % 4));
+        ties |= tie;
+    }
+    if ties {
+        for p in 0..total {
+            if coins16[p] == upper[p] {
+                let coin = ((coins16[p] as u64) << 16) | (rng.next_u64() >> 48);
+                bits[p / 64] |= ((coin < below(p)) as u64) << (p % 64);
+            }
+        }
+    }
 }
 
 /// Campaign conversions as thresholds for a 32-bit coin: entry
@@ -1528,16 +1587,19 @@ impl<'a> Prepared<'a> {
                 );
                 // Two 32-bit coins per 64-bit draw.
                 let tie = |i: usize| if CONTINUOUS { ties[i] } else { 0.0 };
+                // (A local copy of the generator, kept in registers.)
+                let mut local = rng.clone();
                 let mut i = 0;
                 while i + 1 < hits.len() {
-                    let word = rng.next_u64();
+                    let word = local.next_u64();
                     step(hits[i], tie(i), word & 0xFFFF_FFFF);
                     step(hits[i + 1], tie(i + 1), word >> 32);
                     i += 2;
                 }
                 if i < hits.len() {
-                    step(hits[i], tie(i), rng.next_u64() >> 32);
+                    step(hits[i], tie(i), local.next_u64() >> 32);
                 }
+                *rng = local;
                 tree.len = len;
                 s.touched.truncate(tl);
                 out.is_censored |= censored;
@@ -1708,8 +1770,8 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    // `select_chunk` dispatches on up to two channels; slots are bytes.
-    const _CHANNELS: () = assert!(crate::model::MAX_CHANNELS == 2 && LOCKSTEP_CHUNK < u8::MAX as usize);
+    // `select_chunk` dispatches on up to two channels; slots are bytes, channels bits.
+    const _CHANNELS: () = assert!(crate::model::MAX_CHANNELS == 2 && LOCKSTEP_CHUNK <= 256);
 
     #[inline(always)]
     fn select_chunk_channels<const NC: usize, const COINS_0: bool, const COINS_1: bool>(
@@ -1720,15 +1782,14 @@ impl<'a> Prepared<'a> {
         channel_base: &[u32],
         hits: &mut Vec<(u32, u32)>,
     ) -> usize {
-        const SLOTS: usize = LOCKSTEP_CHUNK + 1;
         let graph = self.graph;
         // Per channel: whether it draws a coin per position (else it picks by skips).
         let coins: [bool; NC] = std::array::from_fn(|c| if c == 0 { COINS_0 } else { COINS_1 });
         // Per sharer slot: the offset from position to arc, the tag's upper bits and each
-        // coin channel's threshold. The slot after the last (padding) keeps thresholds 0.
-        let mut to_arc = [0u32; SLOTS];
-        let mut tag = [0u32; SLOTS];
-        let mut below = [[0u64; SLOTS]; NC];
+        // coin channel's threshold.
+        let mut to_arc = [0u32; LOCKSTEP_CHUNK];
+        let mut tag = [0u32; LOCKSTEP_CHUNK];
+        let mut below = [[0u64; LOCKSTEP_CHUNK]; NC];
         let mut total = 0usize;
         for (slot, &(u, k)) in sharers.iter().enumerate() {
             let first = graph.first_arc(NodeId(u));
@@ -1739,71 +1800,79 @@ impl<'a> Prepared<'a> {
             self.prefetch_arcs(first, degree);
             to_arc[slot] = (first as u32).wrapping_sub(total as u32);
             tag[slot] = k << 16;
+            // Blocks of 16: one or two stores for most friend lists.
+            let room = total + degree.next_multiple_of(16);
+            if s.slot_of.len() < room {
+                s.slot_of.resize(room.max(2 * s.slot_of.len()), 0);
+            }
+            for block in s.slot_of[total..room].chunks_exact_mut(16) {
+                block.fill(slot as u8);
+            }
             for c in 0..NC {
                 if coins[c] {
-                    below[c][slot] = self.reach[c].coins(degree).below;
+                    let b = self.reach[c].coins(degree).below;
+                    below[c][slot] = b;
+                    let upper = coin_upper(b);
+                    let t = &mut s.upper_below[c];
+                    if t.len() < room {
+                        t.resize(room.max(2 * t.len()), 0);
+                    }
+                    for block in t[total..room].chunks_exact_mut(16) {
+                        block.fill(upper);
+                    }
                 }
-            }
-            // Blocks of 16 slot bytes: one store for most friend lists.
-            if s.slot_of.len() < total + degree + 16 {
-                s.slot_of.resize((total + degree + 16).max(2 * s.slot_of.len()), 0);
-            }
-            let mut o = 0;
-            while o < degree {
-                s.slot_of[total + o..total + o + 16].fill(slot as u8);
-                o += 16;
             }
             total += degree;
         }
-        if s.slot_of.len() < total + 2 {
-            s.slot_of.resize(total + 2, 0);
-        }
-        // Positions are taken in pairs: an odd count's last pair ends on the padding
-        // slot, which no channel keeps.
-        s.slot_of[total] = sharers.len() as u8;
-        for ((picked, reach), &by_coins) in s.picked.iter_mut().zip(&self.reach).zip(&coins) {
-            picked.clear();
-            match reach {
-                _ if by_coins => {}
-                ChannelReach::Each(_, Some(table)) => table.for_each(total, rng, |j, _| picked.push(j as u32)),
-                reach => reach.coins(1).for_each(total, rng, |j, _| picked.push(j as u32)),
+        // Per channel, a bit per position (64 to a word), set if the channel reaches
+        // that friend: coin channels by a 16-bit coin per position ([`coin_bits`]), skip
+        // channels by one run of skips over all positions.
+        let words = total.div_ceil(64);
+        let RunScratch { slot_of, upper_below, coins16, reached_bits: reached, .. } = s;
+        let slot_of = &slot_of[..total];
+        // A local copy of the generator stays in registers (through `rng`, its state
+        // would be stored and reloaded for every draw: the stores may alias).
+        let mut local = rng.clone();
+        for c in 0..NC {
+            let bits = &mut reached[c];
+            bits.clear();
+            bits.resize(words, 0);
+            if coins[c] {
+                let below = &below[c];
+                let upper = &mut upper_below[c];
+                coin_bits(total, upper, |p| below[slot_of[p] as usize], coins16, bits, &mut local);
+            } else {
+                let mark = |j: usize, _: &mut SimRng| bits[j / 64] |= 1 << (j % 64);
+                match &self.reach[c] {
+                    ChannelReach::Each(_, Some(table)) => table.for_each(total, &mut local, mark),
+                    reach => reach.coins(1).for_each(total, &mut local, mark),
+                }
             }
-            picked.push(u32::MAX);
         }
-        let room = NC * (total + 2);
+        *rng = local;
+        // The invitations in order: each position some channel reaches, found bit by
+        // bit, gives (arc, tag) to each channel's place in `hits`, kept by advancing it
+        // when that channel reaches it, without a branch.
+        let room = NC * total + 1;
         if hits.len() < room {
             hits.resize(room.max(2 * hits.len()), (0, 0));
         }
-        let slot_of = &s.slot_of[..];
-        let picked: [&[u32]; NC] = std::array::from_fn(|c| &s.picked[c][..]);
-        let mut next = [0usize; NC];
         let base: [u32; NC] = std::array::from_fn(|c| channel_base[c]);
         let mut n = 0;
-        let mut pos = 0;
-        while pos < total {
-            let mut words = [0u64; NC];
-            for c in 0..NC {
-                if coins[c] {
-                    words[c] = rng.next_u64();
-                }
-            }
-            for half in 0..2 {
-                let p = pos + half;
-                let slot = slot_of[p] as usize;
+        for (w, &first) in reached[0][..words].iter().enumerate() {
+            let by: [u64; NC] = std::array::from_fn(|c| if c == 0 { first } else { reached[c][w] });
+            let mut any = by.iter().fold(0, |a, &b| a | b);
+            while any != 0 {
+                let i = any.trailing_zeros();
+                any &= any - 1;
+                let p = 64 * w + i as usize;
+                let slot = slot_of[p] as usize % LOCKSTEP_CHUNK;
                 let arc = to_arc[slot].wrapping_add(p as u32);
                 for c in 0..NC {
-                    let kept = if coins[c] {
-                        ((words[c] >> (32 * half)) & 0xFFFF_FFFF) < below[c][slot]
-                    } else {
-                        let is_picked = p as u32 == picked[c][next[c]];
-                        next[c] += is_picked as usize;
-                        is_picked
-                    };
                     hits[n] = (arc, tag[slot] | base[c]);
-                    n += kept as usize;
+                    n += ((by[c] >> i) & 1) as usize;
                 }
             }
-            pos += 2;
         }
         n
     }
@@ -2661,6 +2730,85 @@ mod tests {
                 let f = k as f64 / trials as f64;
                 assert!((f - p).abs() < 4.5 * sd / (trials as f64).sqrt(), "p = {p}: item {j} kept {f}");
             }
+        }
+    }
+
+    #[test]
+    fn coin_bits_decide_exactly_as_the_32_bit_coin() {
+        // Replaying the generator gives each position's 16-bit coin; thresholds are then
+        // chosen so that many coins equal their threshold's upper half (a tie, one in
+        // 65,536 otherwise), with random lower halves, plus 0, 2^32 and random ones. Each
+        // bit must be the 32-bit coin's decision (16-bit coin, then 16 more bits drawn
+        // in order of position for the ties), with no bit set past the end.
+        let mut seeds = stream_rng(8, 1);
+        let (mut ties_seen, mut kept_in_ties) = (0usize, 0usize);
+        for total in [1usize, 3, 15, 16, 17, 63, 64, 65, 130, 200] {
+            for trial in 0..40u64 {
+                let rng0 = stream_rng(trial, total as u64);
+                let mut replay = rng0.clone();
+                let coins: Vec<u16> = (0..total.div_ceil(4))
+                    .flat_map(|_| {
+                        let w = replay.next_u64();
+                        [w as u16, (w >> 16) as u16, (w >> 32) as u16, (w >> 48) as u16]
+                    })
+                    .take(total)
+                    .collect();
+                let below: Vec<u64> = (0..total)
+                    .map(|p| match seeds.next_u64() % 5 {
+                        0 => 0,
+                        1 => 1 << 32,
+                        2 => seeds.next_u64() >> 32,
+                        _ => ((coins[p] as u64) << 16) | (seeds.next_u64() >> 48),
+                    })
+                    .collect();
+                let mut upper: Vec<u16> = below.iter().map(|&b| coin_upper(b)).collect();
+                let mut bits = vec![0u64; total.div_ceil(64)];
+                let (mut rng, mut coins16) = (rng0.clone(), Vec::new());
+                coin_bits(total, &mut upper, |p| below[p], &mut coins16, &mut bits, &mut rng);
+                let mut ties = 0;
+                for p in 0..total {
+                    let expected = if coins[p] == coin_upper(below[p]) {
+                        ties += 1;
+                        let coin = ((coins[p] as u64) << 16) | (replay.next_u64() >> 48);
+                        kept_in_ties += (coin < below[p]) as usize;
+                        coin < below[p]
+                    } else {
+                        ((coins[p] as u64) << 16) < below[p]
+                    };
+                    assert_eq!((bits[p / 64] >> (p % 64)) & 1 == 1, expected, "total {total}, trial {trial}, p {p}");
+                }
+                ties_seen += ties;
+                if total % 64 != 0 {
+                    assert_eq!(bits[total / 64] >> (total % 64), 0, "total {total}: a padding bit is set");
+                }
+                // As many draws as the replay: the next ones agree.
+                assert_eq!(rng.next_u64(), replay.next_u64(), "total {total}, trial {trial}");
+            }
+        }
+        // The ties were many, and settled both ways.
+        assert!(
+            ties_seen > 2000 && kept_in_ties > 100 && kept_in_ties + 100 < ties_seen,
+            "{kept_in_ties} of {ties_seen}"
+        );
+    }
+
+    #[test]
+    fn below_mask16_compares_unsigned_lanes() {
+        let mut rng = stream_rng(9, 9);
+        let special = [0u16, 1, 0x7FFF, 0x8000, 0x8001, u16::MAX - 1, u16::MAX];
+        for trial in 0..2000 {
+            let draw = |rng: &mut SimRng| -> u16 {
+                let w = rng.next_u64();
+                if w % 3 == 0 { special[(w >> 8) as usize % special.len()] } else { (w >> 32) as u16 }
+            };
+            let coins: [u16; 16] = std::array::from_fn(|_| draw(&mut rng));
+            let mut upper: [u16; 16] = std::array::from_fn(|_| draw(&mut rng));
+            if trial % 4 == 0 {
+                upper[trial % 16] = coins[trial % 16];
+            }
+            let expected: u64 = (0..16).map(|i| ((coins[i] < upper[i]) as u64) << i).sum();
+            let tie = (0..16).any(|i| coins[i] == upper[i]);
+            assert_eq!(crate::hint::below_mask16(&coins, &upper), (expected, tie), "{coins:?} {upper:?}");
         }
     }
 
