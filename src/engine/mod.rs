@@ -1510,15 +1510,19 @@ impl<'a> Prepared<'a> {
                 // branch), and which friends each channel reaches (arcs).
                 let mut sharers = [(0u32, 0u32); LOCKSTEP_CHUNK];
                 let (mut n, mut word) = (0, 0u64);
+                // (Local slices and generator: through `s` and `rng`, their addresses
+                // and the generator's state would be reloaded after every store.)
+                let (order, marks) = (s.tree.order(), &mut s.marks[..]);
+                let mut local = rng.clone();
                 for (k, i) in (chunk..chunk_end).enumerate() {
-                    if let Some(&ahead) = s.tree.order().get(i + PREFETCH_DISTANCE) {
+                    if let Some(&ahead) = order.get(i + PREFETCH_DISTANCE) {
                         prefetch(graph.offset_entry(NodeId(ahead)));
-                        prefetch(&s.marks[ahead as usize]);
+                        prefetch(&marks[ahead as usize]);
                     }
-                    let u = s.tree.order[i];
-                    s.set_state(u as usize, JOINED);
+                    let u = order[i];
+                    marks[u as usize] = (marks[u as usize] & !STATE_BITS) | JOINED;
                     let coin = if k % 2 == 0 {
-                        word = rng.next_u64();
+                        word = local.next_u64();
                         word & 0xFFFF_FFFF
                     } else {
                         word >> 32
@@ -1526,16 +1530,19 @@ impl<'a> Prepared<'a> {
                     sharers[n] = (u, k as u32);
                     n += (coin < share_below) as usize;
                 }
+                *rng = local;
                 out.sharers += n as u32;
                 let count = self.select_chunk(&sharers[..n], s, rng, channel_base, &mut hits);
                 let mut hits_all = hits;
                 let hits = &mut hits_all[..count];
                 invitations += count as u64;
-                // Pass 2: whom each invitation reaches, prefetching their marks.
                 let mut ties = std::mem::take(&mut s.hit_ties);
-                self.find_invitees::<CONTINUOUS>(hits, &s.marks, &mut ties);
-                // Invitations to someone already recruited before this chunk change
-                // nothing but the count of invitations: drop them, without a branch.
+                // Pass 2: invitations to someone already recruited before this chunk
+                // change nothing but the count of invitations: drop them, without a
+                // branch.
+                // (Through a slice: read through `s`, the marks' address and length would
+                // be reloaded after every store to `hits`.)
+                let marks = &s.marks[..];
                 let mut open = 0;
                 for i in 0..hits.len() {
                     let hit = hits[i];
@@ -1543,7 +1550,7 @@ impl<'a> Prepared<'a> {
                     if CONTINUOUS {
                         ties[open] = ties[i];
                     }
-                    open += ((s.marks[hit.0 as usize] & STATE_BITS) < PENDING) as usize;
+                    open += ((marks[hit.0 as usize] & STATE_BITS) < PENDING) as usize;
                 }
                 let hits = &mut hits[..open];
                 // Pass 3: in order, each invitation to someone not yet recruited is
@@ -1621,7 +1628,7 @@ impl<'a> Prepared<'a> {
     }
 
     /// Starts loading the arcs `first..first + degree` (degree >= 1) of a sharer for
-    /// [`Prepared::find_invitees`]: their first and last targets and, with tie classes,
+    /// [`Prepared::select_chunk`]: their first and last targets and, with tie classes,
     /// the first class, or on continuous ties the first and last strengths.
     #[inline(always)]
     fn prefetch_arcs(&self, first: usize, degree: usize) {
@@ -1737,20 +1744,22 @@ impl<'a> Prepared<'a> {
         debug_assert!(s.buckets.iter().all(Vec::is_empty), "every scheduled day was processed");
     }
 
-    /// Writes to the start of `hits` the invitations a chunk's sharers send, as (arc,
-    /// tag), and returns how many: `sharers` holds each sharer and their place `k` in
-    /// the chunk, and the tag holds `k` in its upper 16 bits and the channel's offset in
-    /// the conversion table (`channel_base`) in the lower.
+    /// Writes to the start of `hits` the invitations a chunk's sharers send, as
+    /// (invitee, tag), and returns how many: `sharers` holds each sharer and their place
+    /// `k` in the chunk, and the tag holds `k` in its upper 16 bits and, in the lower,
+    /// the offset in the conversion table of the channel (`channel_base`) and, with tie
+    /// classes, of the tie's class. On continuous ties, `s.hit_ties` gets each
+    /// invitation's tie strength. The invitees' marks are prefetched.
     ///
     /// The sharers' friend lists are laid end to end, so that each channel picks its
     /// friends over the whole chunk in one go, with no loop exit per sharer to
     /// mispredict: a channel with a reach probability of 0.3 or less (Moments) by one
     /// run of geometric skips over all positions; the others (direct messages, whose
-    /// probability depends on the sharer's number of friends) by a 32-bit coin per
-    /// position against its sharer's threshold, without a branch. The invitations come
-    /// out sharer by sharer and, within a sharer, friend by friend, a friend reached by
+    /// probability depends on the sharer's number of friends) by a coin per position
+    /// against its sharer's threshold ([`coin_bits`]), without a branch. Each channel
+    /// sets a bit per position it reaches; the invitations come out of the bits in order:
+    /// sharer by sharer and, within a sharer, friend by friend, a friend reached by
     /// several channels in channel order (as in [`Prepared::invite_friends`]).
-    /// Prefetches the sharers' arcs for [`Prepared::find_invitees`].
     #[inline(always)]
     fn select_chunk(
         &self,
@@ -1837,7 +1846,7 @@ impl<'a> Prepared<'a> {
         // that friend: coin channels by a 16-bit coin per position ([`coin_bits`]), skip
         // channels by one run of skips over all positions.
         let words = total.div_ceil(64);
-        let RunScratch { slot_of, upper_below, coins16, reached_bits: reached, .. } = s;
+        let RunScratch { slot_of, upper_below, coins16, reached_bits: reached, marks, hit_ties, .. } = s;
         let slot_of = &slot_of[..total];
         // A local copy of the generator stays in registers (through `rng`, its state
         // would be stored and reloaded for every draw: the stores may alias).
@@ -1860,12 +1869,21 @@ impl<'a> Prepared<'a> {
         }
         *rng = local;
         // The invitations in order: each position some channel reaches, found bit by
-        // bit, gives (arc, tag) to each channel's place in `hits`, kept by advancing it
-        // when that channel reaches it, without a branch.
+        // bit, gives (invitee, tag) to each channel's place in `hits` (the invitee's mark
+        // prefetched; with tie classes the arc's class is added to the tag's table
+        // offset, on continuous ties its strength goes to `hit_ties`), kept by
+        // advancing it when that channel reaches it, without a branch.
         let room = NC * total + 1;
         if hits.len() < room {
             hits.resize(room.max(2 * hits.len()), (0, 0));
         }
+        let weights = graph.all_weights().filter(|_| self.thresholds.as_ref().is_some_and(|t| t.continuous));
+        if weights.is_some() && hit_ties.len() < room {
+            hit_ties.resize(room.max(2 * hit_ties.len()), 0.0);
+        }
+        let targets = graph.all_targets();
+        let classes = self.tie_classes.as_ref().map(|t| &t.class_of_arc[..]);
+        let marks = &marks[..];
         let base: [u32; NC] = std::array::from_fn(|c| channel_base[c]);
         let mut n = 0;
         for (w, &first) in reached[0][..words].iter().enumerate() {
@@ -1877,12 +1895,23 @@ impl<'a> Prepared<'a> {
                 let p = 64 * w + i as usize;
                 let slot = slot_of[p] as usize % LOCKSTEP_CHUNK;
                 let hit = to_hit[slot].wrapping_add(p as u64);
+                let arc = hit as u32 as usize;
+                let v = targets[arc];
+                prefetch(&marks[v as usize]);
+                let tag = (hit >> 32) as u32 + classes.map_or(0, |class| class[arc] as u32 * TABLE_EXPOSURES as u32);
+                let tie = weights.map_or(0.0, |weights| weights[arc]);
                 for c in 0..NC {
-                    debug_assert!(n < hits.len());
+                    debug_assert!(n < hits.len() && (weights.is_none() || n < hit_ties.len()));
                     // SAFETY: `n` grows by at most one per channel and position, so it
-                    // stays below NC × `total` + 1, the room made above. (The bounds
-                    // checks cost the Qixi campaign of examples/campaign_vs_ic.rs 1–2%.)
-                    unsafe { *hits.get_unchecked_mut(n) = (hit as u32, (hit >> 32) as u32 | base[c]) };
+                    // stays below NC × `total` + 1, the room made above in `hits` (and
+                    // in `hit_ties` on continuous ties). (The bounds checks cost the
+                    // Qixi campaign of examples/campaign_vs_ic.rs 1–2%.)
+                    unsafe {
+                        *hits.get_unchecked_mut(n) = (v, tag | base[c]);
+                        if weights.is_some() {
+                            *hit_ties.get_unchecked_mut(n) = tie;
+                        }
+                    }
                     n += ((by[c] >> i) & 1) as usize;
                 }
             }
@@ -1909,46 +1938,6 @@ impl<'a> Prepared<'a> {
             }
         } else {
             coin < table[at]
-        }
-    }
-
-    /// Turns each (arc, tag) of `hits` into (invitee, tag), prefetching the invitee's
-    /// mark; with tie classes, the arc's class is added to the tag's table offset; on
-    /// `CONTINUOUS` ties, `ties[i]` is set to hit i's tie strength.
-    #[inline(always)]
-    fn find_invitees<const CONTINUOUS: bool>(&self, hits: &mut [(u32, u32)], marks: &[u8], ties: &mut Vec<f32>) {
-        let targets = self.graph.all_targets();
-        if CONTINUOUS {
-            let weights = self.graph.all_weights().expect("continuous ties come from the graph's weights");
-            if ties.len() < hits.len() {
-                ties.resize(hits.len().max(2 * ties.len()), 0.0);
-            }
-            for (hit, tie) in hits.iter_mut().zip(ties.iter_mut()) {
-                let arc = hit.0 as usize;
-                let v = targets[arc];
-                prefetch(&marks[v as usize]);
-                *tie = weights[arc];
-                hit.0 = v;
-            }
-            return;
-        }
-        match &self.tie_classes {
-            Some(tie) => {
-                for hit in hits.iter_mut() {
-                    let arc = hit.0 as usize;
-                    let v = targets[arc];
-                    prefetch(&marks[v as usize]);
-                    hit.1 += tie.class_of_arc[arc] as u32 * TABLE_EXPOSURES as u32;
-                    hit.0 = v;
-                }
-            }
-            None => {
-                for hit in hits.iter_mut() {
-                    let v = targets[hit.0 as usize];
-                    prefetch(&marks[v as usize]);
-                    hit.0 = v;
-                }
-            }
         }
     }
 
@@ -2012,11 +2001,10 @@ impl<'a> Prepared<'a> {
                 for (at, &n) in senders[..chunk].iter().zip(&sent[..chunk]) {
                     s.rows.record_invitations(out, at.g, n as u64);
                 }
-                // Pass 2: whom each invitation reaches, prefetching their marks; the
-                // tie's class picks its row of the table. Then drop the invitations to
-                // participants, which change nothing but the count of invitations.
+                // Pass 2: drop the invitations to participants, which change nothing
+                // but the count of invitations.
                 let mut ties = std::mem::take(&mut s.hit_ties);
-                self.find_invitees::<CONTINUOUS>(&mut hits[..count], &s.marks, &mut ties);
+                let marks = &s.marks[..];
                 let mut open = 0;
                 for i in 0..count {
                     let hit = hits[i];
@@ -2024,7 +2012,7 @@ impl<'a> Prepared<'a> {
                     if CONTINUOUS {
                         ties[open] = ties[i];
                     }
-                    open += ((s.marks[hit.0 as usize] & STATE_BITS) != JOINED) as usize;
+                    open += ((marks[hit.0 as usize] & STATE_BITS) != JOINED) as usize;
                 }
                 // Pass 3: in order, each invitation counted against its invitee (even
                 // one already due to join: an earlier arrival may replace theirs) and
