@@ -2,17 +2,21 @@
 //! the same graph and at the same mean reach, one thread. The independent cascade's
 //! probability is found by bisection so that its mean reach matches the campaign's.
 //!
-//! Usage: `cargo run --release --example campaign_vs_ic [-- RUNS]` (default 200 runs;
-//! each side is timed five times, alternating, and its fastest time kept).
-//! Prints a Markdown table (used by `scripts/bench` and docs/PERFORMANCE.md).
+//! Each graph is run with a one-day cycle (both sides generation by generation) and
+//! with the scenarios' default cycle, geometric with a mean of two days (both sides day
+//! by day).
+//!
+//! Usage: `cargo run --release --example campaign_vs_ic [-- RUNS [PAIRS]]` (default 200
+//! runs, 10 pairs). The two sides are timed alternately, PAIRS times each: the table
+//! gives each side's fastest time and the median of the PAIRS paired ratios (campaign
+//! / IC, each pair timed within seconds, so that a shared machine's slow spells cancel)
+//! with their range. Prints a Markdown table (used by `scripts/bench` and
+//! docs/PERFORMANCE.md).
 
 use fission::engine::{CycleTime, DelayDistribution, Ensemble, RunConfig, Seeding, run_ensemble};
 use fission::graph::{GraphModel, GraphSpec, NodeId, SocialGraph, TieStrengths};
 use fission::model::{Behaviour, Channels, Coefficients, DirectChannel, EdgeProbability, Levers, MomentsChannel};
 use std::time::Instant;
-
-/// Extra timings of each side, alternating.
-const REPEATS: usize = 4;
 
 fn mean_reach(e: &Ensemble) -> f64 {
     e.outcomes.iter().map(|o| o.reach as f64).sum::<f64>() / e.runs as f64
@@ -42,6 +46,7 @@ fn with_random_strengths(g: &SocialGraph) -> SocialGraph {
 
 fn main() {
     let runs: usize = std::env::args().nth(1).map_or(200, |s| s.parse().expect("RUNS is a number"));
+    let pairs: usize = std::env::args().nth(2).map_or(10, |s| s.parse().expect("PAIRS is a number")).max(1);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("a one-thread pool builds");
     let graphs = [
         (
@@ -68,54 +73,66 @@ fn main() {
         direct: Some(DirectChannel { invites_per_sharer: 6.0, attention: 0.6 }),
         moments: Some(MomentsChannel { reach: 0.15, attention: 0.12 }),
     };
-    let base = |behaviour: Behaviour, runs: usize| RunConfig {
+    let base = |behaviour: Behaviour, runs: usize, mean_days: f64| RunConfig {
         behaviour,
-        cycle_time: CycleTime { mean_days: 1.0, distribution: DelayDistribution::Geometric },
+        cycle_time: CycleTime { mean_days, distribution: DelayDistribution::Geometric },
         seeding: Seeding::Random { count: 20 },
         runs,
         days: 120,
         rng_seed: 5,
     };
     println!(
-        "| graph | campaign ms/run | campaign mean reach | invitations/run | IC p (same reach) | IC ms/run | IC mean reach | campaign / IC |"
+        "| graph | cycle | campaign ms/run | campaign mean reach | invitations/run | IC p (same reach) | IC ms/run | IC mean reach | campaign / IC (median of {pairs} pairs) | range |"
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     let mut graphs: Vec<(&str, SocialGraph)> =
         graphs.into_iter().map(|(name, spec)| (name, spec.generate(1).expect("the graph generates"))).collect();
     graphs.push(("The same Erdős–Rényi graph, tie strengths uniform on [0, 1]", with_random_strengths(&graphs[0].1)));
     for (name, g) in graphs {
-        pool.install(|| {
-            let campaign = base(Behaviour::Campaign { levers, coefficients: Coefficients::default(), channels }, runs);
-            let (mut tc, ec) = timed(&g, &campaign);
-            let target = mean_reach(&ec);
-            let invitations = ec.outcomes.iter().map(|o| o.invitations as f64).sum::<f64>() / runs as f64;
-            let ic = |p: f64, runs: usize| {
-                base(Behaviour::IndependentCascade { probability: EdgeProbability::Uniform(p) }, runs)
-            };
-            let (mut lo, mut hi) = (0.0f64, 1.0f64);
-            for _ in 0..16 {
-                let mid = 0.5 * (lo + hi);
-                let e = run_ensemble(&g, &ic(mid, 100), &|_| {}).expect("the configuration fits the graph");
-                if mean_reach(&e) < target { lo = mid } else { hi = mid }
-            }
-            let p = 0.5 * (lo + hi);
-            let (mut ti, ei) = timed(&g, &ic(p, runs));
-            // Alternate further repetitions and keep each side's fastest, so that a
-            // slow spell of a shared machine does not land on one side only.
-            for _ in 0..REPEATS {
-                tc = tc.min(timed(&g, &campaign).0);
-                ti = ti.min(timed(&g, &ic(p, runs)).0);
-            }
-            println!(
-                "| {name} | {:.3} | {:.0} | {:.0} | {:.4} | {:.3} | {:.0} | {:.2} |",
-                tc * 1e3,
-                target,
-                invitations,
-                p,
-                ti * 1e3,
-                mean_reach(&ei),
-                tc / ti
-            );
-        });
+        for (cycle, mean_days) in [("1 day", 1.0), ("geometric, mean 2 days", 2.0)] {
+            pool.install(|| {
+                let campaign = base(
+                    Behaviour::Campaign { levers, coefficients: Coefficients::default(), channels },
+                    runs,
+                    mean_days,
+                );
+                let (mut tc, ec) = timed(&g, &campaign);
+                let target = mean_reach(&ec);
+                let invitations = ec.outcomes.iter().map(|o| o.invitations as f64).sum::<f64>() / runs as f64;
+                let ic = |p: f64, runs: usize| {
+                    base(Behaviour::IndependentCascade { probability: EdgeProbability::Uniform(p) }, runs, mean_days)
+                };
+                let (mut lo, mut hi) = (0.0f64, 1.0f64);
+                for _ in 0..16 {
+                    let mid = 0.5 * (lo + hi);
+                    let e = run_ensemble(&g, &ic(mid, 100), &|_| {}).expect("the configuration fits the graph");
+                    if mean_reach(&e) < target { lo = mid } else { hi = mid }
+                }
+                let p = 0.5 * (lo + hi);
+                let (mut ti, ei) = timed(&g, &ic(p, runs));
+                // Alternate the two sides: each pair's ratio compares timings taken
+                // seconds apart, so that a slow spell of a shared machine cancels.
+                let mut ratios = vec![tc / ti];
+                for _ in 1..pairs {
+                    let c = timed(&g, &campaign).0;
+                    let i = timed(&g, &ic(p, runs)).0;
+                    ratios.push(c / i);
+                    (tc, ti) = (tc.min(c), ti.min(i));
+                }
+                ratios.sort_by(f64::total_cmp);
+                println!(
+                    "| {name} | {cycle} | {:.3} | {:.0} | {:.0} | {:.4} | {:.3} | {:.0} | {:.2} | {:.2}–{:.2} |",
+                    tc * 1e3,
+                    target,
+                    invitations,
+                    p,
+                    ti * 1e3,
+                    mean_reach(&ei),
+                    ratios[ratios.len() / 2],
+                    ratios[0],
+                    ratios[ratios.len() - 1]
+                );
+            });
+        }
     }
 }

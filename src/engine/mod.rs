@@ -109,29 +109,38 @@ impl CycleTime {
             DelayDistribution::Fixed => DelaySampler::Fixed(self.mean_days.round().max(1.0) as u32),
             DelayDistribution::Geometric => {
                 let q = 1.0 / self.mean_days.max(1.0);
-                if q >= 1.0 { DelaySampler::Fixed(1) } else { DelaySampler::Geometric { scale: 1.0 / -(1.0 - q).ln() } }
+                if q >= 1.0 {
+                    DelaySampler::Fixed(1)
+                } else {
+                    DelaySampler::Geometric { scale: 1.0 / -(1.0 - q).ln(), table: SkipTable::new(q) }
+                }
             }
         }
     }
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 enum DelaySampler {
     Fixed(u32),
-    /// 1 + floor(E × scale) with E ~ Exp(1) and scale = 1 / -ln(1 - q): geometric on
-    /// 1, 2, ... with success probability q (an Exp(1) draw by ziggurat is cheaper than
-    /// a logarithm).
+    /// 1 + a geometric number of failures with success probability q: by the skip
+    /// table for q (one draw and a lookup; the exact inverse-CDF skip), or for a q too
+    /// small for a table ([`SkipTable::new`]: a cycle of months) 1 + floor(E × scale) with
+    /// E ~ Exp(1) and scale = 1 / -ln(1 - q) (an Exp(1) draw by ziggurat is cheaper
+    /// than a logarithm). The table takes 2–3% off a run of the ER and Qixi-graph
+    /// campaigns with a geometric 2-day cycle (in-process A/B, median of 20 pairs).
     Geometric {
         scale: f64,
+        table: Option<SkipTable>,
     },
 }
 
 impl DelaySampler {
     #[inline]
     fn sample(&self, rng: &mut SimRng) -> u32 {
-        match *self {
-            DelaySampler::Fixed(d) => d,
-            DelaySampler::Geometric { scale } => {
+        match self {
+            DelaySampler::Fixed(d) => *d,
+            DelaySampler::Geometric { table: Some(table), .. } => 1 + table.skip(rng).min(u32::MAX as usize / 2) as u32,
+            DelaySampler::Geometric { scale, table: None } => {
                 let extra = rng.sample::<f64, _>(Exp1) * scale;
                 1 + extra.min(u32::MAX as f64 / 2.0) as u32
             }
@@ -1103,8 +1112,8 @@ impl<'a> Prepared<'a> {
             Process::Invitation(EdgeRule::Uniform(coins)) => SkipTable::new(coins.p).filter(|_| coins.p <= COINS_ABOVE),
             _ => None,
         };
-        let lockstep = match (process, delay) {
-            (Process::Invitation(_), DelaySampler::Fixed(d)) => Some(d),
+        let lockstep = match (process, &delay) {
+            (Process::Invitation(_), &DelaySampler::Fixed(d)) => Some(d),
             _ => None,
         };
         let tie_classes = if uses_exposures { TieClasses::new(graph, &behaviour) } else { None };
@@ -2621,16 +2630,26 @@ mod tests {
     }
 
     #[test]
-    fn geometric_delay_has_the_requested_mean() {
-        let s = CycleTime { mean_days: 2.5, distribution: DelayDistribution::Geometric }.sampler();
-        let mut rng = stream_rng(1, 2);
-        let n = 200_000;
-        let xs: Vec<f64> = (0..n).map(|_| s.sample(&mut rng) as f64).collect();
-        let mean = xs.iter().sum::<f64>() / n as f64;
-        // Geometric with mean mu has variance mu (mu - 1).
-        let sd = (2.5f64 * 1.5).sqrt();
-        assert!((mean - 2.5).abs() < 4.0 * sd / (n as f64).sqrt(), "mean {mean}");
-        assert!(xs.iter().all(|&x| x >= 1.0));
+    fn geometric_delay_has_the_requested_distribution() {
+        // By the skip table (mean 2.5 days) and by Exp(1) draws (mean 1000 days, q too
+        // small for a table): the mean, and P(delay = 1) = q, P(delay = 2) = q (1 - q).
+        for (mu, by_table) in [(2.5f64, true), (1000.0, false)] {
+            let s = CycleTime { mean_days: mu, distribution: DelayDistribution::Geometric }.sampler();
+            assert!(matches!(s, DelaySampler::Geometric { ref table, .. } if table.is_some() == by_table));
+            let mut rng = stream_rng(1, 2);
+            let n = 200_000;
+            let xs: Vec<f64> = (0..n).map(|_| s.sample(&mut rng) as f64).collect();
+            let mean = xs.iter().sum::<f64>() / n as f64;
+            // Geometric with mean mu has variance mu (mu - 1).
+            let sd = (mu * (mu - 1.0)).sqrt();
+            assert!((mean - mu).abs() < 4.0 * sd / (n as f64).sqrt(), "mean {mean} for {mu}");
+            assert!(xs.iter().all(|&x| x >= 1.0));
+            let q = 1.0 / mu;
+            for (d, p) in [(1.0, q), (2.0, q * (1.0 - q))] {
+                let f = xs.iter().filter(|&&x| x == d).count() as f64 / n as f64;
+                assert!((f - p).abs() < 4.0 * (p * (1.0 - p) / n as f64).sqrt(), "P({d}) = {f}, not {p}, for {mu}");
+            }
+        }
     }
 
     fn weighted_path(weights: &[f32]) -> SocialGraph {
