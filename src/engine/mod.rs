@@ -1484,7 +1484,7 @@ impl<'a> Prepared<'a> {
     /// [`LOCKSTEP_CHUNK`] senders, each in passes whose memory reads overlap instead of
     /// each waiting behind the last: who shares and which friends each channel reaches
     /// (the draws alone decide, [`Prepared::select_chunk`]; prefetching the friend-list
-    /// entries); who those friends are (prefetching their marks); dropping
+    /// entries), and who those friends are (prefetching their marks); dropping
     /// the invitations to people already recruited, which change nothing but the
     /// count of invitations; then, in the order of the invitations, each one counted
     /// against its invitee and its conversion drawn, without a branch. The same process
@@ -1954,8 +1954,8 @@ impl<'a> Prepared<'a> {
     /// each day's joiners in chunks of [`LOCKSTEP_CHUNK`] as in
     /// [`Prepared::run_lockstep_campaign`]: who of the day's bucket joins (lazy
     /// deletion, as in [`Prepared::run_days`]), shares and which friends each channel
-    /// reaches; who those friends are (their marks prefetched); dropping invitations to
-    /// participants; then each invitation in order, counted against its invitee, its
+    /// reaches, and who those friends are (their marks prefetched); dropping invitations
+    /// to participants; then each invitation in order, counted against its invitee, its
     /// conversion a 32-bit coin ([`Prepared::converts`]), and a conversion scheduled with its
     /// own delay (first passage: an earlier arrival replaces a later one). The same
     /// process as the one-invitation-at-a-time schedule, not its draws
