@@ -1902,6 +1902,8 @@ impl<'a> Prepared<'a> {
                 let i = any.trailing_zeros();
                 any &= any - 1;
                 let p = 64 * w + i as usize;
+                // (Slots are below LOCKSTEP_CHUNK; the remainder lets the compiler drop
+                // the bounds checks on the slot arrays.)
                 let slot = slot_of[p] as usize % LOCKSTEP_CHUNK;
                 let hit = to_hit[slot].wrapping_add(p as u64);
                 let arc = hit as u32 as usize;
