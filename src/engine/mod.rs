@@ -1971,7 +1971,7 @@ impl<'a> Prepared<'a> {
         let share = self.behaviour.share_probability;
         let channel_base = &thresholds.channel_base[..];
         let mut senders = [Sender { u: 0, day: 0, g: 0, position: 0 }; LOCKSTEP_CHUNK];
-        let mut sent = [0usize; LOCKSTEP_CHUNK];
+        let mut ends = [0usize; LOCKSTEP_CHUNK];
         let mut last_scheduled = 0u32;
         let mut day = 0u32;
         while day <= self.days && day <= last_scheduled {
@@ -1997,7 +1997,7 @@ impl<'a> Prepared<'a> {
                         continue;
                     };
                     senders[chunk] = at;
-                    sent[chunk] = 0;
+                    ends[chunk] = 0;
                     if share >= 1.0 || uniform(rng) < share {
                         sharers[n_sharers] = (u, chunk as u32);
                         n_sharers += 1;
@@ -2006,11 +2006,18 @@ impl<'a> Prepared<'a> {
                 }
                 out.sharers += n_sharers as u32;
                 let count = self.select_chunk(&sharers[..n_sharers], s, rng, channel_base, &mut hits);
-                for &(_, tag) in &hits[..count] {
-                    sent[(tag >> 16) as usize] += 1;
+                // Each sender's invitations: `hits` holds them sender by sender, in the
+                // order of the chunk, so where each sender's run ends tells how many
+                // there are (plain stores, where counting would wait on the previous
+                // count of the same sender).
+                for (i, &(_, tag)) in hits[..count].iter().enumerate() {
+                    ends[(tag >> 16) as usize % LOCKSTEP_CHUNK] = i + 1;
                 }
-                for (at, &n) in senders[..chunk].iter().zip(&sent[..chunk]) {
-                    s.rows.record_invitations(out, at.g, n as u64);
+                let mut done = 0;
+                for (at, &end) in senders[..chunk].iter().zip(&ends[..chunk]) {
+                    let end = end.max(done);
+                    s.rows.record_invitations(out, at.g, (end - done) as u64);
+                    done = end;
                 }
                 // Pass 2: drop the invitations to participants, which change nothing
                 // but the count of invitations.
