@@ -2034,8 +2034,12 @@ impl<'a> Prepared<'a> {
                 }
                 // Pass 3: in order, each invitation counted against its invitee (even
                 // one already due to join: an earlier arrival may replace theirs) and
-                // its conversion drawn, two 32-bit coins per 64-bit draw.
+                // its conversion drawn, two 32-bit coins per 64-bit draw. (Each invitee
+                // is written at the end of `touched`, which is kept only for one who was
+                // untouched, without a branch; `schedule` never sees them untouched.)
                 let mut word = 0u64;
+                let mut tl = s.touched.len();
+                s.touched.resize(tl + open, 0);
                 for (i, &(v, tag)) in hits[..open].iter().enumerate() {
                     let coin = if i % 2 == 0 {
                         word = rng.next_u64();
@@ -2049,9 +2053,8 @@ impl<'a> Prepared<'a> {
                     if state == JOINED {
                         continue;
                     }
-                    if state == UNTOUCHED {
-                        s.touched.push(v);
-                    }
+                    s.touched[tl] = v;
+                    tl += (state == UNTOUCHED) as usize;
                     let e = ((mark >> 2) as usize).min(TABLE_EXPOSURES - 1);
                     let tie = if CONTINUOUS { ties[i] } else { 0.0 };
                     s.marks[vi] =
@@ -2060,6 +2063,7 @@ impl<'a> Prepared<'a> {
                         self.schedule(senders[(tag >> 16) as usize], v, s, rng, out, &mut last_scheduled);
                     }
                 }
+                s.touched.truncate(tl);
                 s.hits = hits;
                 s.hit_ties = ties;
             }
