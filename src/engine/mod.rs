@@ -2040,9 +2040,10 @@ impl<'a> Prepared<'a> {
                 let mut word = 0u64;
                 let mut tl = s.touched.len();
                 s.touched.resize(tl + open, 0);
+                let mut local = rng.clone();
                 for (i, &(v, tag)) in hits[..open].iter().enumerate() {
                     let coin = if i % 2 == 0 {
-                        word = rng.next_u64();
+                        word = local.next_u64();
                         word & 0xFFFF_FFFF
                     } else {
                         word >> 32
@@ -2060,9 +2061,10 @@ impl<'a> Prepared<'a> {
                     s.marks[vi] =
                         (count_exposure(mark) & !STATE_BITS) | if state == UNTOUCHED { EXPOSED } else { state };
                     if self.converts::<CONTINUOUS>(table, tag, e, tie, coin) {
-                        self.schedule(senders[(tag >> 16) as usize], v, s, rng, out, &mut last_scheduled);
+                        self.schedule(senders[(tag >> 16) as usize], v, s, &mut local, out, &mut last_scheduled);
                     }
                 }
+                *rng = local;
                 s.touched.truncate(tl);
                 s.hits = hits;
                 s.hit_ties = ties;
