@@ -1960,9 +1960,8 @@ impl<'a> Prepared<'a> {
     /// to participants; then each invitation in order, counted against its invitee, its
     /// conversion a 32-bit coin ([`Prepared::converts`]); then the conversions in order,
     /// each scheduled with its own delay (first passage: an earlier arrival replaces a
-    /// later one). The same
-    /// process as the one-invitation-at-a-time schedule, not its draws
-    /// (`chunked_campaign_runs_match_the_one_at_a_time_schedule`).
+    /// later one). The same process as the one-invitation-at-a-time schedule, not its
+    /// draws (`chunked_campaign_runs_match_the_one_at_a_time_schedule`).
     fn run_days_campaign<const CONTINUOUS: bool>(&self, s: &mut RunScratch, rng: &mut SimRng, out: &mut RunOutcome) {
         let Some(thresholds) = &self.thresholds else {
             return self.run_days(s, rng, out);
@@ -2070,11 +2069,11 @@ impl<'a> Prepared<'a> {
                     hits[converted] = (v, tag);
                     converted += self.converts::<CONTINUOUS>(table, tag, e, tie, coin) as usize;
                 }
+                s.touched.truncate(tl);
                 for &(v, tag) in &hits[..converted] {
                     self.schedule(senders[(tag >> 16) as usize], v, s, &mut local, out, &mut last_scheduled);
                 }
                 *rng = local;
-                s.touched.truncate(tl);
                 s.hits = hits;
                 s.hit_ties = ties;
             }
