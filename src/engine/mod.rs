@@ -2057,9 +2057,7 @@ impl<'a> Prepared<'a> {
                     let vi = v as usize;
                     let mark = s.marks[vi];
                     let state = mark & STATE_BITS;
-                    if state == JOINED {
-                        continue;
-                    }
+                    debug_assert!(state != JOINED, "pass 2 dropped invitations to participants");
                     s.touched[tl] = v;
                     tl += (state == UNTOUCHED) as usize;
                     let e = ((mark >> 2) as usize).min(TABLE_EXPOSURES - 1);
@@ -3341,7 +3339,7 @@ mod tests {
         for (m, (a, b)) in sums[0].iter().zip(&sums[1]).enumerate() {
             let (ma, mb) = (a.0 / n, b.0 / n);
             let se = ((a.1 / n - ma * ma) / n + (b.1 / n - mb * mb) / n).sqrt();
-            let what = names.get(m).map_or(format!("generation {}", m - names.len()), |w| w.to_string());
+            let what = names.get(m).map_or_else(|| format!("generation {}", m - names.len()), |w| w.to_string());
             assert!(
                 (ma - mb).abs() <= 4.5 * se + 1e-9,
                 "case {case} {what}: chunked {ma} vs one at a time {mb} (SE {se})"
