@@ -1058,6 +1058,10 @@ struct Prepared<'a> {
     /// [`Prepared::run_lockstep_campaign`] for the campaign with chunked conversions,
     /// [`Prepared::run_lockstep_invitations`] for the others).
     lockstep: Option<u32>,
+    /// Whether the uniform independent cascade with a random cycle time runs day by day
+    /// in chunks ([`Prepared::run_days_cascade`]); false only in tests, to compare it
+    /// with one sender at a time ([`Prepared::run_days`]).
+    chunked_days: bool,
 }
 
 impl<'a> Prepared<'a> {
@@ -1151,6 +1155,7 @@ impl<'a> Prepared<'a> {
             rng_seed: config.rng_seed,
             skips,
             lockstep,
+            chunked_days: true,
         })
     }
 
@@ -1285,6 +1290,9 @@ impl<'a> Prepared<'a> {
             }
             (Process::Invitation(EdgeRule::Model), None, Some(false)) => {
                 self.run_days_campaign::<false>(scratch, &mut rng, &mut out)
+            }
+            (Process::Invitation(EdgeRule::Uniform(coins)), None, _) if self.chunked_days => {
+                self.run_days_cascade(coins, scratch, &mut rng, &mut out)
             }
             _ => self.run_days(scratch, &mut rng, &mut out),
         }
@@ -1950,6 +1958,111 @@ impl<'a> Prepared<'a> {
         } else {
             coin < table[at]
         }
+    }
+
+    /// The uniform independent cascade with a random cycle time, day by day, each
+    /// day's joiners in chunks of [`LOCKSTEP_CHUNK`] as in [`Prepared::run_lockstep`]:
+    /// who of the day's bucket joins (lazy deletion, as in [`Prepared::run_days`]) and
+    /// which of their ties succeed (one run of skips over the chunk's friend lists laid
+    /// end to end, the friend-list entries prefetched); whom the successes reach (their
+    /// marks prefetched); dropping, without a branch, those to participants; then each
+    /// remaining success in order, scheduled with its own delay ([`Prepared::schedule`]:
+    /// first passage, an earlier arrival replaces a later one). The same process as
+    /// [`Prepared::run_days`], one sender at a time, not its draws: a sender's delays
+    /// are drawn after the whole chunk's successes
+    /// (`chunked_cascade_runs_match_the_one_at_a_time_schedule`).
+    fn run_days_cascade(&self, coins: Coins, s: &mut RunScratch, rng: &mut SimRng, out: &mut RunOutcome) {
+        debug_assert!(self.behaviour.share_probability >= 1.0, "everyone reached shares in the cascade");
+        let graph = self.graph;
+        let targets = graph.all_targets();
+        let mut senders = [Sender { u: 0, day: 0, g: 0, position: 0 }; LOCKSTEP_CHUNK];
+        let mut last_scheduled = 0u32;
+        let mut day = 0u32;
+        while day <= self.days && day <= last_scheduled {
+            let bucket = std::mem::take(&mut s.buckets[day as usize]);
+            let mut next = 0;
+            while next < bucket.len() {
+                // Pass 1: up to a chunk of the day's joiners, and where each one's
+                // friend list starts in the chunk's friend lists laid end to end (the
+                // unused starts are u32::MAX, for the search below).
+                let mut starts = [u32::MAX; LOCKSTEP_CHUNK];
+                let mut first_arcs = [0u32; LOCKSTEP_CHUNK];
+                let (mut chunk, mut total) = (0, 0usize);
+                while next < bucket.len() && chunk < LOCKSTEP_CHUNK {
+                    if let Some(&ahead) = bucket.get(next + 2 * PREFETCH_DISTANCE) {
+                        prefetch(graph.offset_entry(NodeId(ahead)));
+                    }
+                    if let Some(&ahead) = bucket.get(next + PREFETCH_DISTANCE) {
+                        prefetch(&s.people[ahead as usize]);
+                        prefetch(&s.marks[ahead as usize]);
+                    }
+                    let u = bucket[next];
+                    next += 1;
+                    let Some(at) = self.join_from_bucket(u, day, s, out) else {
+                        continue;
+                    };
+                    senders[chunk] = at;
+                    starts[chunk] = total as u32;
+                    first_arcs[chunk] = graph.first_arc(NodeId(u)) as u32;
+                    let degree = graph.degree(NodeId(u));
+                    s.rows.record_invitations(out, at.g, degree as u64);
+                    total += degree;
+                    chunk += 1;
+                }
+                out.sharers += chunk as u32;
+                // Pass 2: the successes, as (arc, sender's place in the chunk), each
+                // sender found by the search of `run_lockstep`.
+                let mut hits = std::mem::take(&mut s.hits);
+                if hits.len() < total {
+                    hits.resize(total, (0, 0));
+                }
+                let slots = &mut hits[..];
+                let mut count = 0;
+                self.for_each_success(
+                    coins,
+                    total,
+                    rng,
+                    #[inline(always)]
+                    |pos, _| {
+                        let pos = pos as u32;
+                        let mut k = 0usize;
+                        for step in [32usize, 16, 8, 4, 2, 1] {
+                            if starts[k + step] <= pos {
+                                k += step;
+                            }
+                        }
+                        let arc = (first_arcs[k] + (pos - starts[k])) as usize;
+                        prefetch(&targets[arc]);
+                        slots[count] = (arc as u32, k as u32);
+                        count += 1;
+                    },
+                );
+                // Pass 3: whom they reach, their marks prefetched; then those reaching
+                // participants dropped without a branch.
+                for hit in &mut hits[..count] {
+                    let v = targets[hit.0 as usize];
+                    prefetch(&s.marks[v as usize]);
+                    hit.0 = v;
+                }
+                let marks = &s.marks[..];
+                let mut open = 0;
+                for i in 0..count {
+                    let hit = hits[i];
+                    hits[open] = hit;
+                    open += ((marks[hit.0 as usize] & STATE_BITS) != JOINED) as usize;
+                }
+                // Pass 4: each remaining success in order, with its own delay.
+                for &(v, k) in &hits[..open] {
+                    self.schedule(senders[k as usize % LOCKSTEP_CHUNK], v, s, rng, out, &mut last_scheduled);
+                }
+                s.hits = hits;
+            }
+            let mut bucket = bucket;
+            bucket.clear();
+            s.buckets[day as usize] = bucket;
+            day += 1;
+        }
+        debug_assert!(s.buckets.iter().all(Vec::is_empty), "every scheduled day was processed");
     }
 
     /// The campaign with chunked conversions and a random cycle time, day by day,
@@ -3423,6 +3536,44 @@ mod tests {
             assert!(chunked.lockstep.is_none() && chunked.thresholds.is_some(), "case {case}");
             let mut one_at_a_time = Prepared::new(g, cfg).unwrap();
             one_at_a_time.thresholds = None;
+            let (c, sp) = campaign_schedules_agree(case, g, &chunked, &one_at_a_time, None);
+            censored += c;
+            spread += sp;
+        }
+        assert!(censored > 0, "the cases include censored runs");
+        assert!(spread > 1000, "the cases include runs that spread");
+    }
+
+    #[test]
+    fn chunked_cascade_runs_match_the_one_at_a_time_schedule() {
+        // The uniform cascade with a random cycle goes day by day, each day's joiners in
+        // chunks: the same process as one sender at a time, first passage included.
+        let (plain, two_ties, _, _) = invitation_test_graphs();
+        let mut pg = petgraph::Graph::<(), f32, petgraph::Undirected>::new_undirected();
+        let nodes: Vec<_> = (0..31).map(|_| pg.add_node(())).collect();
+        for &leaf in &nodes[1..] {
+            pg.add_edge(nodes[0], leaf, 1.0);
+        }
+        let star = SocialGraph::from_petgraph(&pg, false, None).unwrap();
+        let cases = [
+            (&plain, ic(0.3, Seeding::Random { count: 5 }, 90, geometric(2.0))),
+            (&plain, ic(0.3, Seeding::HighestDegree { count: 3 }, 6, geometric(1.5))), // censored
+            (&two_ties, ic(0.15, Seeding::Random { count: 10 }, 60, geometric(2.5))),
+            // A coin per tie (p above 0.5), and skips by Exp(1) draws (p too small for
+            // the table).
+            (&two_ties, ic(0.6, Seeding::Random { count: 2 }, 60, geometric(3.0))),
+            (&plain, ic(0.002, Seeding::Random { count: 200 }, 60, geometric(2.0))),
+            // Thirty seed users whose one friend is the same person, reached by all of
+            // them: that person joins on the earliest of thirty arrivals.
+            (&star, ic(1.0, Seeding::Nodes { nodes: (1..=30).map(NodeId).collect() }, 60, geometric(8.0))),
+        ];
+        let (mut censored, mut spread) = (0, 0);
+        for (case, (g, cfg)) in cases.iter().enumerate() {
+            let chunked = Prepared::new(g, cfg).unwrap();
+            assert!(chunked.lockstep.is_none() && chunked.chunked_days, "case {case}");
+            assert!(matches!(chunked.process, Process::Invitation(EdgeRule::Uniform(_))), "case {case}");
+            let mut one_at_a_time = Prepared::new(g, cfg).unwrap();
+            one_at_a_time.chunked_days = false;
             let (c, sp) = campaign_schedules_agree(case, g, &chunked, &one_at_a_time, None);
             censored += c;
             spread += sp;
