@@ -1322,7 +1322,6 @@ impl<'a> Prepared<'a> {
     /// 17–25% off (fastest of four alternating `fission run`s each).
     fn run_lockstep(&self, coins: Coins, delay: u32, s: &mut RunScratch, rng: &mut SimRng, out: &mut RunOutcome) {
         let graph = self.graph;
-        let targets = graph.all_targets();
         for &v in &s.buckets[0] {
             s.marks[v as usize] = JOINED;
         }
@@ -1358,47 +1357,9 @@ impl<'a> Prepared<'a> {
                     total += graph.degree(u);
                 }
                 invitations += total as u64;
-                // Independent coins on every tie of the chunk's sharers are the same
-                // as coins on one list of all their ties: one skip loop for the
-                // chunk, whose exit is mispredicted once, not once per sender, and
-                // no draw for a sender without successes. Each success finds its
-                // sender, the last whose start is at or before it, by a binary search
-                // of six steps (the unused starts are u32::MAX). Counting the starts
-                // at or before it, vectorised, was 25% slower, and forcing every step
-                // to a conditional move 20% slower, than this search, which the
-                // compiler makes mostly branch-free.
                 let mut hits = std::mem::take(&mut s.hits);
-                if hits.len() < total {
-                    hits.resize(total, (0, 0));
-                }
-                let slots = &mut hits[..];
-                let mut count = 0;
-                self.for_each_success(
-                    coins,
-                    total,
-                    rng,
-                    #[inline(always)]
-                    |pos, _| {
-                        let pos = pos as u32;
-                        let mut k = 0usize;
-                        for step in [32usize, 16, 8, 4, 2, 1] {
-                            if starts[k + step] <= pos {
-                                k += step;
-                            }
-                        }
-                        let arc = (first_arcs[k] + (pos - starts[k])) as usize;
-                        prefetch(&targets[arc]);
-                        slots[count] = (arc as u32, (chunk + k) as u32);
-                        count += 1;
-                    },
-                );
-                // Who each success reached (their friend-list entries were prefetched
-                // above), prefetching their marks.
-                for hit in &mut hits[..count] {
-                    let v = targets[hit.0 as usize];
-                    prefetch(&s.marks[v as usize]);
-                    hit.0 = v;
-                }
+                let count =
+                    self.chunk_successes(coins, &starts, &first_arcs, total, chunk as u32, &s.marks, &mut hits, rng);
                 let chunk_hits = &hits[..count];
                 if joins {
                     // Room for every hit, so that each is written at the next
@@ -1432,6 +1393,67 @@ impl<'a> Prepared<'a> {
         // `touched` lists whom the run marked, for the reset.
         let order = &s.tree.order[seed_count..s.tree.len];
         s.touched.extend_from_slice(order);
+    }
+
+    /// The uniform cascade's successes from a chunk of senders, written to the start of
+    /// `hits` as (invitee, `first` + the sender's place in the chunk) in the senders'
+    /// order and, within a sender, friend by friend; returns how many. `starts[k]` is
+    /// where sender k's friend list starts in the chunk's friend lists laid end to end
+    /// (`total` ties; unused starts u32::MAX), `first_arcs[k]` its first arc.
+    ///
+    /// Independent coins on every tie of the chunk's senders are the same as coins on
+    /// one list of all their ties: one skip loop for the chunk, whose exit is
+    /// mispredicted once, not once per sender, and no draw for a sender without
+    /// successes. Each success finds its sender, the last whose start is at or before
+    /// it, by a binary search of six steps. Counting the starts at or before it,
+    /// vectorised, was 25% slower, and forcing every step to a conditional move 20%
+    /// slower, than this search, which the compiler makes mostly branch-free. Two
+    /// passes, each prefetching what the next reads: the successes' friend-list
+    /// entries, then (once read) the invitees' marks.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn chunk_successes(
+        &self,
+        coins: Coins,
+        starts: &[u32; LOCKSTEP_CHUNK],
+        first_arcs: &[u32; LOCKSTEP_CHUNK],
+        total: usize,
+        first: u32,
+        marks: &[u8],
+        hits: &mut Vec<(u32, u32)>,
+        rng: &mut SimRng,
+    ) -> usize {
+        let targets = self.graph.all_targets();
+        if hits.len() < total {
+            hits.resize(total, (0, 0));
+        }
+        let slots = &mut hits[..];
+        let mut count = 0;
+        self.for_each_success(
+            coins,
+            total,
+            rng,
+            #[inline(always)]
+            |pos, _| {
+                let pos = pos as u32;
+                let mut k = 0usize;
+                for step in [32usize, 16, 8, 4, 2, 1] {
+                    if starts[k + step] <= pos {
+                        k += step;
+                    }
+                }
+                let arc = (first_arcs[k] + (pos - starts[k])) as usize;
+                prefetch(&targets[arc]);
+                slots[count] = (arc as u32, first + k as u32);
+                count += 1;
+            },
+        );
+        for hit in &mut hits[..count] {
+            let v = targets[hit.0 as usize];
+            prefetch(&marks[v as usize]);
+            hit.0 = v;
+        }
+        count
     }
 
     /// An invitation process other than the uniform cascade (edge weights, 1 / in-degree,
@@ -1974,7 +1996,6 @@ impl<'a> Prepared<'a> {
     fn run_days_cascade(&self, coins: Coins, s: &mut RunScratch, rng: &mut SimRng, out: &mut RunOutcome) {
         debug_assert!(self.behaviour.share_probability >= 1.0, "everyone reached shares in the cascade");
         let graph = self.graph;
-        let targets = graph.all_targets();
         let mut senders = [Sender { u: 0, day: 0, g: 0, position: 0 }; LOCKSTEP_CHUNK];
         let mut last_scheduled = 0u32;
         let mut day = 0u32;
@@ -2010,40 +2031,11 @@ impl<'a> Prepared<'a> {
                     chunk += 1;
                 }
                 out.sharers += chunk as u32;
-                // Pass 2: the successes, as (arc, sender's place in the chunk), each
-                // sender found by the search of `run_lockstep`.
+                // Pass 2: the successes, as (invitee, sender's place in the chunk), their
+                // marks prefetched; then those reaching participants dropped without a
+                // branch.
                 let mut hits = std::mem::take(&mut s.hits);
-                if hits.len() < total {
-                    hits.resize(total, (0, 0));
-                }
-                let slots = &mut hits[..];
-                let mut count = 0;
-                self.for_each_success(
-                    coins,
-                    total,
-                    rng,
-                    #[inline(always)]
-                    |pos, _| {
-                        let pos = pos as u32;
-                        let mut k = 0usize;
-                        for step in [32usize, 16, 8, 4, 2, 1] {
-                            if starts[k + step] <= pos {
-                                k += step;
-                            }
-                        }
-                        let arc = (first_arcs[k] + (pos - starts[k])) as usize;
-                        prefetch(&targets[arc]);
-                        slots[count] = (arc as u32, k as u32);
-                        count += 1;
-                    },
-                );
-                // Pass 3: whom they reach, their marks prefetched; then those reaching
-                // participants dropped without a branch.
-                for hit in &mut hits[..count] {
-                    let v = targets[hit.0 as usize];
-                    prefetch(&s.marks[v as usize]);
-                    hit.0 = v;
-                }
+                let count = self.chunk_successes(coins, &starts, &first_arcs, total, 0, &s.marks, &mut hits, rng);
                 let marks = &s.marks[..];
                 let mut open = 0;
                 for i in 0..count {
@@ -2051,7 +2043,7 @@ impl<'a> Prepared<'a> {
                     hits[open] = hit;
                     open += ((marks[hit.0 as usize] & STATE_BITS) != JOINED) as usize;
                 }
-                // Pass 4: each remaining success in order, with its own delay.
+                // Pass 3: each remaining success in order, with its own delay.
                 for &(v, k) in &hits[..open] {
                     self.schedule(senders[k as usize % LOCKSTEP_CHUNK], v, s, rng, out, &mut last_scheduled);
                 }
