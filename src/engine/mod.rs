@@ -1730,6 +1730,36 @@ impl<'a> Prepared<'a> {
         }
     }
 
+    /// The next of day `day`'s joiners in `bucket`, from position `next` on (which it
+    /// advances past them): stale entries are skipped ([`Prepared::join_from_bucket`]),
+    /// and the offsets, records and marks of those further on prefetched. None at the
+    /// end of the bucket.
+    #[inline(always)]
+    fn next_joiner(
+        &self,
+        bucket: &[u32],
+        next: &mut usize,
+        day: u32,
+        s: &mut RunScratch,
+        out: &mut RunOutcome,
+    ) -> Option<Sender> {
+        while *next < bucket.len() {
+            if let Some(&ahead) = bucket.get(*next + 2 * PREFETCH_DISTANCE) {
+                prefetch(self.graph.offset_entry(NodeId(ahead)));
+            }
+            if let Some(&ahead) = bucket.get(*next + PREFETCH_DISTANCE) {
+                prefetch(&s.people[ahead as usize]);
+                prefetch(&s.marks[ahead as usize]);
+            }
+            let u = bucket[*next];
+            *next += 1;
+            if let Some(at) = self.join_from_bucket(u, day, s, out) {
+                return Some(at);
+            }
+        }
+        None
+    }
+
     /// Person `u`, taken from day `day`'s bucket, joins if that is still their day
     /// (lazy deletion: a person may sit in several buckets; only the last day
     /// scheduled counts): their state, place in the order of joining and the day's
@@ -2009,19 +2039,11 @@ impl<'a> Prepared<'a> {
                 let mut starts = [u32::MAX; LOCKSTEP_CHUNK];
                 let mut first_arcs = [0u32; LOCKSTEP_CHUNK];
                 let (mut chunk, mut total) = (0, 0usize);
-                while next < bucket.len() && chunk < LOCKSTEP_CHUNK {
-                    if let Some(&ahead) = bucket.get(next + 2 * PREFETCH_DISTANCE) {
-                        prefetch(graph.offset_entry(NodeId(ahead)));
-                    }
-                    if let Some(&ahead) = bucket.get(next + PREFETCH_DISTANCE) {
-                        prefetch(&s.people[ahead as usize]);
-                        prefetch(&s.marks[ahead as usize]);
-                    }
-                    let u = bucket[next];
-                    next += 1;
-                    let Some(at) = self.join_from_bucket(u, day, s, out) else {
-                        continue;
+                while chunk < LOCKSTEP_CHUNK {
+                    let Some(at) = self.next_joiner(&bucket, &mut next, day, s, out) else {
+                        break;
                     };
+                    let u = at.u;
                     senders[chunk] = at;
                     starts[chunk] = total as u32;
                     first_arcs[chunk] = graph.first_arc(NodeId(u)) as u32;
@@ -2071,7 +2093,6 @@ impl<'a> Prepared<'a> {
         let Some(thresholds) = &self.thresholds else {
             return self.run_days(s, rng, out);
         };
-        let graph = self.graph;
         let table = &thresholds.table[..];
         let share = self.behaviour.share_probability;
         let channel_base = &thresholds.channel_base[..];
@@ -2088,19 +2109,11 @@ impl<'a> Prepared<'a> {
                 let mut sharers = [(0u32, 0u32); LOCKSTEP_CHUNK];
                 // Pass 1: up to a chunk of the day's joiners; who shares, and which
                 // friends each channel reaches (arcs).
-                while next < bucket.len() && chunk < LOCKSTEP_CHUNK {
-                    if let Some(&ahead) = bucket.get(next + 2 * PREFETCH_DISTANCE) {
-                        prefetch(graph.offset_entry(NodeId(ahead)));
-                    }
-                    if let Some(&ahead) = bucket.get(next + PREFETCH_DISTANCE) {
-                        prefetch(&s.people[ahead as usize]);
-                        prefetch(&s.marks[ahead as usize]);
-                    }
-                    let u = bucket[next];
-                    next += 1;
-                    let Some(at) = self.join_from_bucket(u, day, s, out) else {
-                        continue;
+                while chunk < LOCKSTEP_CHUNK {
+                    let Some(at) = self.next_joiner(&bucket, &mut next, day, s, out) else {
+                        break;
                     };
+                    let u = at.u;
                     senders[chunk] = at;
                     ends[chunk] = 0;
                     if share >= 1.0 || uniform(rng) < share {
