@@ -1760,6 +1760,29 @@ impl<'a> Prepared<'a> {
         None
     }
 
+    /// Runs a process day by day: from day 0, while within the horizon and not past the
+    /// last day anyone was scheduled to join, calls `spread(s, out, bucket, day,
+    /// last_scheduled)` on that day's bucket (which may schedule people on later days,
+    /// raising `last_scheduled`), then empties the bucket, keeping its room.
+    #[inline(always)]
+    fn by_day(
+        &self,
+        s: &mut RunScratch,
+        out: &mut RunOutcome,
+        mut spread: impl FnMut(&mut RunScratch, &mut RunOutcome, &[u32], u32, &mut u32),
+    ) {
+        let mut last_scheduled = 0u32;
+        let mut day = 0u32;
+        while day <= self.days && day <= last_scheduled {
+            let mut bucket = std::mem::take(&mut s.buckets[day as usize]);
+            spread(s, out, &bucket, day, &mut last_scheduled);
+            bucket.clear();
+            s.buckets[day as usize] = bucket;
+            day += 1;
+        }
+        debug_assert!(s.buckets.iter().all(Vec::is_empty), "every scheduled day was processed");
+    }
+
     /// Person `u`, taken from day `day`'s bucket, joins if that is still their day
     /// (lazy deletion: a person may sit in several buckets; only the last day
     /// scheduled counts): their state, place in the order of joining and the day's
@@ -1781,36 +1804,33 @@ impl<'a> Prepared<'a> {
     /// The day-by-day schedule shared by the invitation and threshold processes.
     fn run_days(&self, s: &mut RunScratch, rng: &mut SimRng, out: &mut RunOutcome) {
         let graph = self.graph;
-        let mut last_scheduled = 0u32;
-        let mut day = 0u32;
-        while day <= self.days && day <= last_scheduled {
-            let bucket = std::mem::take(&mut s.buckets[day as usize]);
-            for (i, &u) in bucket.iter().enumerate() {
-                if let Some(&ahead) = bucket.get(i + 2 * PREFETCH_DISTANCE) {
-                    prefetch(graph.offset_entry(NodeId(ahead)));
-                }
-                if let Some(&ahead) = bucket.get(i + PREFETCH_DISTANCE) {
-                    self.prefetch_friends(ahead);
-                    prefetch(&s.people[ahead as usize]);
-                }
-                let Some(at) = self.join_from_bucket(u, day, s, out) else {
-                    continue;
-                };
-                let invitations = match self.process {
-                    Process::Invitation(rule) => self.spread_invitations(at, rule, s, rng, out, &mut last_scheduled),
-                    Process::Threshold { start, contribution } => {
-                        self.spread_threshold(at, start, contribution, s, rng, out, &mut last_scheduled)
+        self.by_day(
+            s,
+            out,
+            #[inline(always)]
+            |s, out, bucket, day, last_scheduled| {
+                for (i, &u) in bucket.iter().enumerate() {
+                    if let Some(&ahead) = bucket.get(i + 2 * PREFETCH_DISTANCE) {
+                        prefetch(graph.offset_entry(NodeId(ahead)));
                     }
-                    Process::Sir { .. } => unreachable!("SIR runs in continuous time"),
-                };
-                s.rows.record_invitations(out, at.g, invitations);
-            }
-            let mut bucket = bucket;
-            bucket.clear();
-            s.buckets[day as usize] = bucket;
-            day += 1;
-        }
-        debug_assert!(s.buckets.iter().all(Vec::is_empty), "every scheduled day was processed");
+                    if let Some(&ahead) = bucket.get(i + PREFETCH_DISTANCE) {
+                        self.prefetch_friends(ahead);
+                        prefetch(&s.people[ahead as usize]);
+                    }
+                    let Some(at) = self.join_from_bucket(u, day, s, out) else {
+                        continue;
+                    };
+                    let invitations = match self.process {
+                        Process::Invitation(rule) => self.spread_invitations(at, rule, s, rng, out, last_scheduled),
+                        Process::Threshold { start, contribution } => {
+                            self.spread_threshold(at, start, contribution, s, rng, out, last_scheduled)
+                        }
+                        Process::Sir { .. } => unreachable!("SIR runs in continuous time"),
+                    };
+                    s.rows.record_invitations(out, at.g, invitations);
+                }
+            },
+        );
     }
 
     /// Writes to the start of `hits` the invitations a chunk's sharers send, as
@@ -2027,56 +2047,53 @@ impl<'a> Prepared<'a> {
         debug_assert!(self.behaviour.share_probability >= 1.0, "everyone reached shares in the cascade");
         let graph = self.graph;
         let mut senders = [Sender { u: 0, day: 0, g: 0, position: 0 }; LOCKSTEP_CHUNK];
-        let mut last_scheduled = 0u32;
-        let mut day = 0u32;
-        while day <= self.days && day <= last_scheduled {
-            let bucket = std::mem::take(&mut s.buckets[day as usize]);
-            let mut next = 0;
-            while next < bucket.len() {
-                // Pass 1: up to a chunk of the day's joiners, and where each one's
-                // friend list starts in the chunk's friend lists laid end to end (the
-                // unused starts are u32::MAX, for the search below).
-                let mut starts = [u32::MAX; LOCKSTEP_CHUNK];
-                let mut first_arcs = [0u32; LOCKSTEP_CHUNK];
-                let (mut chunk, mut total) = (0, 0usize);
-                while chunk < LOCKSTEP_CHUNK {
-                    let Some(at) = self.next_joiner(&bucket, &mut next, day, s, out) else {
-                        break;
-                    };
-                    let u = at.u;
-                    senders[chunk] = at;
-                    starts[chunk] = total as u32;
-                    first_arcs[chunk] = graph.first_arc(NodeId(u)) as u32;
-                    let degree = graph.degree(NodeId(u));
-                    s.rows.record_invitations(out, at.g, degree as u64);
-                    total += degree;
-                    chunk += 1;
+        self.by_day(
+            s,
+            out,
+            #[inline(always)]
+            |s, out, bucket, day, last_scheduled| {
+                let mut next = 0;
+                while next < bucket.len() {
+                    // Pass 1: up to a chunk of the day's joiners, and where each one's
+                    // friend list starts in the chunk's friend lists laid end to end (the
+                    // unused starts are u32::MAX, for the search below).
+                    let mut starts = [u32::MAX; LOCKSTEP_CHUNK];
+                    let mut first_arcs = [0u32; LOCKSTEP_CHUNK];
+                    let (mut chunk, mut total) = (0, 0usize);
+                    while chunk < LOCKSTEP_CHUNK {
+                        let Some(at) = self.next_joiner(bucket, &mut next, day, s, out) else {
+                            break;
+                        };
+                        let u = at.u;
+                        senders[chunk] = at;
+                        starts[chunk] = total as u32;
+                        first_arcs[chunk] = graph.first_arc(NodeId(u)) as u32;
+                        let degree = graph.degree(NodeId(u));
+                        s.rows.record_invitations(out, at.g, degree as u64);
+                        total += degree;
+                        chunk += 1;
+                    }
+                    out.sharers += chunk as u32;
+                    // Pass 2: the successes, as (invitee, sender's place in the chunk), their
+                    // marks prefetched; then those reaching participants dropped without a
+                    // branch.
+                    let mut hits = std::mem::take(&mut s.hits);
+                    let count = self.chunk_successes(coins, &starts, &first_arcs, total, 0, &s.marks, &mut hits, rng);
+                    let marks = &s.marks[..];
+                    let mut open = 0;
+                    for i in 0..count {
+                        let hit = hits[i];
+                        hits[open] = hit;
+                        open += ((marks[hit.0 as usize] & STATE_BITS) != JOINED) as usize;
+                    }
+                    // Pass 3: each remaining success in order, with its own delay.
+                    for &(v, k) in &hits[..open] {
+                        self.schedule(senders[k as usize % LOCKSTEP_CHUNK], v, s, rng, out, last_scheduled);
+                    }
+                    s.hits = hits;
                 }
-                out.sharers += chunk as u32;
-                // Pass 2: the successes, as (invitee, sender's place in the chunk), their
-                // marks prefetched; then those reaching participants dropped without a
-                // branch.
-                let mut hits = std::mem::take(&mut s.hits);
-                let count = self.chunk_successes(coins, &starts, &first_arcs, total, 0, &s.marks, &mut hits, rng);
-                let marks = &s.marks[..];
-                let mut open = 0;
-                for i in 0..count {
-                    let hit = hits[i];
-                    hits[open] = hit;
-                    open += ((marks[hit.0 as usize] & STATE_BITS) != JOINED) as usize;
-                }
-                // Pass 3: each remaining success in order, with its own delay.
-                for &(v, k) in &hits[..open] {
-                    self.schedule(senders[k as usize % LOCKSTEP_CHUNK], v, s, rng, out, &mut last_scheduled);
-                }
-                s.hits = hits;
-            }
-            let mut bucket = bucket;
-            bucket.clear();
-            s.buckets[day as usize] = bucket;
-            day += 1;
-        }
-        debug_assert!(s.buckets.iter().all(Vec::is_empty), "every scheduled day was processed");
+            },
+        );
     }
 
     /// The campaign with chunked conversions and a random cycle time, day by day,
@@ -2098,107 +2115,104 @@ impl<'a> Prepared<'a> {
         let channel_base = &thresholds.channel_base[..];
         let mut senders = [Sender { u: 0, day: 0, g: 0, position: 0 }; LOCKSTEP_CHUNK];
         let mut ends = [0usize; LOCKSTEP_CHUNK];
-        let mut last_scheduled = 0u32;
-        let mut day = 0u32;
-        while day <= self.days && day <= last_scheduled {
-            let bucket = std::mem::take(&mut s.buckets[day as usize]);
-            let mut next = 0;
-            while next < bucket.len() {
-                let mut hits = std::mem::take(&mut s.hits);
-                let (mut chunk, mut n_sharers) = (0, 0);
-                let mut sharers = [(0u32, 0u32); LOCKSTEP_CHUNK];
-                // Pass 1: up to a chunk of the day's joiners; who shares, and which
-                // friends each channel reaches (arcs).
-                while chunk < LOCKSTEP_CHUNK {
-                    let Some(at) = self.next_joiner(&bucket, &mut next, day, s, out) else {
-                        break;
-                    };
-                    let u = at.u;
-                    senders[chunk] = at;
-                    ends[chunk] = 0;
-                    if share >= 1.0 || uniform(rng) < share {
-                        sharers[n_sharers] = (u, chunk as u32);
-                        n_sharers += 1;
+        self.by_day(
+            s,
+            out,
+            #[inline(always)]
+            |s, out, bucket, day, last_scheduled| {
+                let mut next = 0;
+                while next < bucket.len() {
+                    let mut hits = std::mem::take(&mut s.hits);
+                    let (mut chunk, mut n_sharers) = (0, 0);
+                    let mut sharers = [(0u32, 0u32); LOCKSTEP_CHUNK];
+                    // Pass 1: up to a chunk of the day's joiners; who shares, and which
+                    // friends each channel reaches (arcs).
+                    while chunk < LOCKSTEP_CHUNK {
+                        let Some(at) = self.next_joiner(bucket, &mut next, day, s, out) else {
+                            break;
+                        };
+                        let u = at.u;
+                        senders[chunk] = at;
+                        ends[chunk] = 0;
+                        if share >= 1.0 || uniform(rng) < share {
+                            sharers[n_sharers] = (u, chunk as u32);
+                            n_sharers += 1;
+                        }
+                        chunk += 1;
                     }
-                    chunk += 1;
-                }
-                out.sharers += n_sharers as u32;
-                let count = self.select_chunk(&sharers[..n_sharers], s, rng, channel_base, &mut hits);
-                // Each sender's invitations: `hits` holds them sender by sender, in the
-                // order of the chunk, so where each sender's run ends tells how many
-                // there are (plain stores, where counting would wait on the previous
-                // count of the same sender).
-                for (i, &(_, tag)) in hits[..count].iter().enumerate() {
-                    ends[(tag >> 16) as usize % LOCKSTEP_CHUNK] = i + 1;
-                }
-                let mut done = 0;
-                for (at, &end) in senders[..chunk].iter().zip(&ends[..chunk]) {
-                    let end = end.max(done);
-                    s.rows.record_invitations(out, at.g, (end - done) as u64);
-                    done = end;
-                }
-                // Pass 2: drop the invitations to participants, which change nothing
-                // but the count of invitations.
-                let mut ties = std::mem::take(&mut s.hit_ties);
-                let marks = &s.marks[..];
-                let mut open = 0;
-                for i in 0..count {
-                    let hit = hits[i];
-                    hits[open] = hit;
-                    if CONTINUOUS {
-                        ties[open] = ties[i];
+                    out.sharers += n_sharers as u32;
+                    let count = self.select_chunk(&sharers[..n_sharers], s, rng, channel_base, &mut hits);
+                    // Each sender's invitations: `hits` holds them sender by sender, in the
+                    // order of the chunk, so where each sender's run ends tells how many
+                    // there are (plain stores, where counting would wait on the previous
+                    // count of the same sender).
+                    for (i, &(_, tag)) in hits[..count].iter().enumerate() {
+                        ends[(tag >> 16) as usize % LOCKSTEP_CHUNK] = i + 1;
                     }
-                    open += ((marks[hit.0 as usize] & STATE_BITS) != JOINED) as usize;
+                    let mut done = 0;
+                    for (at, &end) in senders[..chunk].iter().zip(&ends[..chunk]) {
+                        let end = end.max(done);
+                        s.rows.record_invitations(out, at.g, (end - done) as u64);
+                        done = end;
+                    }
+                    // Pass 2: drop the invitations to participants, which change nothing
+                    // but the count of invitations.
+                    let mut ties = std::mem::take(&mut s.hit_ties);
+                    let marks = &s.marks[..];
+                    let mut open = 0;
+                    for i in 0..count {
+                        let hit = hits[i];
+                        hits[open] = hit;
+                        if CONTINUOUS {
+                            ties[open] = ties[i];
+                        }
+                        open += ((marks[hit.0 as usize] & STATE_BITS) != JOINED) as usize;
+                    }
+                    // Pass 3: in order, each invitation counted against its invitee (even
+                    // one already due to join: an earlier arrival may replace theirs) and
+                    // its conversion drawn, two 32-bit coins per 64-bit draw. (Each invitee
+                    // is written at the end of `touched`, which is kept only for one who was
+                    // untouched, without a branch; `schedule` never sees them untouched.)
+                    // The conversions are kept in `hits`, in order and without a branch, and
+                    // scheduled after: neither a conversion nor its delay depends on the
+                    // others' schedules, and a branch per conversion here was mispredicted
+                    // as often as conversions happen.
+                    let mut word = 0u64;
+                    let mut tl = s.touched.len();
+                    s.touched.resize(tl + open, 0);
+                    let mut local = rng.clone();
+                    let mut converted = 0;
+                    for i in 0..open {
+                        let (v, tag) = hits[i];
+                        let coin = if i % 2 == 0 {
+                            word = local.next_u64();
+                            word & 0xFFFF_FFFF
+                        } else {
+                            word >> 32
+                        };
+                        let vi = v as usize;
+                        let mark = s.marks[vi];
+                        let state = mark & STATE_BITS;
+                        debug_assert!(state != JOINED, "pass 2 dropped invitations to participants");
+                        s.touched[tl] = v;
+                        tl += (state == UNTOUCHED) as usize;
+                        let e = ((mark >> 2) as usize).min(TABLE_EXPOSURES - 1);
+                        let tie = if CONTINUOUS { ties[i] } else { 0.0 };
+                        s.marks[vi] =
+                            (count_exposure(mark) & !STATE_BITS) | if state == UNTOUCHED { EXPOSED } else { state };
+                        hits[converted] = (v, tag);
+                        converted += self.converts::<CONTINUOUS>(table, tag, e, tie, coin) as usize;
+                    }
+                    s.touched.truncate(tl);
+                    for &(v, tag) in &hits[..converted] {
+                        self.schedule(senders[(tag >> 16) as usize], v, s, &mut local, out, last_scheduled);
+                    }
+                    *rng = local;
+                    s.hits = hits;
+                    s.hit_ties = ties;
                 }
-                // Pass 3: in order, each invitation counted against its invitee (even
-                // one already due to join: an earlier arrival may replace theirs) and
-                // its conversion drawn, two 32-bit coins per 64-bit draw. (Each invitee
-                // is written at the end of `touched`, which is kept only for one who was
-                // untouched, without a branch; `schedule` never sees them untouched.)
-                // The conversions are kept in `hits`, in order and without a branch, and
-                // scheduled after: neither a conversion nor its delay depends on the
-                // others' schedules, and a branch per conversion here was mispredicted
-                // as often as conversions happen.
-                let mut word = 0u64;
-                let mut tl = s.touched.len();
-                s.touched.resize(tl + open, 0);
-                let mut local = rng.clone();
-                let mut converted = 0;
-                for i in 0..open {
-                    let (v, tag) = hits[i];
-                    let coin = if i % 2 == 0 {
-                        word = local.next_u64();
-                        word & 0xFFFF_FFFF
-                    } else {
-                        word >> 32
-                    };
-                    let vi = v as usize;
-                    let mark = s.marks[vi];
-                    let state = mark & STATE_BITS;
-                    debug_assert!(state != JOINED, "pass 2 dropped invitations to participants");
-                    s.touched[tl] = v;
-                    tl += (state == UNTOUCHED) as usize;
-                    let e = ((mark >> 2) as usize).min(TABLE_EXPOSURES - 1);
-                    let tie = if CONTINUOUS { ties[i] } else { 0.0 };
-                    s.marks[vi] =
-                        (count_exposure(mark) & !STATE_BITS) | if state == UNTOUCHED { EXPOSED } else { state };
-                    hits[converted] = (v, tag);
-                    converted += self.converts::<CONTINUOUS>(table, tag, e, tie, coin) as usize;
-                }
-                s.touched.truncate(tl);
-                for &(v, tag) in &hits[..converted] {
-                    self.schedule(senders[(tag >> 16) as usize], v, s, &mut local, out, &mut last_scheduled);
-                }
-                *rng = local;
-                s.hits = hits;
-                s.hit_ties = ties;
-            }
-            let mut bucket = bucket;
-            bucket.clear();
-            s.buckets[day as usize] = bucket;
-            day += 1;
-        }
-        debug_assert!(s.buckets.iter().all(Vec::is_empty), "every scheduled day was processed");
+            },
+        );
     }
 
     /// A new participant shares and invites; returns the invitations sent.
