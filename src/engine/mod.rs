@@ -3549,18 +3549,7 @@ mod tests {
             // on the earliest of the arrivals their converted invitations draw.
             (&star, with(viral_once, Seeding::Nodes { nodes: (1..=30).map(NodeId).collect() }, 60, geometric(8.0))),
         ];
-        let (mut censored, mut spread) = (0, 0);
-        for (case, (g, cfg)) in cases.iter().enumerate() {
-            let chunked = Prepared::new(g, cfg).unwrap();
-            assert!(chunked.lockstep.is_none() && chunked.thresholds.is_some(), "case {case}");
-            let mut one_at_a_time = Prepared::new(g, cfg).unwrap();
-            one_at_a_time.thresholds = None;
-            let (c, sp) = campaign_schedules_agree(case, g, &chunked, &one_at_a_time, None);
-            censored += c;
-            spread += sp;
-        }
-        assert!(censored > 0, "the cases include censored runs");
-        assert!(spread > 1000, "the cases include runs that spread");
+        day_by_day_schedules_agree(&cases, |p| p.thresholds.is_some(), |p| p.thresholds = None);
     }
 
     #[test]
@@ -3586,13 +3575,28 @@ mod tests {
             // them: that person joins on the earliest of thirty arrivals.
             (&star, ic(1.0, Seeding::Nodes { nodes: (1..=30).map(NodeId).collect() }, 60, geometric(8.0))),
         ];
+        day_by_day_schedules_agree(
+            &cases,
+            |p| p.chunked_days && matches!(p.process, Process::Invitation(EdgeRule::Uniform(_))),
+            |p| p.chunked_days = false,
+        );
+    }
+
+    /// [`campaign_schedules_agree`] on each case with a random cycle time: its chunked
+    /// day-by-day run (`is_chunked`) against the reference that `to_reference` makes of
+    /// it (one sender at a time). The cases must include censored runs and runs that
+    /// spread.
+    fn day_by_day_schedules_agree(
+        cases: &[(&SocialGraph, RunConfig)],
+        is_chunked: impl Fn(&Prepared) -> bool,
+        to_reference: impl Fn(&mut Prepared),
+    ) {
         let (mut censored, mut spread) = (0, 0);
         for (case, (g, cfg)) in cases.iter().enumerate() {
             let chunked = Prepared::new(g, cfg).unwrap();
-            assert!(chunked.lockstep.is_none() && chunked.chunked_days, "case {case}");
-            assert!(matches!(chunked.process, Process::Invitation(EdgeRule::Uniform(_))), "case {case}");
+            assert!(chunked.lockstep.is_none() && is_chunked(&chunked), "case {case}");
             let mut one_at_a_time = Prepared::new(g, cfg).unwrap();
-            one_at_a_time.chunked_days = false;
+            to_reference(&mut one_at_a_time);
             let (c, sp) = campaign_schedules_agree(case, g, &chunked, &one_at_a_time, None);
             censored += c;
             spread += sp;
