@@ -3519,12 +3519,7 @@ mod tests {
         // first passage included (an earlier conversion replaces a later one).
         let (plain, two_ties, many_ties, viral) = invitation_test_graphs();
         let (gated, heeding) = gated_ties(&plain, &viral);
-        let mut pg = petgraph::Graph::<(), f32, petgraph::Undirected>::new_undirected();
-        let nodes: Vec<_> = (0..31).map(|_| pg.add_node(())).collect();
-        for &leaf in &nodes[1..] {
-            pg.add_edge(nodes[0], leaf, 1.0);
-        }
-        let star = SocialGraph::from_petgraph(&pg, false, None).unwrap();
+        let star = star_of_thirty();
         let viral_once = match &viral {
             Behaviour::Campaign { levers, coefficients, channels } => Behaviour::Campaign {
                 levers: *levers,
@@ -3557,12 +3552,7 @@ mod tests {
         // The uniform cascade with a random cycle goes day by day, each day's joiners in
         // chunks: the same process as one sender at a time, first passage included.
         let (plain, two_ties, _, _) = invitation_test_graphs();
-        let mut pg = petgraph::Graph::<(), f32, petgraph::Undirected>::new_undirected();
-        let nodes: Vec<_> = (0..31).map(|_| pg.add_node(())).collect();
-        for &leaf in &nodes[1..] {
-            pg.add_edge(nodes[0], leaf, 1.0);
-        }
-        let star = SocialGraph::from_petgraph(&pg, false, None).unwrap();
+        let star = star_of_thirty();
         let cases = [
             (&plain, ic(0.3, Seeding::Random { count: 5 }, 90, geometric(2.0))),
             (&plain, ic(0.3, Seeding::HighestDegree { count: 3 }, 6, geometric(1.5))), // censored
@@ -3580,6 +3570,16 @@ mod tests {
             |p| p.chunked_days && matches!(p.process, Process::Invitation(EdgeRule::Uniform(_))),
             |p| p.chunked_days = false,
         );
+    }
+
+    /// A star: node 0 and its thirty friends 1..=30 (seeded, they share one friend).
+    fn star_of_thirty() -> SocialGraph {
+        let mut pg = petgraph::Graph::<(), f32, petgraph::Undirected>::new_undirected();
+        let nodes: Vec<_> = (0..31).map(|_| pg.add_node(())).collect();
+        for &leaf in &nodes[1..] {
+            pg.add_edge(nodes[0], leaf, 1.0);
+        }
+        SocialGraph::from_petgraph(&pg, false, None).unwrap()
     }
 
     /// [`campaign_schedules_agree`] on each case with a random cycle time: its chunked
