@@ -386,7 +386,7 @@ fn describe_graph(args: GraphArgs) -> Result<()> {
         let file = std::fs::File::open(&args.input)
             .map_err(|e| InputError(format!("cannot read edge list {}: {e}", args.input.display())))?;
         let graph = read_edge_list(file, EdgeListOptions { directed: args.directed, weight_column: args.weights })
-            .map_err(|e| InputError(format!("{}: {e}", args.input.display())))?;
+            .map_err(|e| InputError(format!("{}: reading the edge list: {e}", args.input.display())))?;
         let title = args.input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         (graph, title, crate::scenario::Language::English)
     };

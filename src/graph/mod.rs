@@ -38,8 +38,9 @@ pub enum GraphError {
         /// What was wrong and what is accepted.
         message: String,
     },
-    /// Reading the edge list failed (I/O or gzip error).
-    #[error("reading the edge list: {0}")]
+    /// Reading the edge list failed (I/O or gzip error). The message is the I/O
+    /// error's own: whoever reports it says what was being read.
+    #[error(transparent)]
     Io(#[from] std::io::Error),
     /// The graph is larger than the `u32` indices of the frozen form allow.
     #[error("the graph is too large: {0}")]

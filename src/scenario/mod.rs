@@ -36,12 +36,13 @@ pub struct Problem {
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
     /// The file could not be read.
-    #[error("cannot read scenario {path}: {source}")]
+    #[error("cannot read scenario {path}: {error}")]
     Read {
         /// The file.
         path: PathBuf,
-        /// Why.
-        source: std::io::Error,
+        /// Why (in the message, not also returned as the error's source, so that a
+        /// printed chain does not repeat it).
+        error: std::io::Error,
     },
     /// The file has problems (all of them are listed).
     #[error("{}", format_problems(file, problems))]
@@ -52,14 +53,14 @@ pub enum ScenarioError {
         problems: Vec<Problem>,
     },
     /// The graph could not be built or loaded.
-    #[error("{file}: {what}: {source}")]
+    #[error("{file}: {what}: {error}")]
     Graph {
         /// The scenario or edge-list file.
         file: String,
         /// What was being done.
         what: String,
-        /// The graph error.
-        source: GraphError,
+        /// The graph error (in the message only, as for [`ScenarioError::Read`]).
+        error: GraphError,
     },
 }
 
@@ -310,7 +311,7 @@ impl Scenario {
     /// with every problem found otherwise.
     pub fn load(path: &Path, overrides: &Overrides) -> Result<Self, ScenarioError> {
         let text =
-            std::fs::read_to_string(path).map_err(|source| ScenarioError::Read { path: path.to_path_buf(), source })?;
+            std::fs::read_to_string(path).map_err(|error| ScenarioError::Read { path: path.to_path_buf(), error })?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Self::from_toml_str_with(&text, &path.display().to_string(), &base, overrides)
     }
@@ -1220,22 +1221,22 @@ impl Scenario {
                 let file = std::fs::File::open(&full).map_err(|e| ScenarioError::Graph {
                     file: label.clone(),
                     what: "opening the edge list".into(),
-                    source: GraphError::Io(e),
+                    error: GraphError::Io(e),
                 })?;
                 crate::graph::load::read_edge_list(
                     file,
                     EdgeListOptions { directed: *directed, weight_column: *weight_column },
                 )
-                .map_err(|source| ScenarioError::Graph {
+                .map_err(|error| ScenarioError::Graph {
                     file: label,
                     what: "reading the edge list".into(),
-                    source,
+                    error,
                 })
             }
-            _ => self.graph.generate(self.graph_rng_seed()).map_err(|source| ScenarioError::Graph {
+            _ => self.graph.generate(self.graph_rng_seed()).map_err(|error| ScenarioError::Graph {
                 file: self.file_label.clone(),
                 what: "building the graph".into(),
-                source,
+                error,
             }),
         }
     }
