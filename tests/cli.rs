@@ -13,6 +13,11 @@ fn fission() -> Command {
 const SMALL: &str = "name = \"small\"\n[graph]\nkind = \"erdos-renyi\"\nnodes = 2000\nmean_degree = 8\n\
                      [seeding]\ncount = 5\n[campaign]\nfun = 0.6\n[simulation]\nruns = 60\ndays = 15\nrng_seed = 3\n";
 
+/// What a finished command wrote to stderr.
+fn stderr(assert: assert_cmd::assert::Assert) -> String {
+    String::from_utf8(assert.get_output().stderr.clone()).unwrap()
+}
+
 /// Asserts that `what` occurs exactly once in the error output `err`.
 fn assert_said_once(err: &str, what: &str) {
     assert_eq!(err.matches(what).count(), 1, "{what:?} should appear once in: {err}");
@@ -142,8 +147,7 @@ fn bad_scenario_keys_types_and_ranges_name_file_line_and_key() {
     let dir = tempfile::tempdir().unwrap();
     let text = SMALL.replace("fun = 0.6", "fun = 1.6\np_shaer = 0.08\ncomplexity = \"many\"");
     let s = write(dir.path(), "bad.toml", &text);
-    let assert = fission().arg("check").arg(&s).assert().code(2);
-    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let err = stderr(fission().arg("check").arg(&s).assert().code(2));
     assert!(err.contains("3 problems"), "{err}");
     assert!(err.contains("bad.toml:9: campaign.fun: campaign.fun = 1.6: must be in [0, 1]"), "{err}");
     assert!(err.contains("bad.toml:10: campaign.p_shaer: unknown field `p_shaer`"), "{err}");
@@ -155,14 +159,10 @@ fn bad_scenario_keys_types_and_ranges_name_file_line_and_key() {
 
 #[test]
 fn missing_scenario_and_bad_numbers_are_usage_errors() {
-    fission()
-        .args(["run", "does-not-exist.toml"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("cannot read scenario does-not-exist.toml"));
-    let assert = fission().args(["run", "does-not-exist.toml"]).assert().code(2);
+    let err = stderr(fission().args(["run", "does-not-exist.toml"]).assert().code(2));
+    assert!(err.contains("cannot read scenario does-not-exist.toml"), "{err}");
     // The reason, once (an error's cause is not repeated by the chain printed after it).
-    assert_said_once(&String::from_utf8(assert.get_output().stderr.clone()).unwrap(), "os error");
+    assert_said_once(&err, "os error");
     let dir = tempfile::tempdir().unwrap();
     let s = write(dir.path(), "s.toml", SMALL);
     fission().arg("run").arg(&s).args(["--runs", "0"]).assert().code(2).stderr(predicate::str::contains("--runs 0"));
@@ -180,20 +180,17 @@ fn bad_edge_list_line_names_its_number() {
         "s.toml",
         "[graph]\nkind = \"edge-list\"\npath = \"edges.txt\"\n[seeding]\ncount = 1\n[simulation]\nruns = 5\n",
     );
-    let assert = fission().arg("run").arg(&s).arg("--quiet").assert().code(2);
-    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let err = stderr(fission().arg("run").arg(&s).arg("--quiet").assert().code(2));
     assert!(err.contains("edges.txt: reading the edge list: line 4: the second node id \"three\""), "{err}");
     assert_said_once(&err, "line 4");
     // The same through `fission graph`, and a broken gzip file through both.
     let edges = dir.path().join("edges.txt");
-    let assert = fission().arg("graph").arg(&edges).assert().code(2);
-    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let err = stderr(fission().arg("graph").arg(&edges).assert().code(2));
     assert!(err.contains("edges.txt: reading the edge list: line 4: the second node id \"three\""), "{err}");
     fs::write(dir.path().join("broken.gz"), b"\x1f\x8b\x08\x00 not deflate").unwrap();
     let s = write(dir.path(), "gz.toml", "[graph]\nkind = \"edge-list\"\npath = \"broken.gz\"\n");
     for args in [vec!["run".into(), s.clone(), "--quiet".into()], vec!["graph".into(), dir.path().join("broken.gz")]] {
-        let assert = fission().args(&args).assert().code(2);
-        let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        let err = stderr(fission().args(&args).assert().code(2));
         assert!(err.contains("broken.gz: reading the edge list: "), "{err}");
         assert_said_once(&err, "reading the edge list");
         let reason = err.trim_end().rsplit(": ").next().unwrap();
