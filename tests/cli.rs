@@ -238,13 +238,18 @@ fn unwritable_output_fails_without_touching_earlier_results() {
     let bad = write(dir.path(), "bad.toml", &SMALL.replace("runs = 60", "runs = -1"));
     fission().arg("run").arg(&bad).args(["--quiet", "--out"]).arg(&out).assert().code(2);
     assert_eq!(fs::read(out.join("summary.json")).unwrap(), before);
-    // An output path that is a file is a run failure (exit 1).
+    // An output path that is a file is the user's to fix (exit code 2), and the file
+    // stays as it was.
     let file = write(dir.path(), "a-file", "x");
+    let err = stderr(fission().arg("run").arg(&s).args(["--quiet", "--out"]).arg(&file).assert().code(2));
+    assert!(err.contains("a-file is a file: name a folder with --out"), "{err}");
+    assert_eq!(fs::read(&file).unwrap(), b"x");
+    // A folder that cannot be created (under that file) is a run failure (exit 1).
     fission()
         .arg("run")
         .arg(&s)
         .args(["--quiet", "--out"])
-        .arg(&file)
+        .arg(file.join("sub"))
         .assert()
         .code(1)
         .stderr(predicate::str::contains("creating output folder"));

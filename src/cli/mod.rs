@@ -185,6 +185,12 @@ fn run_scenario(args: RunArgs) -> Result<()> {
         Path::new("output").join(stem)
     });
     // Create the output folder before the long run, so a bad path fails at once.
+    if out_dir.exists() && !out_dir.is_dir() {
+        bail!(InputError(format!(
+            "the output folder {} is a file: name a folder with --out (it is created if missing)",
+            out_dir.display()
+        )));
+    }
     std::fs::create_dir_all(&out_dir).with_context(|| format!("creating output folder {}", out_dir.display()))?;
 
     check_memory(&scenario, args.threads)?;
