@@ -279,6 +279,18 @@ impl Checker {
     }
 }
 
+/// Why `path` (as resolved, shown in brackets) cannot be read as an input file.
+fn not_a_file(path: &Path) -> String {
+    let what = if path.is_dir() {
+        "is a folder, not a file"
+    } else if path.exists() {
+        "is a device or a pipe, not a regular file"
+    } else {
+        "no such file"
+    };
+    format!("{what} ({})", path.display())
+}
+
 fn span<T>(v: &S<T>) -> Option<Range<usize>> {
     v.as_ref().map(|s| s.span())
 }
@@ -460,7 +472,7 @@ impl Scenario {
                 c.problem(
                     Some(&file.span()),
                     "seeding.file",
-                    format!("seeding.file = {:?}: no such file ({})", file.get_ref(), path.display()),
+                    format!("seeding.file = {:?}: {}", file.get_ref(), not_a_file(&path)),
                 );
             }
             SeedingSpec::File(path, file.get_ref().clone())
@@ -1039,7 +1051,7 @@ impl Scenario {
                 GraphModel::WattsStrogatz { nodes: n as usize, k: k as usize, rewire }
             }
             "stochastic-block" => {
-                let sizes: Vec<usize> = match (&g.block_sizes, &g.blocks) {
+                let mut sizes: Vec<usize> = match (&g.block_sizes, &g.blocks) {
                     (Some(s), None) => {
                         if g.nodes.is_some() {
                             c.problem(
@@ -1055,7 +1067,8 @@ impl Scenario {
                                 "graph.block_sizes must list at least one block, each of at least 1 person".into(),
                             );
                         }
-                        s.get_ref().iter().map(|&x| x.max(1) as usize).collect()
+                        // (Invalid sizes are reported above; none bounds the degree below.)
+                        s.get_ref().iter().filter(|&&x| x > 0).map(|&x| x as usize).collect()
                     }
                     (None, _) => {
                         let n = nodes(c, 1000);
@@ -1087,13 +1100,17 @@ impl Scenario {
                         vec![1]
                     }
                 };
-                let smallest = sizes.iter().copied().min().unwrap_or(1);
+                // (No valid block: the sizes' problem is reported, not a degree bound.)
+                let below_smallest = sizes.iter().copied().min().map_or(f64::INFINITY, |s| (s.max(2) - 1) as f64);
+                if sizes.is_empty() {
+                    sizes.push(1);
+                }
                 let within = c.float(
                     &g.within_degree,
                     "graph.within_degree",
                     8.0,
                     0.0,
-                    (smallest.max(2) - 1) as f64,
+                    below_smallest,
                     "expected friends inside one's block, below the smallest block",
                 );
                 let between = c.float(
@@ -1182,7 +1199,7 @@ impl Scenario {
                     c.problem(
                         span(&g.path).as_ref(),
                         "graph.path",
-                        format!("graph.path = {path:?}: no such file ({})", full.display()),
+                        format!("graph.path = {path:?}: {}", not_a_file(&full)),
                     );
                 }
                 GraphModel::EdgeList {

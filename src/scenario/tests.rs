@@ -136,3 +136,35 @@ fn tiny_power_law_graphs_are_valid_or_rejected_never_panicking() {
     let p = problems("[graph]\nkind = \"configuration\"\nnodes = 50\nmin_degree = 5\nmax_degree = 3\n");
     assert!(p[0].message.contains("graph.max_degree = 3"), "{p:?}");
 }
+
+#[test]
+fn input_paths_say_why_they_cannot_be_read() {
+    // Paths resolve against the scenario's folder, here the crate's root.
+    let edge_list = |path: &str| problems(&format!("[graph]\nkind = \"edge-list\"\npath = \"{path}\"\n"));
+    let p = edge_list("src");
+    assert_eq!((p[0].key.as_str(), p[0].line), ("graph.path", Some(3)));
+    assert!(p[0].message.contains("\"src\": is a folder, not a file"), "{p:?}");
+    let p = edge_list("no-such-edges.txt");
+    assert!(p[0].message.contains("no such file"), "{p:?}");
+    let p = problems(&format!("{MINIMAL}[seeding]\nfile = \"scenarios\"\n"));
+    assert_eq!((p[0].key.as_str(), p[0].line), ("seeding.file", Some(6)));
+    assert!(p[0].message.contains("is a folder, not a file"), "{p:?}");
+    #[cfg(unix)]
+    {
+        let p = edge_list("/dev/null");
+        assert!(p[0].message.contains("is a device or a pipe, not a regular file"), "{p:?}");
+    }
+}
+
+#[test]
+fn block_sizes_without_a_valid_block_are_one_problem() {
+    // No block: the sizes are the problem, not a degree bound derived from them.
+    let sbm = "[graph]\nkind = \"stochastic-block\"\nwithin_degree = 3\nbetween_degree = 1\n";
+    let p = problems(&format!("{sbm}block_sizes = []\n"));
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!((p[0].key.as_str(), p[0].line), ("graph.block_sizes", Some(5)));
+    // Valid blocks still bound it: the smallest has 3 people, so at most 2 friends inside.
+    let p = problems(&format!("{sbm}block_sizes = [0, 3, 10]\n"));
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert!(p.iter().any(|x| x.key == "graph.within_degree" && x.message.contains("must be in [0, 2]")), "{p:?}");
+}
