@@ -416,4 +416,14 @@ fn graph_statistics_match_snap_published_values() {
         .assert()
         .success()
         .stdout(predicate::str::contains("tie strengths").and(predicate::str::contains("2 distinct: 0.2, 0.8")));
+    // Where ⟨k²⟩ − ⟨k⟩ is small (here 1/5 and 0), no cascade can take off: the threshold
+    // says so rather than asking for a p above 1.
+    for (edges, threshold) in
+        [("1 2\n2 3\n4 5\n", "= 3.0000: above 1"), ("1 2\n3 4\n", "= ∞: nobody reached along a tie has another")]
+    {
+        let path = write(dir.path(), "sparse.txt", edges);
+        let out = fission().arg("graph").arg(&path).assert().success();
+        let out = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        assert!(out.contains(threshold) && out.contains("no independent cascade takes off"), "{out}");
+    }
 }

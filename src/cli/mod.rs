@@ -462,13 +462,21 @@ fn describe_graph(args: GraphArgs) -> Result<()> {
             pct(stats.largest_component)
         ),
     );
-    row(
-        "epidemic threshold",
-        format!(
-            "⟨k⟩/(⟨k²⟩ − ⟨k⟩) = {:.4}: an independent cascade needs p above this to take off (random graph with these degrees)",
-            stats.epidemic_threshold
-        ),
-    );
+    row("epidemic threshold", {
+        let formula = if stats.directed { "⟨k⟩/⟨k_in·k_out⟩" } else { "⟨k⟩/(⟨k²⟩ − ⟨k⟩)" };
+        let degrees = if stats.directed { "in- and out-degrees" } else { "degrees" };
+        match stats.epidemic_threshold {
+            t if t.is_infinite() => format!(
+                "{formula} = ∞: nobody reached along a tie has another to pass it on, so no independent cascade takes off"
+            ),
+            t if t >= 1.0 => format!(
+                "{formula} = {t:.4}: above 1, so no independent cascade takes off, whatever p (random graph with these {degrees})"
+            ),
+            t => format!(
+                "{formula} = {t:.4}: an independent cascade needs p above this to take off (random graph with these {degrees})"
+            ),
+        }
+    });
     row(
         "tie strengths",
         match &stats.tie_strengths {

@@ -39,8 +39,12 @@ pub struct GraphStats {
     pub components: u64,
     /// People in the largest component.
     pub largest_component: u64,
-    /// Bond-percolation threshold ⟨k⟩ / (⟨k²⟩ − ⟨k⟩) of a random graph with these degrees:
-    /// an independent cascade needs a per-edge probability above it to take off.
+    /// Bond-percolation threshold of a random graph with these degrees: an independent
+    /// cascade needs a per-edge probability above it to take off. Undirected,
+    /// ⟨k⟩ / (⟨k²⟩ − ⟨k⟩) (a person reached along a tie passes it on along the other
+    /// k − 1); directed, ⟨k⟩ / ⟨k_in·k_out⟩ (a person is reached in proportion to their
+    /// in-degree and passes it on along all their out-arcs; Newman, Strogatz & Watts,
+    /// PRE 64, 026118, 2001). Infinite (null in JSON) when nobody reached can pass it on.
     pub epidemic_threshold: f64,
     /// The ties' strengths, when the graph has them (an edge list's weight column, a
     /// block model's strong and weak ties); None when every tie is neutral.
@@ -139,6 +143,17 @@ pub fn graph_stats(g: &SocialGraph) -> GraphStats {
     degrees.sort_unstable();
     let pick = |q: f64| degrees.get(((n as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0);
     let (mean, mean_sq) = (sum / n.max(1) as f64, sum_sq / n.max(1) as f64);
+    // The mean offspring of a person reached along a tie, per unit of transmission
+    // probability: ⟨k(k − 1)⟩ / ⟨k⟩ undirected, ⟨k_in·k_out⟩ / ⟨k⟩ directed.
+    let onward = if g.is_directed() {
+        let mut in_degree = vec![0u32; n];
+        for &v in g.all_targets() {
+            in_degree[v as usize] += 1;
+        }
+        (0..n).map(|v| in_degree[v] as f64 * g.degree(NodeId(v as u32)) as f64).sum::<f64>() / n.max(1) as f64
+    } else {
+        mean_sq - mean
+    };
 
     // Clustering on the undirected view.
     let step = n.div_ceil(CLUSTERING_SAMPLE).max(1);
@@ -203,7 +218,7 @@ pub fn graph_stats(g: &SocialGraph) -> GraphStats {
         clustering_sample: sampled,
         components,
         largest_component: largest,
-        epidemic_threshold: if mean_sq > mean { mean / (mean_sq - mean) } else { f64::INFINITY },
+        epidemic_threshold: if onward > 0.0 { mean / onward } else { f64::INFINITY },
         tie_strengths: tie_strength_stats(g),
     }
 }
@@ -257,6 +272,29 @@ mod tests {
         let s = graph_stats(&g);
         assert_eq!((s.components, s.largest_component, s.isolated_nodes), (2, 3, 0));
         assert_eq!(s.edges, 3);
+        // Nobody reached along an arc has an arc onward: no cascade goes past one step.
+        assert_eq!(s.epidemic_threshold, f64::INFINITY);
+    }
+
+    #[test]
+    fn directed_epidemic_threshold_counts_in_and_out_degrees() {
+        let directed = |text: &str| {
+            read_edge_list(text.as_bytes(), EdgeListOptions { directed: true, weight_column: false }).unwrap()
+        };
+        // A directed ring where each person points to the next k: a branching process
+        // with k children each, critical at p = 1/k (the undirected formula on the
+        // out-degrees would say 1/(k − 1)).
+        for k in [1usize, 2, 3, 5] {
+            let text: String = (0..40).flat_map(|a| (1..=k).map(move |d| format!("{a} {}\n", (a + d) % 40))).collect();
+            let s = graph_stats(&directed(&text));
+            assert!((s.epidemic_threshold - 1.0 / k as f64).abs() < 1e-12, "k {k}: {}", s.epidemic_threshold);
+        }
+        // Out-degrees (2, 1, 1, 0) and in-degrees (1, 1, 1, 1): ⟨k⟩ = 1, ⟨k_in·k_out⟩ = 1.
+        let s = graph_stats(&directed("0 1\n0 2\n1 3\n2 0\n"));
+        assert!((s.epidemic_threshold - 1.0).abs() < 1e-12);
+        // Out-degrees (2, 1, 1, 0), in-degrees (0, 2, 1, 1): ⟨k_in·k_out⟩ = 3/4, threshold 4/3.
+        let s = graph_stats(&directed("0 1\n0 2\n2 1\n1 3\n"));
+        assert!((s.epidemic_threshold - 4.0 / 3.0).abs() < 1e-12);
     }
 
     #[test]

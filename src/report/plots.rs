@@ -187,7 +187,16 @@ impl Drawer for DegreeChart<'_> {
             .collect();
         let x_max = (s.max_degree.max(2) as f64) * 1.5;
         let y_min = (1.0 / n) * 0.5;
-        let title = format!("{}: {}", self.title, if zh { "好友数分布" } else { "degree distribution" });
+        let title = format!(
+            "{}: {}",
+            self.title,
+            match (zh, s.directed) {
+                (true, false) => "好友数分布",
+                (true, true) => "出度分布",
+                (false, false) => "degree distribution",
+                (false, true) => "out-degree distribution",
+            }
+        );
         let axis = if zh { font_for("中", 20.0) } else { font_for("", 20.0) };
         let mut chart = ChartBuilder::on(&area)
             .caption(&title, font_for(&title, 30.0))
@@ -198,11 +207,17 @@ impl Drawer for DegreeChart<'_> {
             .map_err(e)?;
         chart
             .configure_mesh()
-            .x_desc(if zh { "好友数 k (对数刻度)" } else { "Friends k (log scale)" })
-            .y_desc(if zh {
-                "好友数为 k 的人所占比例 (对数刻度)"
-            } else {
-                "Share of people with k friends (log scale)"
+            .x_desc(match (zh, s.directed) {
+                (true, false) => "好友数 k (对数刻度)",
+                (true, true) => "可触达人数 k (出度, 对数刻度)",
+                (false, false) => "Friends k (log scale)",
+                (false, true) => "People one reaches k (out-degree, log scale)",
+            })
+            .y_desc(match (zh, s.directed) {
+                (true, false) => "好友数为 k 的人所占比例 (对数刻度)",
+                (true, true) => "可触达 k 人的人所占比例 (对数刻度)",
+                (false, false) => "Share of people with k friends (log scale)",
+                (false, true) => "Share of people reaching k others (log scale)",
             })
             .label_style(font_for("", 18.0))
             .axis_desc_style(axis.clone())
@@ -213,11 +228,27 @@ impl Drawer for DegreeChart<'_> {
             .draw()
             .map_err(e)?;
         chart.draw_series(points.iter().map(|&p| Circle::new(p, 4, BLUE.mix(0.8).filled()))).map_err(e)?;
-        let note = format!(
-            "⟨k⟩ = {:.2}, max {}, clustering {:.3}, threshold ⟨k⟩/(⟨k²⟩−⟨k⟩) = {:.4}",
-            s.mean_degree, s.max_degree, s.average_clustering, s.epidemic_threshold
-        );
-        area.draw(&Text::new(note, (130, 80), font_for("", 18.0).color(&BLACK))).map_err(e)?;
+        // (The CJK font has no angle brackets and no minus sign.)
+        let threshold = match (zh, s.directed) {
+            (false, false) => "⟨k⟩/(⟨k²⟩−⟨k⟩)",
+            (false, true) => "⟨k⟩/⟨k_in·k_out⟩",
+            (true, false) => "<k>/(<k²>-<k>)",
+            (true, true) => "<k>/<k_in·k_out>",
+        };
+        let (k, max, clustering) = (s.mean_degree, s.max_degree, s.average_clustering);
+        let t = s.epidemic_threshold;
+        let mut note = if zh {
+            format!("<k> = {k:.2}, 最大 {max}, 聚类系数 {clustering:.3}, 传播阈值 {threshold} = {t:.4}")
+        } else {
+            format!("⟨k⟩ = {k:.2}, max {max}, clustering {clustering:.3}, threshold {threshold} = {t:.4}")
+        };
+        // (A log scale has no room for k = 0.)
+        match s.degree_counts.first() {
+            Some(&none) if none > 0 && zh => note += &format!(", k = 0 的 {none} 人未画出"),
+            Some(&none) if none > 0 => note += &format!(", {none} people with k = 0 (not shown)"),
+            _ => {}
+        }
+        area.draw(&Text::new(note.as_str(), (130, 80), font_for(&note, 18.0).color(&BLACK))).map_err(e)?;
         Ok(())
     }
 }
