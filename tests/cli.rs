@@ -114,6 +114,31 @@ fn init_check_run_end_to_end() {
 }
 
 #[test]
+fn a_single_run_says_k_has_no_interval_and_writes_no_nan() {
+    // One run: no standard error, so no interval anywhere, said in words (table, chart
+    // legend, warning), null in JSON and empty in CSV, never NaN.
+    let dir = tempfile::tempdir().unwrap();
+    fission().current_dir(dir.path()).args(["init", "camp.toml"]).assert().success();
+    let assert = fission().current_dir(dir.path()).args(["run", "camp.toml", "--runs", "1", "--out", "one"]).assert();
+    let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let err = stderr(assert.success());
+    assert!(out.contains(": 1 run, 10 seed users, 30 days") && out.contains("no 95% CI from 1 run"), "{out}");
+    assert!(err.contains("warning: K has no 95% interval: it rests on 1 of 1 run"), "{err}");
+    let one = dir.path().join("one");
+    for file in ["summary.json", "daily.csv", "generations.csv", "runs.csv", "generations.svg", "growth.svg"] {
+        let text = fs::read_to_string(one.join(file)).unwrap();
+        assert!(!["NaN", ",inf", " inf"].iter().any(|bad| text.contains(bad)), "{file}: {text}");
+    }
+    let summary: serde_json::Value = serde_json::from_slice(&fs::read(one.join("summary.json")).unwrap()).unwrap();
+    assert!(summary["viral_coefficient"]["ci_low"].is_null());
+    assert!(summary["viral_coefficient"]["per_generation"][0]["ci_low"].is_null());
+    let generations = fs::read_to_string(one.join("generations.csv")).unwrap();
+    let first = generations.lines().find(|l| l.starts_with("0,")).unwrap();
+    assert!(first.ends_with(",,,"), "{first}");
+    assert!(fs::read_to_string(one.join("generations.svg")).unwrap().contains("no 95% CI from 1 run"));
+}
+
+#[test]
 fn outputs_are_byte_identical_for_any_thread_count_and_from_the_resolved_scenario() {
     let dir = tempfile::tempdir().unwrap();
     let s = write(dir.path(), "s.toml", SMALL);

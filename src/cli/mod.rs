@@ -265,8 +265,9 @@ fn run_scenario(args: RunArgs) -> Result<()> {
     note(
         args.quiet,
         &format!(
-            "{} runs in {:.2} s ({:.0} runs/s); total {:.2} s; results in {}",
+            "{} run{} in {:.2} s ({:.0} runs/s); total {:.2} s; results in {}",
             config.runs,
+            if config.runs == 1 { "" } else { "s" },
             sim_seconds,
             config.runs as f64 / sim_seconds.max(1e-9),
             started.elapsed().as_secs_f64(),
@@ -274,12 +275,14 @@ fn run_scenario(args: RunArgs) -> Result<()> {
         ),
     );
     let mut text = format!(
-        "{}: {} runs, {} seed user{}, {} days, rng_seed {}\n",
+        "{}: {} run{}, {} seed user{}, {} day{}, rng_seed {}\n",
         scenario.name,
         config.runs,
+        if config.runs == 1 { "" } else { "s" },
         analysis.seed_count,
         if analysis.seed_count == 1 { "" } else { "s" },
         config.days,
+        if config.days == 1 { "" } else { "s" },
         config.rng_seed
     );
     text.push_str(&report.table());

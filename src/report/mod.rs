@@ -56,12 +56,13 @@ pub struct GenerationRecord {
     pub runs_with_parents: usize,
     /// K_g = participants of g+1 per participant of g.
     pub k: f64,
-    /// Standard error of K_g.
-    pub std_error: f64,
-    /// 95% interval, lower end.
-    pub ci_low: f64,
-    /// 95% interval, upper end.
-    pub ci_high: f64,
+    /// Standard error of K_g; None (null in JSON, an empty cell in CSV) when the
+    /// generation rests on a single run.
+    pub std_error: Option<f64>,
+    /// 95% interval, lower end (None as `std_error`).
+    pub ci_low: Option<f64>,
+    /// 95% interval, upper end (None as `std_error`).
+    pub ci_high: Option<f64>,
 }
 
 /// The viral coefficient block of summary.json.
@@ -261,9 +262,9 @@ impl RunReport<'_> {
                 mean_participants: g.mean_participants,
                 runs_with_parents: g.runs_with_parents,
                 k: g.k.value,
-                std_error: g.k.std_error,
-                ci_low: g.k.ci_low,
-                ci_high: g.k.ci_high,
+                std_error: Some(g.k.std_error).filter(|x| x.is_finite()),
+                ci_low: Some(g.k.ci_low).filter(|x| x.is_finite()),
+                ci_high: Some(g.k.ci_high).filter(|x| x.is_finite()),
             })
             .collect()
     }
@@ -418,7 +419,14 @@ impl RunReport<'_> {
         let cur = &self.scenario.report.currency;
         let mut s = String::new();
         let mut row = |name: &str, value: String| s.push_str(&format!("  {name:<34} {value}\n"));
-        row(l.table_k, format!("{:.3}  (95% CI {:.3} – {:.3})", k.value, k.ci_low, k.ci_high));
+        row(
+            l.table_k,
+            if k.ci_low.is_finite() && k.ci_high.is_finite() {
+                format!("{:.3}  (95% CI {:.3} – {:.3})", k.value, k.ci_low, k.ci_high)
+            } else {
+                format!("{:.3}  ({})", k.value, (l.no_interval)(k.n))
+            },
+        );
         row(
             l.table_split,
             format!("{:.2} × {:.3}", a.invitations_per_participant.value, a.conversion_per_invitation.value),

@@ -304,7 +304,7 @@ fn draw<DB: DrawingBackend>(chart: Chart, report: &RunReport, root: &Area<DB>) -
         "fission {} · {} {} · {} {} · {}",
         crate::VERSION,
         s.simulation.runs,
-        l.runs_word,
+        if s.simulation.runs == 1 { l.run_word } else { l.runs_word },
         l.seed_word,
         s.simulation.rng_seed,
         report.graph_description()
@@ -512,7 +512,11 @@ fn generations<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Resul
                 ORANGE.stroke_width(3),
             ))
             .map_err(e)?
-            .label(format!("{} = {:.3} ({:.3} – {:.3})", l.pooled_k, k.value, k.ci_low, k.ci_high))
+            .label(if k.ci_low.is_finite() && k.ci_high.is_finite() {
+                format!("{} = {:.3} ({:.3} – {:.3})", l.pooled_k, k.value, k.ci_low, k.ci_high)
+            } else {
+                format!("{} = {:.3} ({})", l.pooled_k, k.value, (l.no_interval)(k.n))
+            })
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], ORANGE.stroke_width(3)));
     }
     chart

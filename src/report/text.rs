@@ -41,6 +41,8 @@ pub struct Labels {
     pub k_generation: &'static str,
     /// Footer: runs.
     pub runs_word: &'static str,
+    /// Footer: one run.
+    pub run_word: &'static str,
     /// Footer: seed.
     pub seed_word: &'static str,
     /// Footer: people.
@@ -51,6 +53,8 @@ pub struct Labels {
     pub mean_degree_word: &'static str,
     /// Table: K.
     pub table_k: &'static str,
+    /// Table: in place of K's interval when it has none (the runs it rests on).
+    pub no_interval: fn(usize) -> String,
     /// Table: split.
     pub table_split: &'static str,
     /// Table: reach.
@@ -82,11 +86,13 @@ const EN: Labels = Labels {
     k_one: "K = 1 (self-sustaining)",
     k_generation: "K per generation, 95% CI",
     runs_word: "runs",
+    run_word: "run",
     seed_word: "seed",
     people_word: "people",
     ties_word: "ties",
     mean_degree_word: "mean degree",
     table_k: "Viral coefficient K",
+    no_interval: |n| format!("no 95% CI from {n} run{}: needs 2 or more", if n == 1 { "" } else { "s" }),
     table_split: "Invitations × conversion",
     table_reach: "Final reach (people)",
     table_takeoff: "Takeoff probability",
@@ -113,11 +119,13 @@ const ZH: Labels = Labels {
     k_one: "K = 1 (自我维持)",
     k_generation: "各代 K 及 95% 置信区间",
     runs_word: "次模拟",
+    run_word: "次模拟",
     seed_word: "随机种子",
     people_word: "人",
     ties_word: "条关系",
     mean_degree_word: "平均好友数",
     table_k: "病毒系数 K",
+    no_interval: |n| format!("仅 {n} 次模拟, 无 95% 置信区间"),
     table_split: "邀请数 × 转化率",
     table_reach: "最终覆盖人数",
     table_takeoff: "起量概率",

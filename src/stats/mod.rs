@@ -235,6 +235,13 @@ pub enum Warning {
         /// Runs for a ±0.02 interval.
         runs_needed: usize,
     },
+    /// K has no interval: fewer than two runs had a generation to pool.
+    NoInterval {
+        /// Current runs.
+        runs: usize,
+        /// Runs the pooled K rests on.
+        pooled: usize,
+    },
     /// Runs were still spreading at the horizon.
     Censored {
         /// Share of runs censored.
@@ -255,6 +262,11 @@ impl std::fmt::Display for Warning {
             Warning::WideInterval { runs, half_width, runs_needed } => write!(
                 f,
                 "K is known to ±{half_width:.3} from {runs} runs: raise `runs` to about {runs_needed} for a ±0.02 interval"
+            ),
+            Warning::NoInterval { runs, pooled } => write!(
+                f,
+                "K has no 95% interval: it rests on {pooled} of {runs} run{} and an interval needs at least 2; raise `runs` (1,000 or more for a usable interval)",
+                if *runs == 1 { "" } else { "s" }
             ),
             Warning::Censored { fraction, days } => write!(
                 f,
@@ -503,6 +515,8 @@ pub fn analyse(ensemble: &Ensemble, config: &AnalysisConfig) -> Analysis {
     if half_width.is_finite() && half_width > 0.02 {
         let needed = (runs as f64 * (half_width / 0.02).powi(2)).ceil() as usize;
         warnings.push(Warning::WideInterval { runs, half_width, runs_needed: needed });
+    } else if !half_width.is_finite() {
+        warnings.push(Warning::NoInterval { runs, pooled: viral_coefficient.n });
     }
     if censored_fraction > 0.05 {
         warnings.push(Warning::Censored { fraction: censored_fraction, days: ensemble.days });
