@@ -330,16 +330,21 @@ fn check_memory(scenario: &Scenario, threads: Option<u16>) -> Result<()> {
 fn check(args: CheckArgs) -> Result<()> {
     let scenario = load(&args.scenario, args.runs, args.seed)?;
     let est = scenario.estimate();
-    let mb = |b: f64| b / 1e6;
+    // Sizes in the unit that shows them: kB below 1 MB, GB from 10 GB.
+    let size = |b: f64| match b {
+        b if b < 1e6 => format!("{:.0} kB", (b / 1e3).max(1.0)),
+        b if b < 1e10 => format!("{:.0} MB", b / 1e6),
+        b => format!("{:.1} GB", b / 1e9),
+    };
     let mut text =
         format!("# {} is valid. Resolved scenario (every default filled in; runs as is):\n", args.scenario.display());
     text.push_str(&format!(
-        "# estimate: about {:.0} people and {:.0} edges; {:.0} MB to build the graph, {:.0} MB scratch per thread, {:.0} MB of per-run results; at most {:.2e} edge visits\n",
+        "# estimate: about {:.0} people and {:.0} edges; {} to build the graph, {} scratch per thread, {} of per-run results; at most {:.2e} edge visits\n",
         est.nodes,
         est.edges,
-        mb(est.graph_bytes),
-        mb(est.scratch_bytes_per_worker),
-        mb(est.result_bytes),
+        size(est.graph_bytes),
+        size(est.scratch_bytes_per_worker),
+        size(est.result_bytes),
         est.max_edge_visits
     ));
     // Build the graph when that is cheap, so that edge-list lines and seed ids are
