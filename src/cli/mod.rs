@@ -478,7 +478,7 @@ fn describe_graph(args: GraphArgs) -> Result<()> {
                 "{formula} = ∞: nobody reached along a tie has another to pass it on, so no independent cascade takes off"
             ),
             t if t >= 1.0 => format!(
-                "{formula} = {t:.4}: above 1, so no independent cascade takes off, whatever p (random graph with these {degrees})"
+                "{formula} = {t:.4}: 1 or more, so no independent cascade takes off, whatever p (random graph with these {degrees})"
             ),
             t => format!(
                 "{formula} = {t:.4}: an independent cascade needs p above this to take off (random graph with these {degrees})"
