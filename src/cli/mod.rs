@@ -471,7 +471,7 @@ fn describe_graph(args: GraphArgs) -> Result<()> {
         ),
     );
     row("epidemic threshold", {
-        let formula = if stats.directed { "⟨k⟩/⟨k_in·k_out⟩" } else { "⟨k⟩/(⟨k²⟩ − ⟨k⟩)" };
+        let formula = stats.threshold_formula(false);
         let degrees = if stats.directed { "in- and out-degrees" } else { "degrees" };
         match stats.epidemic_threshold {
             t if t.is_infinite() => format!(

@@ -51,6 +51,20 @@ pub struct GraphStats {
     pub tie_strengths: Option<TieStrengthStats>,
 }
 
+impl GraphStats {
+    /// The formula of [`GraphStats::epidemic_threshold`] for this graph's kind, in
+    /// mathematical notation or, with `ascii`, in ASCII brackets and minus sign (for a
+    /// font without ⟨⟩ and −, such as the charts' CJK font).
+    pub fn threshold_formula(&self, ascii: bool) -> &'static str {
+        match (ascii, self.directed) {
+            (false, false) => "⟨k⟩/(⟨k²⟩ − ⟨k⟩)",
+            (false, true) => "⟨k⟩/⟨k_in·k_out⟩",
+            (true, false) => "<k>/(<k²> - <k>)",
+            (true, true) => "<k>/<k_in·k_out>",
+        }
+    }
+}
+
 /// Summary of tie strengths: one value per friendship (per arc when directed).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TieStrengthStats {

@@ -229,12 +229,7 @@ impl Drawer for DegreeChart<'_> {
             .map_err(e)?;
         chart.draw_series(points.iter().map(|&p| Circle::new(p, 4, BLUE.mix(0.8).filled()))).map_err(e)?;
         // (The CJK font has no angle brackets and no minus sign.)
-        let threshold = match (zh, s.directed) {
-            (false, false) => "⟨k⟩/(⟨k²⟩−⟨k⟩)",
-            (false, true) => "⟨k⟩/⟨k_in·k_out⟩",
-            (true, false) => "<k>/(<k²>-<k>)",
-            (true, true) => "<k>/<k_in·k_out>",
-        };
+        let threshold = s.threshold_formula(zh);
         let (k, max, clustering) = (s.mean_degree, s.max_degree, s.average_clustering);
         let t = s.epidemic_threshold;
         let mut note = if zh {
