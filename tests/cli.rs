@@ -420,6 +420,19 @@ fn graph_statistics_match_snap_published_values() {
     assert_eq!(email["nodes"].as_u64(), Some(1005));
     assert!((email["average_clustering"].as_f64().unwrap() - 0.3994).abs() < 5e-5);
     assert_eq!(email["largest_component"].as_u64(), Some(986));
+    // Every line is accounted for. Read undirected, email-Eu-core's 25,571 arcs
+    // (SNAP) are friendships, self-loops or the second listing of a mutual pair; and
+    // CA-GrQc lists each of its 14,496 edges (SNAP's count, self-loops included) in
+    // both directions, which is SNAP's convention, not a repeat.
+    let email = stats("email-Eu-core.txt.gz", false);
+    let count = |v: &serde_json::Value, key: &str| v["cleanup"][key].as_u64().unwrap();
+    let lines =
+        email["edges"].as_u64().unwrap() + count(&email, "self_loops_removed") + count(&email, "listed_both_ways");
+    assert_eq!((lines, count(&email, "duplicate_edges_removed")), (25571, 0));
+    let grqc = stats("../../../shared/data/CA-GrQc.txt.gz", false);
+    let edges = grqc["edges"].as_u64().unwrap();
+    assert_eq!(edges + count(&grqc, "self_loops_removed"), 14496);
+    assert_eq!((count(&grqc, "listed_both_ways"), count(&grqc, "duplicate_edges_removed")), (edges, 0));
     // The chart is written, and bad input is a clear error.
     let dir = tempfile::tempdir().unwrap();
     fission()

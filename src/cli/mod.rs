@@ -201,13 +201,12 @@ fn run_scenario(args: RunArgs) -> Result<()> {
     note(
         args.quiet,
         &format!(
-            "graph: {} people, {} {} (mean degree {:.1}); {} self-loops and {} repeated edges removed; built in {:.2} s",
+            "graph: {} people, {} {} (mean degree {:.1}); {}; built in {:.2} s",
             info.nodes,
             info.edges,
             if info.directed { "arcs" } else { "friendships" },
             info.mean_degree,
-            info.cleanup.self_loops_removed,
-            info.cleanup.duplicate_edges_removed,
+            info.cleanup,
             graph_started.elapsed().as_secs_f64()
         ),
     );
@@ -358,14 +357,8 @@ fn check(args: CheckArgs) -> Result<()> {
             .map_err(|e| InputError(format!("{}: {e}", scenario.file_label)))?;
         let nominal = scenario.behaviour.nominal(info.mean_degree.round() as usize);
         text.push_str(&format!(
-            "# graph: {} people, {} edges, mean degree {:.2}, max degree {}, {} isolated; {} self-loops and {} repeated edges removed\n",
-            info.nodes,
-            info.edges,
-            info.mean_degree,
-            info.max_degree,
-            info.isolated_nodes,
-            info.cleanup.self_loops_removed,
-            info.cleanup.duplicate_edges_removed
+            "# graph: {} people, {} edges, mean degree {:.2}, max degree {}, {} isolated; {}\n",
+            info.nodes, info.edges, info.mean_degree, info.max_degree, info.isolated_nodes, info.cleanup
         ));
         if let Some(nominal) = nominal {
             text.push_str(&format!(
@@ -420,18 +413,12 @@ fn describe_graph(args: GraphArgs) -> Result<()> {
         text.push('\n');
         return print_stdout(&text);
     }
-    let c = graph.cleanup();
+    let c = stats.cleanup;
     let pct = |x: u64| 100.0 * x as f64 / stats.nodes.max(1) as f64;
     let mut t = format!("{title}\n");
     let mut row = |k: &str, v: String| t.push_str(&format!("  {k:<22} {v}\n"));
     row("people", stats.nodes.to_string());
-    row(
-        if stats.directed { "arcs (directed)" } else { "friendships" },
-        format!(
-            "{}; {} self-loops and {} repeated edges removed",
-            stats.edges, c.self_loops_removed, c.duplicate_edges_removed
-        ),
-    );
+    row(if stats.directed { "arcs (directed)" } else { "friendships" }, format!("{}; {c}", stats.edges));
     row(
         "degree",
         format!(

@@ -1,7 +1,7 @@
 //! Statistics of a frozen graph, so a planner sees the network they simulate: degrees,
 //! clustering, connected components, the epidemic threshold and tie strengths.
 
-use super::{NodeId, SocialGraph};
+use super::{CleanupReport, NodeId, SocialGraph};
 
 /// Summary statistics of a graph (for `fission graph`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -12,6 +12,8 @@ pub struct GraphStats {
     pub edges: u64,
     /// Whether edges have a direction.
     pub directed: bool,
+    /// What building the graph removed (self-loops, repeats) and merged.
+    pub cleanup: CleanupReport,
     /// Mean out-degree ⟨k⟩.
     pub mean_degree: f64,
     /// Mean squared out-degree ⟨k²⟩.
@@ -219,6 +221,7 @@ pub fn graph_stats(g: &SocialGraph) -> GraphStats {
         nodes: n as u64,
         edges: g.edge_count() as u64,
         directed: g.is_directed(),
+        cleanup: g.cleanup(),
         mean_degree: mean,
         mean_square_degree: mean_sq,
         median_degree: pick(0.5),

@@ -225,7 +225,7 @@ fn parse(mut reader: impl BufRead, options: EdgeListOptions) -> Result<SocialGra
     // half of the loading time (docs/PERFORMANCE.md).
     let Edges { ends, weights } = edges;
     let arcs = || ends.iter().enumerate().map(|(i, &(a, b))| (a, b, weights.get(i).copied().unwrap_or(NEUTRAL_TIE)));
-    SocialGraph::freeze(n, options.directed, options.weight_column, Some(original), arcs)
+    SocialGraph::freeze(n, options.directed, options.weight_column, true, Some(original), arcs)
 }
 
 #[cfg(test)]
@@ -238,12 +238,14 @@ mod tests {
 
     #[test]
     fn reads_mixed_separators_comments_and_remaps_ids() {
-        let text = "# comment\n% also\n\n100 200\n200\t300\n300,100\n100 100\n200 100\n";
+        let text = "# comment\n% also\n\n100 200\n200\t300\n300,100\n100 100\n200 100\n300 200\n300 200\n";
         let g = read_edge_list(text.as_bytes(), UNDIRECTED).unwrap();
         assert_eq!(g.node_count(), 3);
         assert_eq!(g.edge_count(), 3);
         assert_eq!(g.cleanup().self_loops_removed, 1);
-        assert_eq!(g.cleanup().duplicate_edges_removed, 1);
+        // `200 100` and `300 200` list two friendships the other way; the second
+        // `300 200` is a repeat.
+        assert_eq!((g.cleanup().listed_both_ways, g.cleanup().duplicate_edges_removed), (2, 1));
         assert_eq!(g.original_id(NodeId(0)), 100);
         assert_eq!(g.original_id(NodeId(2)), 300);
     }

@@ -203,8 +203,46 @@ pub fn memory_estimate(nodes: f64, edges: f64) -> f64 {
 pub struct CleanupReport {
     /// Self-loops removed (a person cannot invite themselves).
     pub self_loops_removed: u64,
-    /// Repeated edges removed (the first occurrence is kept).
+    /// Repeated edges removed (the first one read is kept), other than the second
+    /// listings counted in `listed_both_ways`.
     pub duplicate_edges_removed: u64,
+    /// Undirected edge lists: friendships listed once as `a b` and again as `b a` (the
+    /// SNAP convention for undirected graphs), merged into one. Always 0 for a directed
+    /// graph (there, `a b` and `b a` are two arcs) and for generated graphs (their
+    /// repeated ties are all `duplicate_edges_removed`).
+    pub listed_both_ways: u64,
+    /// Edge lists with weights: repeated listings (of either kind) whose weight differs
+    /// from the first one read, which is the weight kept.
+    pub weight_conflicts: u64,
+}
+
+impl std::fmt::Display for CleanupReport {
+    /// `12 self-loops and 0 repeated edges removed; 14484 listed both ways (a b and
+    /// b a), merged`, with the both-ways and weight-conflict parts only when nonzero.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        write!(
+            f,
+            "{} and {} removed",
+            plural(self.self_loops_removed, "self-loop", "self-loops"),
+            plural(self.duplicate_edges_removed, "repeated edge", "repeated edges")
+        )?;
+        if self.listed_both_ways > 0 {
+            write!(
+                f,
+                "; {} both ways (a b and b a), merged",
+                plural(self.listed_both_ways, "friendship listed", "friendships listed")
+            )?;
+        }
+        if self.weight_conflicts > 0 {
+            write!(
+                f,
+                "; {} a different weight from the first listing, whose weight is kept",
+                plural(self.weight_conflicts, "repeat has", "repeats have")
+            )?;
+        }
+        Ok(())
+    }
 }
 
 /// The frozen social graph: compact CSR arrays that the engine iterates as plain slices.
@@ -244,13 +282,15 @@ impl SocialGraph {
         }
         let edges =
             || graph.edge_references().map(|e| (e.source().index() as u32, e.target().index() as u32, *e.weight()));
-        Self::freeze(n, Ty::is_directed(), has_weights, original_ids, edges)
+        Self::freeze(n, Ty::is_directed(), has_weights, false, original_ids, edges)
     }
 
     /// Freezes `n` nodes and the edges `edges()` yields (source, target, weight; called
     /// twice: once to count degrees, once to place arcs) into CSR arrays. The edge-list
     /// loader calls this directly: building a petgraph graph first took half of the
-    /// loading time of a 20-million-line file (docs/PERFORMANCE.md).
+    /// loading time of a 20-million-line file (docs/PERFORMANCE.md). With `both_ways`
+    /// (undirected edge lists), a friendship listed as `a b` and again as `b a` is
+    /// counted in [`CleanupReport::listed_both_ways`] rather than as a repeat.
     ///
     /// # Errors
     /// [`GraphError::TooLarge`] when the arcs do not fit `u32` offsets.
@@ -261,6 +301,7 @@ impl SocialGraph {
         n: usize,
         directed: bool,
         has_weights: bool,
+        both_ways: bool,
         original_ids: Option<Vec<u64>>,
         edges: impl Fn() -> I,
     ) -> Result<Self, GraphError> {
@@ -289,22 +330,34 @@ impl SocialGraph {
         offsets.push(acc);
         drop(degree);
         let mut cursor: Vec<u32> = offsets[..n].to_vec();
+        // An undirected friendship's arc in its second-named person's list carries
+        // REVERSED in its target's top bit, so that the dedupe below tells `a b` read
+        // twice from `a b` and `b a` (ids below 2^31: a larger graph could not be held
+        // in memory anyway; it would count every repeat as a plain one).
+        let flag = if both_ways && !directed && n <= REVERSED as usize { REVERSED } else { 0 };
         // Unweighted graphs sort bare targets (half the memory and time of pairs).
-        let (offsets, targets, weights, duplicate_arcs) = if has_weights {
+        let (offsets, targets, weights, dedupe) = if has_weights {
             let mut arcs: Vec<(u32, f32)> = vec![(0, 0.0); acc as usize];
             for (s, t, w) in edges() {
                 if s != t {
                     arcs[cursor[s as usize] as usize] = (t, w);
                     cursor[s as usize] += 1;
                     if !directed {
-                        arcs[cursor[t as usize] as usize] = (s, w);
+                        arcs[cursor[t as usize] as usize] = (s | flag, w);
                         cursor[t as usize] += 1;
                     }
                 }
             }
             drop(cursor);
-            let (offsets, duplicates) = sort_and_dedupe(&offsets, &mut arcs, |a| a.0);
-            (offsets, arcs.iter().map(|a| a.0).collect(), Some(arcs.iter().map(|a| a.1).collect()), duplicates)
+            let (offsets, dedupe) = sort_and_dedupe(
+                &offsets,
+                &mut arcs,
+                directed,
+                |a| a.0 & !REVERSED,
+                |a| a.0 & REVERSED != 0,
+                |a| a.1.to_bits(),
+            );
+            (offsets, arcs.iter().map(|a| a.0 & !REVERSED).collect(), Some(arcs.iter().map(|a| a.1).collect()), dedupe)
         } else {
             let mut arcs: Vec<u32> = vec![0; acc as usize];
             for (s, t, _) in edges() {
@@ -312,16 +365,22 @@ impl SocialGraph {
                     arcs[cursor[s as usize] as usize] = t;
                     cursor[s as usize] += 1;
                     if !directed {
-                        arcs[cursor[t as usize] as usize] = s;
+                        arcs[cursor[t as usize] as usize] = s | flag;
                         cursor[t as usize] += 1;
                     }
                 }
             }
             drop(cursor);
-            let (offsets, duplicates) = sort_and_dedupe(&offsets, &mut arcs, |&a| a);
-            (offsets, arcs, None, duplicates)
+            let (offsets, dedupe) =
+                sort_and_dedupe(&offsets, &mut arcs, directed, |&a| a & !REVERSED, |&a| a & REVERSED != 0, |_| 0);
+            if flag != 0 {
+                arcs.iter_mut().for_each(|a| *a &= !REVERSED);
+            }
+            (offsets, arcs, None, dedupe)
         };
-        cleanup.duplicate_edges_removed = if directed { duplicate_arcs } else { duplicate_arcs / 2 };
+        cleanup.duplicate_edges_removed = dedupe.repeats - dedupe.both_ways;
+        cleanup.listed_both_ways = dedupe.both_ways;
+        cleanup.weight_conflicts = if has_weights { dedupe.weight_conflicts } else { 0 };
         Ok(Self { offsets, targets, weights, directed, original_ids, cleanup })
     }
 
@@ -526,35 +585,69 @@ pub struct GraphInfo {
     pub cleanup: CleanupReport,
 }
 
-/// Sorts each adjacency `arcs[offsets[u]..offsets[u + 1]]` by target and drops
-/// repeated targets, compacting in place; returns the new offsets and the number of
-/// arcs dropped.
-fn sort_and_dedupe<A: Copy>(offsets: &[u32], arcs: &mut Vec<A>, target: impl Fn(&A) -> u32) -> (Vec<u32>, u64) {
+/// The top bit of an arc's target while freezing: the arc was placed in the list of the
+/// edge's second-named person ([`SocialGraph::freeze`]).
+const REVERSED: u32 = 1 << 31;
+
+/// What [`sort_and_dedupe`] dropped, counted once per edge (on an undirected graph,
+/// in the list of the edge's lower-numbered end).
+#[derive(Debug, Default)]
+struct Dedupe {
+    /// Arcs dropped as repeats of an arc already in the list.
+    repeats: u64,
+    /// Of those, edges whose listings ran in both directions (one per such edge).
+    both_ways: u64,
+    /// Dropped arcs whose weight (bits) differs from the kept one's.
+    weight_conflicts: u64,
+}
+
+/// Sorts each adjacency `arcs[offsets[u]..offsets[u + 1]]` by `target` (stable: of
+/// repeated edges the first one read comes first and is kept, with its weight) and
+/// drops repeated targets, compacting in place; returns the new offsets and what it
+/// dropped. `reversed` tells an undirected arc placed from the edge's second-named
+/// end; `weight` gives the bits compared for conflicts.
+fn sort_and_dedupe<A: Copy>(
+    offsets: &[u32],
+    arcs: &mut Vec<A>,
+    directed: bool,
+    target: impl Fn(&A) -> u32,
+    reversed: impl Fn(&A) -> bool,
+    weight: impl Fn(&A) -> u32,
+) -> (Vec<u32>, Dedupe) {
     let n = offsets.len() - 1;
     let mut write = 0usize;
     let mut new_offsets = Vec::with_capacity(n + 1);
-    let mut duplicates = 0u64;
+    let mut dropped = Dedupe::default();
     for u in 0..n {
         new_offsets.push(write as u32);
         let (start, end) = (offsets[u] as usize, offsets[u + 1] as usize);
-        // Stable: of repeated edges, the first one read keeps its weight.
         arcs[start..end].sort_by_key(&target);
-        let mut last = u32::MAX;
-        for i in start..end {
-            let arc = arcs[i];
-            if target(&arc) == last {
-                duplicates += 1;
-                continue;
+        let mut i = start;
+        while i < end {
+            let kept = arcs[i];
+            let t = target(&kept);
+            let mut j = i + 1;
+            while j < end && target(&arcs[j]) == t {
+                j += 1;
             }
-            last = target(&arc);
-            arcs[write] = arc;
+            // An undirected edge's listings form a group in both ends' lists: count it
+            // at the lower end.
+            if j > i + 1 && (directed || u < t as usize) {
+                let group = &arcs[i..j];
+                dropped.repeats += (j - i - 1) as u64;
+                let first = reversed(&kept);
+                dropped.both_ways += group.iter().any(|a| reversed(a) != first) as u64;
+                dropped.weight_conflicts += group.iter().filter(|a| weight(a) != weight(&kept)).count() as u64;
+            }
+            arcs[write] = kept;
             write += 1;
+            i = j;
         }
     }
     new_offsets.push(write as u32);
     arcs.truncate(write);
     arcs.shrink_to_fit();
-    (new_offsets, duplicates)
+    (new_offsets, dropped)
 }
 
 #[cfg(test)]
@@ -573,10 +666,56 @@ mod tests {
         let s = SocialGraph::from_petgraph(&g, false, None).unwrap();
         assert_eq!(s.edge_count(), 2);
         assert_eq!(s.cleanup().self_loops_removed, 1);
-        assert_eq!(s.cleanup().duplicate_edges_removed, 1);
+        // A generated graph's repeated ties are plain repeats, whatever their order.
+        assert_eq!((s.cleanup().duplicate_edges_removed, s.cleanup().listed_both_ways), (1, 0));
         assert_eq!(s.neighbours(NodeId(0)), &[1]);
         assert_eq!(s.neighbours(NodeId(2)), &[3]);
         assert_eq!(s.neighbours(NodeId(3)), &[2]);
+    }
+
+    /// Freezes `edges` as an edge list would (both directions told apart).
+    fn listed(n: usize, directed: bool, edges: &[(u32, u32, f32)]) -> SocialGraph {
+        SocialGraph::freeze(n, directed, true, true, None, || edges.iter().copied()).unwrap()
+    }
+
+    #[test]
+    fn an_edge_list_tells_both_directions_from_repeats() {
+        let edges = [
+            (0, 1, 0.3),
+            (1, 0, 0.3), // the same friendship listed the other way
+            (0, 1, 0.7), // and again, with another weight
+            (2, 3, 0.5),
+            (2, 3, 0.5), // a plain repeat
+            (3, 4, 0.5),
+            (4, 4, 0.5), // a self-loop
+        ];
+        let g = listed(5, false, &edges);
+        let c = g.cleanup();
+        assert_eq!((g.edge_count(), c.self_loops_removed), (3, 1));
+        assert_eq!((c.listed_both_ways, c.duplicate_edges_removed, c.weight_conflicts), (1, 2, 1));
+        // The first listing's weight is kept, on both sides; no flag bit leaks out.
+        assert_eq!((g.neighbours(NodeId(0)), g.weights(NodeId(0)).unwrap()), (&[1u32][..], &[0.3f32][..]));
+        assert_eq!((g.neighbours(NodeId(1)), g.weights(NodeId(1)).unwrap()), (&[0u32][..], &[0.3f32][..]));
+        assert_eq!(g.neighbours(NodeId(3)), &[2, 4]);
+        assert_eq!(
+            c.to_string(),
+            "1 self-loop and 2 repeated edges removed; 1 friendship listed both ways (a b and b a), merged; \
+             1 repeat has a different weight from the first listing, whose weight is kept"
+        );
+        // Directed, `a b` and `b a` are two arcs.
+        let d = listed(5, true, &edges);
+        let c = d.cleanup();
+        assert_eq!((d.edge_count(), c.listed_both_ways, c.duplicate_edges_removed, c.weight_conflicts), (4, 0, 2, 1));
+        assert_eq!(d.neighbours(NodeId(1)), &[0]);
+        // Unweighted, the same counts and no weights compared.
+        let g = SocialGraph::freeze(5, false, false, true, None, || edges.iter().copied()).unwrap();
+        let c = g.cleanup();
+        assert_eq!((c.listed_both_ways, c.duplicate_edges_removed, c.weight_conflicts), (1, 2, 0));
+        assert_eq!((g.neighbours(NodeId(0)), g.neighbours(NodeId(1))), (&[1u32][..], &[0u32][..]));
+        assert_eq!(
+            c.to_string(),
+            "1 self-loop and 2 repeated edges removed; 1 friendship listed both ways (a b and b a), merged"
+        );
     }
 
     #[test]

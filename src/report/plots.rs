@@ -240,7 +240,9 @@ impl Drawer for DegreeChart<'_> {
         // (A log scale has no room for k = 0.)
         match s.degree_counts.first() {
             Some(&none) if none > 0 && zh => note += &format!(", k = 0 的 {none} 人未画出"),
-            Some(&none) if none > 0 => note += &format!(", {none} people with k = 0 (not shown)"),
+            Some(&none) if none > 0 => {
+                note += &format!(", {none} {} with k = 0 (not shown)", if none == 1 { "person" } else { "people" })
+            }
             _ => {}
         }
         area.draw(&Text::new(note.as_str(), (130, 80), font_for(&note, 18.0).color(&BLACK))).map_err(e)?;
