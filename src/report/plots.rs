@@ -359,6 +359,17 @@ fn growth<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(),
         .x_label_formatter(&|x| format!("{x:.0}"))
         .draw()
         .map_err(e)?;
+    // What the legend should not hide: the 90% band day to day, the median curve.
+    let mut names = Vec::new();
+    let mut ink: Vec<Ink> = a
+        .daily
+        .windows(2)
+        .flat_map(|w| {
+            let (p, q) = (&w[0].cumulative, &w[1].cumulative);
+            let x = (w[0].day as f64, w[1].day as f64);
+            [Ink::area(x, (p.p05.min(q.p05), p.p95.max(q.p95))), Ink::line((x.0, p.p50), (x.1, q.p50))]
+        })
+        .collect();
     let band = |lo: fn(&crate::stats::Distribution) -> f64, hi: fn(&crate::stats::Distribution) -> f64| {
         let mut pts: Vec<(f64, f64)> = a.daily.iter().map(|d| (d.day as f64, hi(&d.cumulative))).collect();
         pts.extend(a.daily.iter().rev().map(|d| (d.day as f64, lo(&d.cumulative))));
@@ -367,17 +378,17 @@ fn growth<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(),
     chart
         .draw_series(std::iter::once(Polygon::new(band(|d| d.p05, |d| d.p95), BLUE.mix(0.15).filled())))
         .map_err(e)?
-        .label(l.band90)
+        .label(named(&mut names, l.band90))
         .legend(|(x, y)| Rectangle::new([(x, y - 7), (x + 24, y + 7)], BLUE.mix(0.15).filled()));
     chart
         .draw_series(std::iter::once(Polygon::new(band(|d| d.p25, |d| d.p75), BLUE.mix(0.35).filled())))
         .map_err(e)?
-        .label(l.band50)
+        .label(named(&mut names, l.band50))
         .legend(|(x, y)| Rectangle::new([(x, y - 7), (x + 24, y + 7)], BLUE.mix(0.35).filled()));
     chart
         .draw_series(LineSeries::new(a.daily.iter().map(|d| (d.day as f64, d.cumulative.p50)), BLUE.stroke_width(3)))
         .map_err(e)?
-        .label(l.median)
+        .label(named(&mut names, l.median))
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], BLUE.stroke_width(3)));
     let k = a.viral_coefficient.value;
     if k.is_finite() {
@@ -390,13 +401,15 @@ fn growth<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(),
             .take_while(|&(_, u)| u.is_finite() && u <= y_max)
             .collect();
         let label = format!("{} (K = {:.2}, {:.1} d)", l.closed_form, k, report.scenario.cycle_time.mean_days);
+        ink.extend(pts.windows(2).map(|w| Ink::line(w[0], w[1])));
         chart
             .draw_series(DashedLineSeries::new(pts, 10, 6, ORANGE.stroke_width(3)))
             .map_err(e)?
-            .label(label)
+            .label(named(&mut names, label))
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], ORANGE.stroke_width(3)));
     }
-    legend(&mut chart, report, SeriesLabelPosition::UpperLeft)
+    use SeriesLabelPosition::*;
+    legend(&mut chart, report, &names, &ink, &[UpperLeft, LowerRight, UpperRight, LowerLeft])
 }
 
 fn reach<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(), String> {
@@ -436,31 +449,43 @@ fn reach<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(), 
         .x_label_formatter(&|x| format_count(*x))
         .draw()
         .map_err(e)?;
+    let bar = |i: usize| (lo + i as f64 * width, lo + (i + 1) as f64 * width);
     chart
-        .draw_series(shares.iter().enumerate().map(|(i, &s)| {
-            let x0 = lo + i as f64 * width;
-            Rectangle::new([(x0, 0.0), (x0 + width, s)], BLUE.mix(0.75).filled())
-        }))
+        .draw_series(
+            shares
+                .iter()
+                .enumerate()
+                .map(|(i, &s)| Rectangle::new([(bar(i).0, 0.0), (bar(i).1, s)], BLUE.mix(0.75).filled())),
+        )
         .map_err(e)?;
-    let marker = |x: f64, color: RGBColor| PathElement::new(vec![(x, 0.0), (x, y_max)], color.stroke_width(3));
+    let mut names = Vec::new();
+    let mut ink: Vec<Ink> = shares.iter().enumerate().map(|(i, &s)| Ink::area(bar(i), (0.0, s))).collect();
+    let mut marker = |x: f64, color: RGBColor| {
+        ink.push(Ink::line((x, 0.0), (x, y_max)));
+        PathElement::new(vec![(x, 0.0), (x, y_max)], color.stroke_width(3))
+    };
     chart
         .draw_series(std::iter::once(marker(a.reach.p50, GREY)))
         .map_err(e)?
-        .label(format!("{} = {}", l.median, format_count(a.reach.p50)))
+        .label(named(&mut names, format!("{} = {}", l.median, format_count(a.reach.p50))))
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], GREY.stroke_width(3)));
     if a.takeoff_reach >= lo && a.takeoff_reach <= x_max {
         chart
             .draw_series(std::iter::once(marker(a.takeoff_reach, ORANGE)))
             .map_err(e)?
-            .label(format!(
-                "{} = {} ({:.0}%)",
-                l.takeoff,
-                format_count(a.takeoff_reach),
-                a.takeoff_probability.value * 100.0
+            .label(named(
+                &mut names,
+                format!(
+                    "{} = {} ({:.0}%)",
+                    l.takeoff,
+                    format_count(a.takeoff_reach),
+                    a.takeoff_probability.value * 100.0
+                ),
             ))
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], ORANGE.stroke_width(3)));
     }
-    legend(&mut chart, report, SeriesLabelPosition::UpperRight)
+    use SeriesLabelPosition::*;
+    legend(&mut chart, report, &names, &ink, &[UpperRight, UpperLeft, UpperMiddle])
 }
 
 fn generations<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(), String> {
@@ -494,13 +519,16 @@ fn generations<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Resul
         .draw()
         .map_err(e)?;
     let hline = |y: f64, style: ShapeStyle| PathElement::new(vec![(-0.5, y), (g_max.max(0.5), y)], style);
+    let mut names = Vec::new();
+    let mut ink = vec![Ink::line((-0.5, 1.0), (g_max.max(0.5), 1.0))];
     chart
         .draw_series(std::iter::once(hline(1.0, GREY.stroke_width(2))))
         .map_err(e)?
-        .label(l.k_one)
+        .label(named(&mut names, l.k_one))
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], GREY.stroke_width(2)));
     let k = a.viral_coefficient;
     if k.value.is_finite() {
+        ink.push(Ink::line((-0.5, k.value), (g_max.max(0.5), k.value)));
         chart
             .draw_series(DashedLineSeries::new(
                 vec![(-0.5, k.value), (g_max.max(0.5), k.value)],
@@ -509,43 +537,147 @@ fn generations<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Resul
                 ORANGE.stroke_width(3),
             ))
             .map_err(e)?
-            .label(if k.ci_low.is_finite() && k.ci_high.is_finite() {
-                format!("{} = {:.3} ({:.3} – {:.3})", l.pooled_k, k.value, k.ci_low, k.ci_high)
-            } else {
-                format!("{} = {:.3} ({})", l.pooled_k, k.value, (l.no_interval)(k.n))
-            })
+            .label(named(
+                &mut names,
+                if k.ci_low.is_finite() && k.ci_high.is_finite() {
+                    format!("{} = {:.3} ({:.3} – {:.3})", l.pooled_k, k.value, k.ci_low, k.ci_high)
+                } else {
+                    format!("{} = {:.3} ({})", l.pooled_k, k.value, (l.no_interval)(k.n))
+                },
+            ))
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], ORANGE.stroke_width(3)));
     }
+    let bar = |g: &crate::stats::GenerationEstimate| {
+        let (lo, hi) = if g.k.ci_low.is_finite() { (g.k.ci_low.max(0.0), g.k.ci_high) } else { (g.k.value, g.k.value) };
+        (g.generation as f64, lo, hi)
+    };
+    // The error bars and dots, as 0.3 generations wide.
+    ink.extend(shown.iter().map(|g| {
+        let (x, lo, hi) = bar(g);
+        Ink { x: (x - 0.15, x + 0.15), y: (lo, hi), line: true }
+    }));
     chart
         .draw_series(shown.iter().map(|g| {
-            let (lo, hi) =
-                if g.k.ci_low.is_finite() { (g.k.ci_low.max(0.0), g.k.ci_high) } else { (g.k.value, g.k.value) };
-            ErrorBar::new_vertical(g.generation as f64, lo, g.k.value, hi, BLUE.stroke_width(3), 14)
+            let (x, lo, hi) = bar(g);
+            ErrorBar::new_vertical(x, lo, g.k.value, hi, BLUE.stroke_width(3), 14)
         }))
         .map_err(e)?
-        .label(l.k_generation)
+        .label(named(&mut names, l.k_generation))
         .legend(|(x, y)| PathElement::new(vec![(x + 12, y - 8), (x + 12, y + 8)], BLUE.stroke_width(3)));
     chart
         .draw_series(shown.iter().map(|g| Circle::new((g.generation as f64, g.k.value), 6, BLUE.filled())))
         .map_err(e)?;
-    legend(&mut chart, report, SeriesLabelPosition::UpperRight)
+    use SeriesLabelPosition::*;
+    legend(&mut chart, report, &names, &ink, &[UpperRight, UpperLeft, LowerRight, LowerLeft])
 }
 
 type Chart2d<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
-/// The legend box every chart uses.
+/// Something drawn on a chart that the legend should not hide: a filled area (a band,
+/// a bar) or a line, as a box in data coordinates.
+#[derive(Debug, Clone, Copy)]
+struct Ink {
+    x: (f64, f64),
+    y: (f64, f64),
+    line: bool,
+}
+
+impl Ink {
+    fn area(x: (f64, f64), y: (f64, f64)) -> Self {
+        Ink { x, y, line: false }
+    }
+    /// The segment from `a` to `b`.
+    fn line(a: (f64, f64), b: (f64, f64)) -> Self {
+        Ink { x: (a.0.min(b.0), a.0.max(b.0)), y: (a.1.min(b.1), a.1.max(b.1)), line: true }
+    }
+}
+
+/// Of `corners`, the first where a legend box of `size` pixels, laid out as plotters
+/// does in the plotting area `area` (pixel ranges), hides the least of `ink` (pixel
+/// boxes `(x0, x1, y0, y1, weight)`), with 8 pixels of clearance.
+fn legend_corner(
+    ink: &[(f64, f64, f64, f64, f64)],
+    (w, h): (i32, i32),
+    (xs, ys): (std::ops::Range<i32>, std::ops::Range<i32>),
+    corners: &[SeriesLabelPosition],
+) -> SeriesLabelPosition {
+    let hidden = |at: &SeriesLabelPosition| -> f64 {
+        use SeriesLabelPosition::*;
+        let left = match at {
+            UpperLeft | MiddleLeft | LowerLeft => 5,
+            UpperMiddle | MiddleMiddle | LowerMiddle => (xs.len() as i32 - w) / 2,
+            _ => xs.len() as i32 - w - 5,
+        } + xs.start;
+        let top = match at {
+            UpperLeft | UpperMiddle | UpperRight => 5,
+            MiddleLeft | MiddleMiddle | MiddleRight => (ys.len() as i32 - h) / 2,
+            _ => ys.len() as i32 - h - 5,
+        } + ys.start;
+        // With some clearance: a legend touching a bar or a curve looks like it hides it.
+        let (l, r, t, b) = (left as f64 - 8.0, (left + w) as f64 + 8.0, top as f64 - 8.0, (top + h) as f64 + 8.0);
+        ink.iter()
+            .map(|&(x0, x1, y0, y1, weight)| {
+                weight * (x1.min(r) - x0.max(l)).max(0.0) * (y1.min(b) - y0.max(t)).max(0.0)
+            })
+            .sum()
+    };
+    let mut at = corners[0].clone();
+    let mut least = hidden(&at);
+    for c in &corners[1..] {
+        let h = hidden(c);
+        if h < least {
+            (at, least) = (c.clone(), h);
+        }
+    }
+    at
+}
+
+/// Records a series' legend label in `names` (for [`legend`]'s layout) and returns it.
+fn named(names: &mut Vec<String>, label: impl Into<String>) -> String {
+    let label = label.into();
+    names.push(label.clone());
+    label
+}
+
+/// Margin inside the legend box, in pixels.
+const LEGEND_MARGIN: i32 = 12;
+
+/// The legend box every chart uses, in the first of `corners` where it hides the least
+/// of `ink` (with 8 pixels of clearance; pixels of bands and bars, and lines, which count as 8 pixels wide and ten
+/// times as much: hiding part of a band loses less than hiding a curve). The box's size
+/// is computed as plotters lays it out (`labels`, one per series, in order).
 fn legend<'a, DB: DrawingBackend + 'a>(
     chart: &mut Chart2d<'a, DB>,
     report: &RunReport,
-    at: SeriesLabelPosition,
+    labels: &[String],
+    ink: &[Ink],
+    corners: &[SeriesLabelPosition],
 ) -> Result<(), String> {
+    let font = font_lang(report, 18.0);
+    let mut text = plotters::element::MultiLineText::<(i32, i32), &str>::new((0, 0), &font);
+    labels.iter().for_each(|l| text.push_line(l.as_str()));
+    let (w, h) = text.estimate_dimension().map_err(|x| x.to_string())?;
+    // As plotters' SeriesLabelStyle::draw: the symbol area (30) and the margins.
+    let (w, h) = (w + 30 + 2 * LEGEND_MARGIN, h + 2 * LEGEND_MARGIN);
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let boxes: Vec<(f64, f64, f64, f64, f64)> = ink
+        .iter()
+        .map(|i| {
+            let (a, b) = (chart.backend_coord(&(i.x.0, i.y.0)), chart.backend_coord(&(i.x.1, i.y.1)));
+            let pad = if i.line { 4.0 } else { 0.0 };
+            let (x0, x1) = (a.0.min(b.0) as f64 - pad, a.0.max(b.0) as f64 + pad);
+            let (y0, y1) = (a.1.min(b.1) as f64 - pad, a.1.max(b.1) as f64 + pad);
+            (x0, x1, y0, y1, if i.line { 10.0 } else { 1.0 })
+        })
+        .collect();
+    let at = legend_corner(&boxes, (w, h), (xs, ys), corners);
     chart
         .configure_series_labels()
         .position(at)
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK.mix(0.3))
-        .label_font(font_lang(report, 18.0))
-        .margin(12)
+        .label_font(font)
+        .margin(LEGEND_MARGIN as u32)
         .draw()
         .map_err(|x| x.to_string())
 }
@@ -561,5 +693,41 @@ fn format_count(x: f64) -> String {
         format!("{x:.0}")
     } else {
         format!("{x:.1}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use SeriesLabelPosition::*;
+
+    /// A 1000 × 600 pixel plotting area at (100, 50) and a 300 × 120 legend.
+    fn corner(ink: &[(f64, f64, f64, f64, f64)], corners: &[SeriesLabelPosition]) -> SeriesLabelPosition {
+        legend_corner(ink, (300, 120), (100..1100, 50..650), corners)
+    }
+
+    #[test]
+    fn the_legend_goes_where_it_hides_the_least() {
+        let growth = [UpperLeft, LowerRight, UpperRight, LowerLeft];
+        // Nothing drawn: the first choice.
+        assert!(matches!(corner(&[], &growth), UpperLeft));
+        // A band that saturates early fills the top: the lower right is free.
+        let saturating = [(100.0, 1100.0, 100.0, 300.0, 1.0)];
+        assert!(matches!(corner(&saturating, &growth), LowerRight));
+        // A curve rising late fills the lower right: the upper left stays.
+        let late = [(700.0, 1100.0, 200.0, 650.0, 1.0)];
+        assert!(matches!(corner(&late, &growth), UpperLeft));
+        // A line counts ten times its area: better to cover part of a band (upper left,
+        // 100 × 100 pixels) than a vertical line (upper right, 10 × 133 pixels × 10).
+        let ink = [(100.0, 200.0, 50.0, 150.0, 1.0), (1000.0, 1010.0, 50.0, 650.0, 10.0)];
+        assert!(matches!(corner(&ink, &[UpperRight, UpperLeft]), UpperLeft));
+        // A band twice as wide costs more than the line.
+        let ink = [(100.0, 300.0, 50.0, 150.0, 1.0), (1000.0, 1010.0, 50.0, 650.0, 10.0)];
+        assert!(matches!(corner(&ink, &[UpperLeft, UpperRight]), UpperRight));
+        // Within 8 pixels of a bar counts as touching it.
+        let near = [(790.0, 800.0, 0.0, 650.0, 1.0)];
+        assert!(matches!(corner(&near, &[UpperRight, UpperLeft]), UpperLeft));
+        let clear = [(770.0, 780.0, 0.0, 650.0, 1.0)];
+        assert!(matches!(corner(&clear, &[UpperRight, UpperLeft]), UpperRight));
     }
 }
