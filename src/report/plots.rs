@@ -203,7 +203,10 @@ impl Drawer for DegreeChart<'_> {
             .margin(12)
             .x_label_area_size(55)
             .y_label_area_size(95)
-            .build_cartesian_2d((0.8f64..x_max).log_scale(), (y_min..1.0f64).log_scale())
+            .build_cartesian_2d(
+                (0.8f64..x_max).log_scale().with_key_points(log_ticks(1.0, x_max)),
+                (y_min..1.0f64).log_scale().with_key_points(log_ticks(y_min, 1.0)),
+            )
             .map_err(e)?;
         chart
             .configure_mesh()
@@ -214,17 +217,17 @@ impl Drawer for DegreeChart<'_> {
                 (false, true) => "People one reaches k (out-degree, log scale)",
             })
             .y_desc(match (zh, s.directed) {
-                (true, false) => "好友数为 k 的人所占比例 (对数刻度)",
-                (true, true) => "可触达 k 人的人所占比例 (对数刻度)",
-                (false, false) => "Share of people with k friends (log scale)",
-                (false, true) => "Share of people reaching k others (log scale)",
+                (true, false) => "好友数为 k 的人所占比例 (%, 对数刻度)",
+                (true, true) => "可触达 k 人的人所占比例 (%, 对数刻度)",
+                (false, false) => "Share of people with k friends (%, log scale)",
+                (false, true) => "Share of people reaching k others (%, log scale)",
             })
             .label_style(font_for("", 18.0))
             .axis_desc_style(axis.clone())
             .light_line_style(WHITE.mix(0.0))
             .bold_line_style(BLACK.mix(0.08))
             .x_label_formatter(&|x| format_count(*x))
-            .y_label_formatter(&|y| format!("{y:.0e}"))
+            .y_label_formatter(&|y| format_percent(*y))
             .draw()
             .map_err(e)?;
         chart.draw_series(points.iter().map(|&p| Circle::new(p, 4, BLUE.mix(0.8).filled()))).map_err(e)?;
@@ -682,6 +685,42 @@ fn legend<'a, DB: DrawingBackend + 'a>(
         .map_err(|x| x.to_string())
 }
 
+/// Tick values for a log axis over `lo..hi`: each power of ten, and between them 2 and
+/// 5 (over at most three decades) or every digit (within one and a half), once each
+/// (plotters' own log ticks list 10 twice when they list the digits, drawing it bold).
+fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let decades = (hi / lo).log10();
+    let digits: &[f64] = if decades <= 1.5 {
+        &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]
+    } else if decades <= 3.0 {
+        &[1.0, 2.0, 5.0]
+    } else {
+        &[1.0]
+    };
+    let mut ticks = Vec::new();
+    for e in lo.log10().floor() as i32..=hi.log10().ceil() as i32 {
+        for &d in digits {
+            // (Through the decimal string: 3 × 0.1 is not 0.3 in binary.)
+            let v: f64 = format!("{d}e{e}").parse().unwrap_or(f64::NAN);
+            if v >= lo && v <= hi {
+                ticks.push(v);
+            }
+        }
+    }
+    ticks
+}
+
+/// A share as a percentage with its significant digit: 1 → "100%", 0.001 → "0.1%".
+fn format_percent(share: f64) -> String {
+    let pct = share * 100.0;
+    if pct >= 1.0 {
+        format!("{pct:.0}%")
+    } else {
+        let decimals = (-pct.log10()).ceil().max(0.0) as usize;
+        format!("{pct:.decimals$}%")
+    }
+}
+
 /// 1234567 → "1.23M", 12345 → "12.3k", 123 → "123".
 fn format_count(x: f64) -> String {
     let a = x.abs();
@@ -704,6 +743,26 @@ mod tests {
     /// A 1000 × 600 pixel plotting area at (100, 50) and a 300 × 120 legend.
     fn corner(ink: &[(f64, f64, f64, f64, f64)], corners: &[SeriesLabelPosition]) -> SeriesLabelPosition {
         legend_corner(ink, (300, 120), (100..1100, 50..650), corners)
+    }
+
+    #[test]
+    fn log_ticks_list_each_value_once() {
+        // Within a decade and a half, every digit, and 10 once (plotters lists it twice).
+        assert_eq!(log_ticks(1.0, 12.0), [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0]);
+        assert_eq!(log_ticks(1.0, 36.0), [1.0, 2.0, 5.0, 10.0, 20.0]);
+        assert_eq!(log_ticks(1.0, 1567.0), [1.0, 10.0, 100.0, 1000.0]);
+        // Exact decimals below 1.
+        assert_eq!(log_ticks(0.01, 1.0), [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0]);
+        assert_eq!(log_ticks(0.07, 0.3), [0.07, 0.08, 0.09, 0.1, 0.2, 0.3]);
+        assert_eq!(log_ticks(1e-4, 1.0), [1e-4, 1e-3, 1e-2, 0.1, 1.0]);
+    }
+
+    #[test]
+    fn shares_read_as_percentages() {
+        let cases = [(1.0, "100%"), (0.1, "10%"), (0.01, "1%"), (0.001, "0.1%"), (1e-4, "0.01%"), (1e-7, "0.00001%")];
+        for (share, text) in cases {
+            assert_eq!(format_percent(share), text);
+        }
     }
 
     #[test]
