@@ -142,6 +142,24 @@ fn a_single_run_says_k_has_no_interval_and_writes_no_nan() {
 }
 
 #[test]
+fn days_to_half_reach_says_when_the_seed_users_are_half_of_it() {
+    // The referral baseline's 50 seed users recruit about 10 people (K = 0.17): half of
+    // the final reach is reached on day 0, which the table explains; a campaign that
+    // grows well past its seeds gets no such note.
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/referral-baseline.toml");
+    let out = fission().args(["run", scenario, "--runs", "50", "--quiet", "--out"]).arg(dir.path().join("r")).output();
+    let out = String::from_utf8(out.unwrap().stdout).unwrap();
+    let row = out.lines().find(|l| l.contains("Days to half of final reach")).unwrap();
+    assert!(row.contains("(median 0: the seed users alone are half of the final reach)"), "{row}");
+    let s = write(dir.path(), "s.toml", &SMALL.replace("fun = 0.6", "fun = 1.0\nreward = 20"));
+    let out = fission().arg("run").arg(&s).args(["--quiet", "--out"]).arg(dir.path().join("s")).output();
+    let out = String::from_utf8(out.unwrap().stdout).unwrap();
+    let row = out.lines().find(|l| l.contains("Days to half of final reach")).unwrap();
+    assert!(!row.contains("seed users") && !row.contains("(median 0"), "{out}");
+}
+
+#[test]
 fn outputs_are_byte_identical_for_any_thread_count_and_from_the_resolved_scenario() {
     let dir = tempfile::tempdir().unwrap();
     let s = write(dir.path(), "s.toml", SMALL);

@@ -448,7 +448,13 @@ impl RunReport<'_> {
                 a.takeoff_reach
             ),
         );
-        row(l.table_half, format!("{:.1}  (median {:.0})", a.days_to_half_reach.mean, a.days_to_half_reach.p50));
+        let half = &a.days_to_half_reach;
+        // Day 0 because the seeds are half the reach: say so, or "0 days" reads as instant.
+        if half.p50 == 0.0 && a.reach.p50 <= 2.0 * a.seed_count as f64 {
+            row(l.table_half, format!("{:.1}  (median {:.0}: {})", half.mean, half.p50, l.seeds_are_half));
+        } else {
+            row(l.table_half, format!("{:.1}  (median {:.0})", half.mean, half.p50));
+        }
         row(
             l.table_cost,
             format!("{cur}{:.0}  (95th percentile {cur}{:.0})", a.cost.mean_total.value, a.cost.total.p95),

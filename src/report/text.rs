@@ -63,6 +63,8 @@ pub struct Labels {
     pub table_takeoff: &'static str,
     /// Table: half reach.
     pub table_half: &'static str,
+    /// Table: after the days to half reach, when the seed users alone are half of it.
+    pub seeds_are_half: &'static str,
     /// Table: cost.
     pub table_cost: &'static str,
 }
@@ -97,6 +99,7 @@ const EN: Labels = Labels {
     table_reach: "Final reach (people)",
     table_takeoff: "Takeoff probability",
     table_half: "Days to half of final reach",
+    seeds_are_half: "the seed users alone are half of the final reach",
     table_cost: "Reward cost",
 };
 
@@ -130,6 +133,7 @@ const ZH: Labels = Labels {
     table_reach: "最终覆盖人数",
     table_takeoff: "起量概率",
     table_half: "达到一半覆盖所需天数",
+    seeds_are_half: "种子用户已占最终覆盖人数的一半",
     table_cost: "奖励成本",
 };
 
