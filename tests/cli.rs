@@ -434,6 +434,8 @@ fn graph_statistics_match_snap_published_values() {
     assert_eq!((fb["nodes"].as_u64(), fb["edges"].as_u64()), (Some(4039), Some(88234)));
     assert!((fb["average_clustering"].as_f64().unwrap() - 0.6055).abs() < 5e-5);
     assert_eq!((fb["components"].as_u64(), fb["largest_component"].as_u64()), (Some(1), Some(4039)));
+    // Its best-connected person is ego 107, with 1,045 friends, by the file's ids.
+    assert_eq!((fb["hubs"][0]["id"].as_u64(), fb["hubs"][0]["degree"].as_u64()), (Some(107), Some(1045)));
     let email = stats("email-Eu-core.txt.gz", true);
     assert_eq!(email["nodes"].as_u64(), Some(1005));
     assert!((email["average_clustering"].as_f64().unwrap() - 0.3994).abs() < 5e-5);

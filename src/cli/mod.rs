@@ -432,6 +432,10 @@ fn describe_graph(args: GraphArgs) -> Result<()> {
             pct(stats.isolated_nodes)
         ),
     );
+    if !stats.hubs.is_empty() {
+        let list: Vec<String> = stats.hubs.iter().map(|h| format!("{} ({})", h.id, h.degree)).collect();
+        row("hubs", format!("{}: id ({})", list.join(", "), if stats.directed { "out-degree" } else { "friends" }));
+    }
     row("mean squared degree", format!("{:.2}", stats.mean_square_degree));
     row(
         "clustering",

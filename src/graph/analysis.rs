@@ -28,6 +28,9 @@ pub struct GraphStats {
     pub max_degree: u64,
     /// People with no tie at all.
     pub isolated_nodes: u64,
+    /// The people with the most friends (out-degree), at most [`HUBS`], most first (ties:
+    /// the lower id first): who `strategy = "highest-degree"` seeds.
+    pub hubs: Vec<Hub>,
     /// Number of people with each out-degree: `degree_counts[k]`.
     pub degree_counts: Vec<u64>,
     /// Mean local clustering coefficient (undirected view; nodes of degree < 2 count 0),
@@ -51,6 +54,18 @@ pub struct GraphStats {
     /// The ties' strengths, when the graph has them (an edge list's weight column, a
     /// block model's strong and weak ties); None when every tie is neutral.
     pub tie_strengths: Option<TieStrengthStats>,
+}
+
+/// How many of the best-connected people [`GraphStats::hubs`] lists.
+pub const HUBS: usize = 5;
+
+/// One of the best-connected people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Hub {
+    /// Their id as in the edge list (or the generated graph's node number).
+    pub id: u64,
+    /// Their friends (out-degree).
+    pub degree: u64,
 }
 
 impl GraphStats {
@@ -156,6 +171,16 @@ pub fn graph_stats(g: &SocialGraph) -> GraphStats {
         degree_counts[d as usize] += 1;
     }
     let isolated_nodes = (0..n).filter(|&v| u.degree(NodeId(v as u32)) == 0).count() as u64;
+    // The hubs: the HUBS largest (degree, then lower dense id), kept sorted.
+    let mut top: Vec<(u64, usize)> = Vec::with_capacity(HUBS + 1);
+    for (v, &d) in degrees.iter().enumerate() {
+        if top.len() < HUBS || d > top[top.len() - 1].0 {
+            let at = top.partition_point(|&(e, _)| e >= d);
+            top.insert(at, (d, v));
+            top.truncate(HUBS);
+        }
+    }
+    let hubs = top.iter().map(|&(degree, v)| Hub { id: g.original_id(NodeId(v as u32)), degree }).collect();
     degrees.sort_unstable();
     let pick = |q: f64| degrees.get(((n as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0);
     let (mean, mean_sq) = (sum / n.max(1) as f64, sum_sq / n.max(1) as f64);
@@ -229,6 +254,7 @@ pub fn graph_stats(g: &SocialGraph) -> GraphStats {
         p99_degree: pick(0.99),
         max_degree,
         isolated_nodes,
+        hubs,
         degree_counts,
         average_clustering: local_sum / sampled.max(1) as f64,
         transitivity: if triples > 0.0 { triangles / triples } else { 0.0 },
@@ -280,6 +306,19 @@ mod tests {
         assert_eq!(s.degree_counts, vec![0, 3, 2, 1]);
         // <k> = 10/6, <k²> = (1+4+4+9+1+1)/6 = 20/6: threshold (10/6)/(10/6) = 1.
         assert!((s.epidemic_threshold - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn hubs_are_the_best_connected_with_their_edge_list_ids() {
+        // Degrees by edge-list id: 70 → 4, 50 → 3, 60 → 3, 90 → 2, 10 → 2, 20 → 2,
+        // 30 → 1, 40 → 1, 80 → 1, 11 → 1, 12 → 1. Ties go to the one read first (the
+        // lower dense id), as `highest-degree` seeding picks them.
+        let text = "70 50\n70 60\n70 90\n70 30\n50 60\n50 40\n60 80\n90 10\n10 20\n20 11\n12 13\n";
+        let g = undirected(text);
+        let hubs: Vec<(u64, u64)> = graph_stats(&g).hubs.iter().map(|h| (h.id, h.degree)).collect();
+        assert_eq!(hubs, [(70, 4), (50, 3), (60, 3), (90, 2), (10, 2)]);
+        // Fewer people than HUBS: all of them.
+        assert_eq!(graph_stats(&undirected("5 6\n")).hubs.len(), 2);
     }
 
     #[test]
