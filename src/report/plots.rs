@@ -420,25 +420,24 @@ fn reach<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(), 
     let l = labels(report.scenario.report.language);
     let a = report.analysis;
     let ens = report.ensemble;
-    let lo = a.reach.min.floor();
-    let hi = a.reach.max.ceil().max(lo + 1.0);
-    let bins = 40usize.min((hi - lo) as usize + 1).max(1);
-    let width = ((hi - lo + 1.0) / bins as f64).max(1.0);
+    let (start, width, bins) = reach_bins(a.reach.min, a.reach.max);
     let mut counts = vec![0usize; bins];
     for o in &ens.outcomes {
-        let i = (((o.reach as f64 - lo) / width) as usize).min(bins - 1);
+        let i = (((o.reach as f64 - start) / width) as usize).min(bins - 1);
         counts[i] += 1;
     }
     let total = ens.outcomes.len().max(1) as f64;
     let shares: Vec<f64> = counts.iter().map(|&c| c as f64 * 100.0 / total).collect();
     let y_max = headroom(shares.iter().copied().fold(0.0, f64::max));
-    let x_max = lo + width * bins as f64;
+    // A few values get room either side (else one bar fills the chart).
+    let pad = (11.0 - bins as f64 * width).max(0.0) / 2.0;
+    let (x_min, x_max) = (start - pad, start + width * bins as f64 + pad);
     let mut chart = ChartBuilder::on(root)
         .caption(title(report, l.reach_title), font_for(&title(report, l.reach_title), 30.0))
         .margin(12)
         .x_label_area_size(55)
         .y_label_area_size(80)
-        .build_cartesian_2d(lo..x_max, 0f64..y_max)
+        .build_cartesian_2d(x_min..x_max, 0f64..y_max)
         .map_err(e)?;
     chart
         .configure_mesh()
@@ -449,10 +448,11 @@ fn reach<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(), 
         .axis_desc_style(font_lang(report, 20.0))
         .light_line_style(WHITE.mix(0.0))
         .bold_line_style(BLACK.mix(0.08))
-        .x_label_formatter(&|x| format_count(*x))
+        // Whole numbers of people only (on a narrow range the ticks fall between).
+        .x_label_formatter(&|x| if x.fract() == 0.0 { format_count(*x) } else { String::new() })
         .draw()
         .map_err(e)?;
-    let bar = |i: usize| (lo + i as f64 * width, lo + (i + 1) as f64 * width);
+    let bar = |i: usize| (start + i as f64 * width, start + (i + 1) as f64 * width);
     chart
         .draw_series(
             shares
@@ -472,7 +472,7 @@ fn reach<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(), 
         .map_err(e)?
         .label(named(&mut names, format!("{} = {}", l.median, format_count(a.reach.p50))))
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], GREY.stroke_width(3)));
-    if a.takeoff_reach >= lo && a.takeoff_reach <= x_max {
+    if a.takeoff_reach >= x_min && a.takeoff_reach <= x_max {
         chart
             .draw_series(std::iter::once(marker(a.takeoff_reach, ORANGE)))
             .map_err(e)?
@@ -635,6 +635,17 @@ fn legend_corner(
     at
 }
 
+/// The reach histogram's bars for final reaches from `min` to `max`: (left end of the
+/// first bar, bar width, number of bars). Reach is a whole number: each bar covers the
+/// same number of whole values (at most 40 bars), centred on them, so that no bar holds
+/// more values than its neighbour and a single value has a bar of its own.
+fn reach_bins(min: f64, max: f64) -> (f64, f64, usize) {
+    let lo = min.floor();
+    let distinct = (max.ceil() - lo).max(0.0) as usize + 1;
+    let width = distinct.div_ceil(40);
+    (lo - 0.5, width as f64, distinct.div_ceil(width))
+}
+
 /// Records a series' legend label in `names` (for [`legend`]'s layout) and returns it.
 fn named(names: &mut Vec<String>, label: impl Into<String>) -> String {
     let label = label.into();
@@ -743,6 +754,26 @@ mod tests {
     /// A 1000 × 600 pixel plotting area at (100, 50) and a 300 × 120 legend.
     fn corner(ink: &[(f64, f64, f64, f64, f64)], corners: &[SeriesLabelPosition]) -> SeriesLabelPosition {
         legend_corner(ink, (300, 120), (100..1100, 50..650), corners)
+    }
+
+    #[test]
+    fn reach_bars_hold_equal_runs_of_whole_values() {
+        assert_eq!(reach_bins(200.0, 200.0), (199.5, 1.0, 1));
+        assert_eq!(reach_bins(52.0, 75.0), (51.5, 1.0, 24));
+        assert_eq!(reach_bins(10.0, 59.0), (9.5, 2.0, 25));
+        for (min, max) in [(1.0, 1.0), (52.0, 75.0), (10.0, 59.0), (14523.0, 20611.0), (1.0, 5674.0)] {
+            let (start, width, bins) = reach_bins(min, max);
+            assert!(bins <= 40, "{min}..{max}: {bins} bars");
+            let mut held = vec![0; bins];
+            for v in min as u64..=max as u64 {
+                let i = ((v as f64 - start) / width) as usize;
+                assert!(i < bins, "{v} falls past the last bar");
+                held[i] += 1;
+            }
+            // Every bar but the last holds `width` values; the last, no more.
+            assert!(held[..bins - 1].iter().all(|&h| h == width as usize), "{min}..{max}: {held:?}");
+            assert!((1..=width as usize).contains(&held[bins - 1]));
+        }
     }
 
     #[test]
