@@ -340,6 +340,24 @@ fn scenarios_that_cannot_fit_in_memory_are_refused_before_building() {
         predicate::str::contains("huge.toml: this scenario needs about")
             .and(predicate::str::contains("GB is available")),
     );
+    // An edge list is sized from its first megabytes and its length: 9 MB of lines
+    // followed by a hole (a sparse file: no disk used) reads as a 4 TB file of about
+    // 500 billion lines, refused by `fission run` and `fission graph` without reading it.
+    let edges = dir.path().join("edges.txt");
+    let mut text = String::new();
+    for i in 0..800_000u64 {
+        text.push_str(&format!("{} {}\n", i, i + 1));
+    }
+    fs::write(&edges, &text).unwrap();
+    fs::OpenOptions::new().write(true).open(&edges).unwrap().set_len(4 << 40).unwrap();
+    let s = write(dir.path(), "big.toml", "[graph]\nkind = \"edge-list\"\npath = \"edges.txt\"\n");
+    let refused = |cmd: &mut Command, what: &str| {
+        let out = cmd.timeout(std::time::Duration::from_secs(60)).assert().code(2);
+        let err = stderr(out);
+        assert!(err.contains(what) && err.contains("GB is available"), "{err}");
+    };
+    refused(fission().arg("run").arg(&s).arg("--quiet"), "big.toml: this scenario needs about");
+    refused(fission().arg("graph").arg(&edges), "edges.txt: this edge list needs about");
 }
 
 #[test]

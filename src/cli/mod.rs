@@ -306,7 +306,7 @@ fn available_memory() -> Option<f64> {
 fn check_memory(scenario: &Scenario, threads: Option<u16>) -> Result<()> {
     let est = scenario.estimate();
     let workers = threads.map_or_else(rayon::current_num_threads, |t| t as usize) as f64;
-    let need = est.graph_bytes + est.scratch_bytes_per_worker * workers + est.result_bytes;
+    let need = est.peak_bytes(workers);
     if let Some(have) = available_memory()
         && need.is_finite()
         && need > have
@@ -326,6 +326,31 @@ fn check_memory(scenario: &Scenario, threads: Option<u16>) -> Result<()> {
     Ok(())
 }
 
+/// Refuses, before reading it, an edge list whose graph and statistics
+/// (`fission graph`) will not fit in the memory available.
+fn check_edge_list_memory(path: &std::path::Path, directed: bool, weights: bool) -> Result<()> {
+    // A file that cannot be read is the loader's to report.
+    let Ok(size) = crate::graph::load::estimate_edge_list(path) else { return Ok(()) };
+    // The statistics: degrees, component labels and queue (16 bytes a person) and, for
+    // a directed graph, its undirected view, built as a generated graph is.
+    let view = if directed { crate::graph::memory_estimate(size.nodes, size.lines) } else { 0.0 };
+    let need =
+        size.memory_bytes(directed, weights).max(size.frozen_bytes(directed, weights) + size.nodes * 16.0 + view);
+    if let Some(have) = available_memory()
+        && need > have
+    {
+        bail!(InputError(format!(
+            "{}: this edge list needs about {:.1} GB (about {:.0} lines and {:.0} people) but {:.1} GB is available",
+            path.display(),
+            need / 1e9,
+            size.lines,
+            size.nodes,
+            have / 1e9
+        )));
+    }
+    Ok(())
+}
+
 fn check(args: CheckArgs) -> Result<()> {
     let scenario = load(&args.scenario, args.runs, args.seed)?;
     let est = scenario.estimate();
@@ -338,12 +363,14 @@ fn check(args: CheckArgs) -> Result<()> {
     let mut text =
         format!("# {} is valid. Resolved scenario (every default filled in; runs as is):\n", args.scenario.display());
     text.push_str(&format!(
-        "# estimate: about {:.0} people and {:.0} edges; {} to build the graph, {} scratch per thread, {} of per-run results; at most {:.2e} edge visits\n",
+        "# estimate: about {:.0} people and {:.0} edges; {} to build the graph, {} scratch per thread, {} of per-run results, so {} at most on {} threads; at most {:.2e} edge visits\n",
         est.nodes,
         est.edges,
         size(est.graph_bytes),
         size(est.scratch_bytes_per_worker),
         size(est.result_bytes),
+        size(est.peak_bytes(rayon::current_num_threads() as f64)),
+        rayon::current_num_threads(),
         est.max_edge_visits
     ));
     // Build the graph when that is cheap, so that edge-list lines and seed ids are
@@ -392,6 +419,7 @@ fn describe_graph(args: GraphArgs) -> Result<()> {
     } else {
         let file = std::fs::File::open(&args.input)
             .map_err(|e| InputError(format!("cannot read edge list {}: {e}", args.input.display())))?;
+        check_edge_list_memory(&args.input, args.directed, args.weights)?;
         let graph = read_edge_list(file, EdgeListOptions { directed: args.directed, weight_column: args.weights })
             .map_err(|e| InputError(format!("{}: reading the edge list: {e}", args.input.display())))?;
         let title = args.input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();

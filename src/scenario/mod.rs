@@ -1353,18 +1353,22 @@ impl Scenario {
     /// Estimated resources of a run, before anything is built.
     pub fn estimate(&self) -> ResourceEstimate {
         let (mut graph_bytes, mut edges) = self.graph.estimate_size();
+        // Generated graphs: offsets, and two arcs per edge with a tie strength each.
+        let mut frozen_bytes = f64::NAN;
         let mut nodes = match &self.graph.model {
             GraphModel::EdgeList { .. } => f64::NAN,
             _ => graph_bytes, // replaced below
         };
-        if let GraphModel::EdgeList { path, .. } = &self.graph.model {
-            // About 12 bytes per edge line in SNAP-style text, 3x less when gzipped.
-            let full = self.base_dir.join(path);
-            let bytes = std::fs::metadata(&full).map(|m| m.len() as f64).unwrap_or(f64::NAN);
-            let gz = full.extension().is_some_and(|e| e == "gz");
-            edges = bytes / if gz { 4.0 } else { 12.0 };
-            nodes = edges / 5.0;
-            graph_bytes = crate::graph::memory_estimate(nodes, edges) + edges * 24.0;
+        if let GraphModel::EdgeList { path, directed, weight_column } = &self.graph.model {
+            // From the file's first megabytes (the loader reports a file it cannot read).
+            match crate::graph::load::estimate_edge_list(&self.base_dir.join(path)) {
+                Ok(size) => {
+                    (edges, nodes) = (size.lines, size.nodes);
+                    graph_bytes = size.memory_bytes(*directed, *weight_column);
+                    frozen_bytes = size.frozen_bytes(*directed, *weight_column);
+                }
+                Err(_) => (edges, nodes, graph_bytes) = (f64::NAN, f64::NAN, f64::NAN),
+            }
         } else {
             nodes = match &self.graph.model {
                 GraphModel::ErdosRenyi { nodes, .. }
@@ -1375,6 +1379,7 @@ impl Scenario {
                 GraphModel::Configuration { degrees: DegreeSequence::PowerLaw { nodes, .. } } => *nodes as f64,
                 GraphModel::EdgeList { .. } => nodes,
             };
+            frozen_bytes = nodes * 4.0 + edges * 16.0;
         }
         let width = self.simulation.days as f64 + 1.0;
         // At worst every run lasts the whole horizon (rows are as long as each run needed).
@@ -1383,6 +1388,7 @@ impl Scenario {
             nodes,
             edges,
             graph_bytes,
+            frozen_bytes,
             // A one-byte mark and an 8-byte record per person, plus, per participant at
             // worst, the day queue (4), the order of joining (4) and the tree
             // statistics' work arrays (28); SIR and threshold processes add up to 8.
@@ -1596,12 +1602,23 @@ pub struct ResourceEstimate {
     pub edges: f64,
     /// Peak bytes to build and freeze the graph.
     pub graph_bytes: f64,
+    /// Bytes of the frozen graph, kept while the runs go (the building's other memory
+    /// is freed by then).
+    pub frozen_bytes: f64,
     /// Scratch bytes per worker thread.
     pub scratch_bytes_per_worker: f64,
     /// Bytes of per-run rows kept for the estimates.
     pub result_bytes: f64,
     /// Upper bound on edge visits (runs × arcs): the work if every run reached everyone.
     pub max_edge_visits: f64,
+}
+
+impl ResourceEstimate {
+    /// Peak bytes on `workers` threads: building the graph, or later the frozen graph
+    /// with every worker's scratch and the per-run results, whichever is larger.
+    pub fn peak_bytes(&self, workers: f64) -> f64 {
+        self.graph_bytes.max(self.frozen_bytes + self.scratch_bytes_per_worker * workers + self.result_bytes)
+    }
 }
 
 #[cfg(test)]

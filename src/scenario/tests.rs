@@ -168,3 +168,22 @@ fn block_sizes_without_a_valid_block_are_one_problem() {
     assert_eq!(p.len(), 2, "{p:?}");
     assert!(p.iter().any(|x| x.key == "graph.within_degree" && x.message.contains("must be in [0, 2]")), "{p:?}");
 }
+
+#[test]
+fn an_edge_list_is_sized_from_its_lines_before_building() {
+    // ego-Facebook: 88,234 lines and 4,039 people, read in full (under the sample size).
+    let s = parse(
+        "[graph]\nkind = \"edge-list\"\npath = \"scenarios/data/facebook_combined.txt.gz\"\n[simulation]\nruns = 10\n",
+    )
+    .unwrap();
+    let est = s.estimate();
+    assert_eq!((est.edges, est.nodes), (88234.0, 4039.0));
+    // Undirected, no weights: 16 bytes a line and 28 a person while building; the
+    // frozen graph keeps two 4-byte arcs a line and 12 bytes a person.
+    assert_eq!(est.graph_bytes, 88234.0 * 16.0 + 4039.0 * 28.0);
+    assert_eq!(est.frozen_bytes, 88234.0 * 8.0 + 4039.0 * 12.0);
+    // The peak is the building, or later the frozen graph with the workers' scratch.
+    assert_eq!(est.peak_bytes(1.0), est.graph_bytes);
+    let many = 1000.0;
+    assert_eq!(est.peak_bytes(many), est.frozen_bytes + many * est.scratch_bytes_per_worker + est.result_bytes);
+}
