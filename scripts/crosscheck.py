@@ -63,8 +63,9 @@ def fission(edge_path, seeds, model_toml, runs, threads=None):
     out = os.path.join(WORK, "out")
     command = [FISSION, "run", scenario, "--out", out] + (["--threads", str(threads)] if threads else [])
     r = subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    m = re.search(r"(\d+) runs in ([0-9.]+) s", r.stderr)
-    seconds = float(m.group(2)) / int(m.group(1))
+    m = re.search(r"(\d+) runs in ([0-9.]+) s \(([0-9]+) runs/s\)", r.stderr)
+    # (The rate, when the time is too short to show in the digits printed.)
+    seconds = float(m.group(2)) / int(m.group(1)) or 1.0 / max(int(m.group(3)), 1)
     s = json.load(open(os.path.join(out, "summary.json")))
     assert s["censored_fraction"] == 0, "fission runs must finish"
     return s["reach"]["mean"], s["reach"]["std_dev"] / math.sqrt(runs), seconds

@@ -264,10 +264,15 @@ fn run_scenario(args: RunArgs) -> Result<()> {
     note(
         args.quiet,
         &format!(
-            "{} run{} in {:.2} s ({:.0} runs/s); total {:.2} s; results in {}",
+            "{} run{} in {} s ({:.0} runs/s); total {:.2} s; results in {}",
             config.runs,
             if config.runs == 1 { "" } else { "s" },
-            sim_seconds,
+            // Three significant digits for short times ("0.00 s" read as no time).
+            match sim_seconds {
+                t if t < 0.01 => format!("{t:.5}"),
+                t if t < 1.0 => format!("{t:.3}"),
+                t => format!("{t:.2}"),
+            },
             config.runs as f64 / sim_seconds.max(1e-9),
             started.elapsed().as_secs_f64(),
             out_dir.display()
