@@ -473,9 +473,9 @@ fn describe_graph(args: GraphArgs) -> Result<()> {
     row(
         "clustering",
         format!(
-            "average {:.4}, transitivity {:.4} ({}{})",
-            stats.average_clustering,
-            stats.transitivity,
+            "average {}, transitivity {} ({}{})",
+            crate::report::format_coefficient(stats.average_clustering),
+            crate::report::format_coefficient(stats.transitivity),
             if stats.clustering_sample == stats.nodes { "exact" } else { "estimated from " },
             if stats.clustering_sample == stats.nodes {
                 String::new()

@@ -463,6 +463,16 @@ impl RunReport<'_> {
     }
 }
 
+/// A coefficient in [0, 1] (clustering, transitivity) to four decimals, or below 0.01
+/// to two significant digits: a large random graph's clustering is about 0.0001, which
+/// fewer decimals show as 0.
+pub fn format_coefficient(x: f64) -> String {
+    match x {
+        x if x >= 0.01 || x <= 0.0 || !x.is_finite() => format!("{x:.4}"),
+        x => format!("{x:.*}", (-x.log10()).ceil() as usize + 1),
+    }
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename,
 /// so a reader never sees a half-written file and an interrupted write leaves the
 /// earlier file intact.
@@ -483,4 +493,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coefficients_keep_two_significant_digits_when_small() {
+        let cases =
+            [(0.52963, "0.5296"), (0.0100, "0.0100"), (0.0077, "0.0077"), (0.000_092_4, "0.000092"), (0.0, "0.0000")];
+        for (x, text) in cases {
+            assert_eq!(format_coefficient(x), text);
+        }
+    }
 }

@@ -233,12 +233,13 @@ impl Drawer for DegreeChart<'_> {
         chart.draw_series(points.iter().map(|&p| Circle::new(p, 4, BLUE.mix(0.8).filled()))).map_err(e)?;
         // (The CJK font has no angle brackets and no minus sign.)
         let threshold = s.threshold_formula(zh);
-        let (k, max, clustering) = (s.mean_degree, s.max_degree, s.average_clustering);
+        let clustering = super::format_coefficient(s.average_clustering);
+        let (k, max) = (s.mean_degree, s.max_degree);
         let t = s.epidemic_threshold;
         let mut note = if zh {
-            format!("<k> = {k:.2}, 最大 {max}, 聚类系数 {clustering:.3}, 传播阈值 {threshold} = {t:.4}")
+            format!("<k> = {k:.2}, 最大 {max}, 聚类系数 {clustering}, 传播阈值 {threshold} = {t:.4}")
         } else {
-            format!("⟨k⟩ = {k:.2}, max {max}, clustering {clustering:.3}, threshold {threshold} = {t:.4}")
+            format!("⟨k⟩ = {k:.2}, max {max}, clustering {clustering}, threshold {threshold} = {t:.4}")
         };
         // (A log scale has no room for k = 0.)
         match s.degree_counts.first() {
