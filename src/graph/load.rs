@@ -128,23 +128,22 @@ pub fn estimate_edge_list(path: &std::path::Path) -> std::io::Result<EdgeListSiz
     /// Counts the bytes read from the file (compressed, for gzip).
     struct Counting<R> {
         inner: R,
-        read: std::rc::Rc<std::cell::Cell<u64>>,
+        read: u64,
     }
     impl<R: Read> Read for Counting<R> {
         fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
             let n = self.inner.read(buf)?;
-            self.read.set(self.read.get() + n as u64);
+            self.read += n as u64;
             Ok(n)
         }
     }
     let file = std::fs::File::open(path)?;
     let file_len = file.metadata()?.len();
-    let read = std::rc::Rc::new(std::cell::Cell::new(0u64));
     enum Source<R: BufRead> {
         Plain(R),
         Gzip(BufReader<flate2::bufread::MultiGzDecoder<R>>),
     }
-    let mut raw = BufReader::with_capacity(1 << 16, Counting { inner: file, read: read.clone() });
+    let mut raw = BufReader::with_capacity(1 << 16, Counting { inner: file, read: 0 });
     let mut source = if raw.fill_buf()?.starts_with(&[0x1f, 0x8b]) {
         Source::Gzip(BufReader::with_capacity(1 << 16, flate2::bufread::MultiGzDecoder::new(raw)))
     } else {
@@ -185,15 +184,17 @@ pub fn estimate_edge_list(path: &std::path::Path) -> std::io::Result<EdgeListSiz
     }
     // The share of the file the sample came from: the bytes read, less those still in
     // the buffers (decompressed ones converted at the sample's compression ratio).
-    let ahead = match &source {
+    let (read, ahead) = match &source {
         Source::Gzip(r) => {
-            let compressed = read.get() as f64 - r.get_ref().get_ref().buffer().len() as f64;
-            r.get_ref().get_ref().buffer().len() as f64
-                + r.buffer().len() as f64 * compressed / (taken + r.buffer().len()).max(1) as f64
+            // Compressed bytes not yet inflated, and inflated ones not yet taken.
+            let raw = r.get_ref().get_ref();
+            let (read, pending) = (raw.get_ref().read as f64, raw.buffer().len() as f64);
+            let ratio = (read - pending) / (taken + r.buffer().len()).max(1) as f64;
+            (read, pending + r.buffer().len() as f64 * ratio)
         }
-        Source::Plain(r) => r.buffer().len() as f64,
+        Source::Plain(r) => (r.get_ref().read as f64, r.buffer().len() as f64),
     };
-    let share = ((read.get() as f64 - ahead) / file_len.max(1) as f64).clamp(1e-12, 1.0);
+    let share = ((read - ahead) / file_len.max(1) as f64).clamp(1e-12, 1.0);
     let total = (lines as f64 / share).max(lines as f64);
     let sample = lines as f64;
     // n (1 − e^(−2l/n)) grows with n towards 2l: bisect for d (geometric steps).
