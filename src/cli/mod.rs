@@ -367,21 +367,24 @@ fn check(args: CheckArgs) -> Result<()> {
     };
     let mut text =
         format!("# {} is valid. Resolved scenario (every default filled in; runs as is):\n", args.scenario.display());
-    text.push_str(&format!(
-        "# estimate: about {:.0} people and {:.0} edges; {} to build the graph, {} scratch per thread, {} of per-run results, so {} at most on {} threads; at most {:.2e} edge visits\n",
-        est.nodes,
-        est.edges,
-        size(est.graph_bytes),
-        size(est.scratch_bytes_per_worker),
-        size(est.result_bytes),
-        size(est.peak_bytes(rayon::current_num_threads() as f64)),
-        rayon::current_num_threads(),
-        est.max_edge_visits
-    ));
+    if est.graph_bytes.is_finite() {
+        text.push_str(&format!(
+            "# estimate: about {:.0} people and {:.0} edges; {} to build the graph, {} scratch per thread, {} of per-run results, so {} at most on {} threads; at most {:.2e} edge visits\n",
+            est.nodes,
+            est.edges,
+            size(est.graph_bytes),
+            size(est.scratch_bytes_per_worker),
+            size(est.result_bytes),
+            size(est.peak_bytes(rayon::current_num_threads() as f64)),
+            rayon::current_num_threads(),
+            est.max_edge_visits
+        ));
+    }
     // Build the graph when that is cheap, so that edge-list lines and seed ids are
-    // checked too.
+    // checked too; and when the edge list could not be read to size it, so that the
+    // reason is reported (a corrupt gzip stream, say).
     const BUILD_LIMIT: f64 = 2e9;
-    if est.graph_bytes.is_finite() && est.graph_bytes <= BUILD_LIMIT {
+    if !est.graph_bytes.is_finite() || est.graph_bytes <= BUILD_LIMIT {
         let graph = scenario.build_graph()?;
         let info = graph.info();
         let seeding = scenario.resolve_seeding(&graph)?;
