@@ -250,6 +250,17 @@ fn bad_edge_list_line_names_its_number() {
     fission().arg("check").arg(&s).assert().code(2).stderr(predicate::str::contains("nofile.toml:3: graph.path"));
 }
 
+/// `fission graph` reads an edge list from a pipe (`<(zcat edges.gz)`, /dev/stdin):
+/// the memory estimate must not sample it, or the loader would miss those lines.
+#[cfg(unix)]
+#[test]
+fn an_edge_list_can_come_through_a_pipe() {
+    let text: String = (0..1000).map(|i| format!("{i} {}\n", i + 1)).collect();
+    let out = fission().args(["graph", "/dev/stdin", "--json"]).write_stdin(text).assert().success();
+    let stats: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!((stats["nodes"].as_u64(), stats["edges"].as_u64()), (Some(1001), Some(1000)));
+}
+
 #[test]
 fn seeds_file_errors_name_the_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
@@ -488,6 +499,12 @@ fn graph_statistics_match_snap_published_values() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("cannot read edge list missing.txt"));
+    fission()
+        .arg("graph")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a folder, not an edge list"));
     assert!(fb["tie_strengths"].is_null());
     // An edge list's weight column shows as tie strengths.
     let weighted = dir.path().join("weighted.txt");

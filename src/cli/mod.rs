@@ -425,6 +425,9 @@ fn describe_graph(args: GraphArgs) -> Result<()> {
         check_memory(&scenario, Some(1))?;
         (scenario.build_graph()?, scenario.name.clone(), scenario.report.language)
     } else {
+        if args.input.is_dir() {
+            bail!(InputError(format!("{}: is a folder, not an edge list", args.input.display())));
+        }
         let file = std::fs::File::open(&args.input)
             .map_err(|e| InputError(format!("cannot read edge list {}: {e}", args.input.display())))?;
         check_edge_list_memory(&args.input, args.directed, args.weights)?;

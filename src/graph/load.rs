@@ -123,7 +123,8 @@ pub const SAMPLE_BYTES: usize = 8 << 20;
 /// lines (a mean degree of 10), at most two per line.
 ///
 /// # Errors
-/// Reading or decompressing the file.
+/// Reading or decompressing the file; a path that is not a regular file (a pipe, read
+/// once, is left unread).
 pub fn estimate_edge_list(path: &std::path::Path) -> std::io::Result<EdgeListSize> {
     /// Counts the bytes read from the file (compressed, for gzip).
     struct Counting<R> {
@@ -138,7 +139,13 @@ pub fn estimate_edge_list(path: &std::path::Path) -> std::io::Result<EdgeListSiz
         }
     }
     let file = std::fs::File::open(path)?;
-    let file_len = file.metadata()?.len();
+    let metadata = file.metadata()?;
+    if !metadata.is_file() {
+        // A pipe (`fission graph <(zcat edges.gz)`): what the sample read, the loader
+        // would no longer see.
+        return Err(std::io::Error::other("not a regular file: its size is unknown"));
+    }
+    let file_len = metadata.len();
     enum Source<R: BufRead> {
         Plain(R),
         Gzip(BufReader<flate2::bufread::MultiGzDecoder<R>>),
