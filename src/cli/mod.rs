@@ -63,8 +63,9 @@ enum Command {
     /// Write a commented starter scenario that runs as it is.
     #[command(after_help = INIT_EXAMPLES)]
     Init(InitArgs),
-    /// Describe a graph (a scenario's, or an edge list): people, ties, degrees,
-    /// clustering, components and the epidemic threshold; optionally chart its degrees.
+    /// Describe a graph (a scenario's, or an edge list): people, ties, degrees, the
+    /// best-connected people, clustering, components and the epidemic threshold;
+    /// optionally chart its degrees.
     #[command(after_help = GRAPH_EXAMPLES)]
     Graph(GraphArgs),
 }
