@@ -235,11 +235,15 @@ impl Drawer for DegreeChart<'_> {
         let threshold = s.threshold_formula(zh);
         let clustering = super::format_coefficient(s.average_clustering);
         let (k, max) = (s.mean_degree, s.max_degree);
-        let t = s.epidemic_threshold;
+        // (∞, as the table writes it, rather than Rust's "inf"; both fonts have it.)
+        let t = match s.epidemic_threshold {
+            t if t.is_infinite() => "∞".to_string(),
+            t => format!("{t:.4}"),
+        };
         let mut note = if zh {
-            format!("<k> = {k:.2}, 最大 {max}, 聚类系数 {clustering}, 传播阈值 {threshold} = {t:.4}")
+            format!("<k> = {k:.2}, 最大 {max}, 聚类系数 {clustering}, 传播阈值 {threshold} = {t}")
         } else {
-            format!("⟨k⟩ = {k:.2}, max {max}, clustering {clustering}, threshold {threshold} = {t:.4}")
+            format!("⟨k⟩ = {k:.2}, max {max}, clustering {clustering}, threshold {threshold} = {t}")
         };
         // (A log scale has no room for k = 0.)
         match s.degree_counts.first() {
