@@ -522,8 +522,12 @@ fn graph_statistics_match_snap_published_values() {
         [("1 2\n2 3\n4 5\n", "= 3.0000: 1 or more"), ("1 2\n3 4\n", "= ∞: nobody reached along a tie has another")]
     {
         let path = write(dir.path(), "sparse.txt", edges);
-        let out = fission().arg("graph").arg(&path).assert().success();
+        let out = fission().arg("graph").arg(&path).arg("--chart").arg(dir.path().join("sparse")).assert().success();
         let out = String::from_utf8(out.get_output().stdout.clone()).unwrap();
         assert!(out.contains(threshold) && out.contains("no independent cascade takes off"), "{out}");
+        // The chart's note writes the threshold as the table does.
+        let svg = fs::read_to_string(dir.path().join("sparse.svg")).unwrap();
+        let number = threshold.split(':').next().unwrap();
+        assert!(svg.contains(number) && !svg.contains("inf"), "{number}");
     }
 }
