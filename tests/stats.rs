@@ -80,3 +80,21 @@ fn quantiles_interpolate_like_r_type_7() {
     assert_eq!(quantile_sorted(&xs, 0.05), 1.2); // h = 0.2 → 1 + 0.2·(2 − 1)
     assert!(quantile_sorted(&[], 0.5).is_nan());
 }
+
+/// An interval of a quantity that cannot be negative stops at 0: 20 runs of one parent
+/// each with one child in a single run give K = 0.05 with a standard error of 0.05, and
+/// 0.05 − t(0.975, 19)·0.05 = −0.055 would be below any possible K. The upper end is
+/// unchanged; means of signed values keep their symmetric interval.
+#[test]
+fn intervals_of_nonnegative_quantities_stop_at_zero() {
+    let xs = vec![1.0; 20];
+    let mut ys = vec![0.0; 20];
+    ys[0] = 1.0;
+    let k = ratio_estimate(&ys, &xs);
+    assert!((k.value - 0.05).abs() < 1e-12 && (k.std_error - 0.05).abs() < 1e-12);
+    let t = 2.093_024_054_408_263; // t(0.975, 19)
+    assert_eq!(k.ci_low, 0.0);
+    assert!((k.ci_high - (0.05 + t * 0.05)).abs() < 1e-9);
+    let signed = fission::stats::mean_estimate(&[-1.0, 0.5, 1.0]);
+    assert!(signed.ci_low < -1.0 && (signed.ci_high - signed.value - (signed.value - signed.ci_low)).abs() < 1e-12);
+}

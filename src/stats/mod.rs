@@ -38,7 +38,8 @@ fn t_quantile(df: usize) -> f64 {
     }
 }
 
-/// Mean across runs with a t interval: x̄ ± t(0.975, n−1)·s/√n.
+/// Mean across runs with a t interval: x̄ ± t(0.975, n−1)·s/√n (its lower end at 0 at
+/// least when every value is).
 ///
 /// ```
 /// let e = fission::stats::mean_estimate(&[1.0, 2.0, 3.0]);
@@ -56,12 +57,21 @@ pub fn mean_estimate(xs: &[f64]) -> Estimate {
     }
     let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
     let se = (var / n as f64).sqrt();
-    let t = t_quantile(n - 1);
-    Estimate { value: mean, std_error: se, ci_low: mean - t * se, ci_high: mean + t * se, n }
+    t_interval(mean, se, n, xs.iter().all(|&x| x >= 0.0))
+}
+
+/// An estimate with the t interval value ± t(0.975, n−1)·se, whose lower end stops at 0
+/// for a quantity that cannot be negative (`nonnegative`: reach, cost, K): with few runs
+/// the symmetric interval of a small K reached below 0, which no outcome can.
+fn t_interval(value: f64, se: f64, n: usize, nonnegative: bool) -> Estimate {
+    let half = t_quantile(n - 1) * se;
+    let low = if nonnegative { (value - half).max(0.0) } else { value - half };
+    Estimate { value, std_error: se, ci_low: low, ci_high: value + half, n }
 }
 
 /// Ratio of totals Σy / Σx across runs, with the delta-method (linearisation)
-/// standard error `sqrt(Σ (y_r − R x_r)² / (n (n − 1))) / x̄` and a t interval.
+/// standard error `sqrt(Σ (y_r − R x_r)² / (n (n − 1))) / x̄` and a t interval (its
+/// lower end at 0 at least when every y and x is).
 /// This is the Harris estimator of an offspring mean when y counts children and x
 /// parents. Undefined (NaN) when Σx = 0.
 ///
@@ -83,8 +93,7 @@ pub fn ratio_estimate(ys: &[f64], xs: &[f64]) -> Estimate {
     let xbar = sx / n as f64;
     let ss: f64 = ys.iter().zip(xs).map(|(y, x)| (y - r * x).powi(2)).sum();
     let se = (ss / (n as f64 * (n - 1) as f64)).sqrt() / xbar;
-    let t = t_quantile(n - 1);
-    Estimate { value: r, std_error: se, ci_low: r - t * se, ci_high: r + t * se, n }
+    t_interval(r, se, n, ys.iter().chain(xs).all(|&v| v >= 0.0))
 }
 
 /// A proportion with the Wilson score interval (good near 0 and 1).
@@ -511,7 +520,8 @@ pub fn analyse(ensemble: &Ensemble, config: &AnalysisConfig) -> Analysis {
     let reach_fraction = mean_reach.value / ensemble.population.max(1) as f64;
 
     let mut warnings = Vec::new();
-    let half_width = (viral_coefficient.ci_high - viral_coefficient.ci_low) / 2.0;
+    // (The upper half: the lower end may stop at 0.)
+    let half_width = viral_coefficient.ci_high - viral_coefficient.value;
     if half_width.is_finite() && half_width > 0.02 {
         let needed = (runs as f64 * (half_width / 0.02).powi(2)).ceil() as usize;
         warnings.push(Warning::WideInterval { runs, half_width, runs_needed: needed });
