@@ -51,6 +51,14 @@ fn init_check_run_end_to_end() {
             .and(predicate::str::contains("kB to build the graph"))
             .and(predicate::str::contains(" 0 MB").not()),
     );
+    // On a directed graph, people without out-arcs are "with no one to invite", not
+    // "isolated" (`fission graph` keeps that word for people with no tie either way).
+    let email = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/sir-email.toml");
+    fission()
+        .args(["check", email])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("181 with no one to invite").and(predicate::str::contains("isolated").not()));
     // init does not overwrite.
     fission()
         .current_dir(dir.path())

@@ -393,8 +393,16 @@ fn check(args: CheckArgs) -> Result<()> {
             .map_err(|e| InputError(format!("{}: {e}", scenario.file_label)))?;
         let nominal = scenario.behaviour.nominal(info.mean_degree.round() as usize);
         text.push_str(&format!(
-            "# graph: {} people, {} edges, mean degree {:.2}, max degree {}, {} isolated; {}\n",
-            info.nodes, info.edges, info.mean_degree, info.max_degree, info.isolated_nodes, info.cleanup
+            "# graph: {} people, {} edges, mean degree {:.2}, max degree {}, {} {}; {}\n",
+            info.nodes,
+            info.edges,
+            info.mean_degree,
+            info.max_degree,
+            info.isolated_nodes,
+            // (Directed: no out-arc, though some may be reached; `fission graph` counts
+            // as isolated those with no tie either way.)
+            if info.directed { "with no one to invite" } else { "isolated" },
+            info.cleanup
         ));
         if let Some(nominal) = nominal {
             text.push_str(&format!(
