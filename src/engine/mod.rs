@@ -1078,12 +1078,7 @@ impl<'a> Prepared<'a> {
         }
         let fixed_seeds = match &config.seeding {
             Seeding::Random { .. } => Vec::new(),
-            Seeding::HighestDegree { count } => {
-                let mut ids: Vec<u32> = (0..n as u32).collect();
-                ids.sort_by_key(|&u| (std::cmp::Reverse(graph.degree(NodeId(u))), u));
-                ids.truncate(*count);
-                ids
-            }
+            Seeding::HighestDegree { count } => graph.highest_degree(*count),
             Seeding::Nodes { nodes } => {
                 let mut seen = std::collections::HashSet::new();
                 for v in nodes {

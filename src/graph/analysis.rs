@@ -171,16 +171,9 @@ pub fn graph_stats(g: &SocialGraph) -> GraphStats {
         degree_counts[d as usize] += 1;
     }
     let isolated_nodes = (0..n).filter(|&v| u.degree(NodeId(v as u32)) == 0).count() as u64;
-    // The hubs: the HUBS largest (degree, then lower dense id), kept sorted.
-    let mut top: Vec<(u64, usize)> = Vec::with_capacity(HUBS + 1);
-    for (v, &d) in degrees.iter().enumerate() {
-        if top.len() < HUBS || d > top[top.len() - 1].0 {
-            let at = top.partition_point(|&(e, _)| e >= d);
-            top.insert(at, (d, v));
-            top.truncate(HUBS);
-        }
-    }
-    let hubs = top.iter().map(|&(degree, v)| Hub { id: g.original_id(NodeId(v as u32)), degree }).collect();
+    let hubs = (g.highest_degree(HUBS).into_iter())
+        .map(|v| Hub { id: g.original_id(NodeId(v)), degree: degrees[v as usize] })
+        .collect();
     degrees.sort_unstable();
     let pick = |q: f64| degrees.get(((n as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0);
     let (mean, mean_sq) = (sum / n.max(1) as f64, sum_sq / n.max(1) as f64);

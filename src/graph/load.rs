@@ -430,7 +430,7 @@ mod tests {
         text.resize(text.len() + (3 << 20), b'7');
         let err = read_edge_list(&text[..], UNDIRECTED).unwrap_err().to_string();
         assert!(err.contains("line 3") && err.contains("longer than 1 MB"), "{err}");
-        // A long last line without a break is still read.
+        // A last line without a line break is still read.
         let g = read_edge_list(&b"1 2\n2    3"[..], UNDIRECTED).unwrap();
         assert_eq!(g.edge_count(), 2);
     }

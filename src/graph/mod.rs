@@ -333,7 +333,8 @@ impl SocialGraph {
         // An undirected friendship's arc in its second-named person's list carries
         // REVERSED in its target's top bit, so that the dedupe below tells `a b` read
         // twice from `a b` and `b a` (ids below 2^31: a larger graph could not be held
-        // in memory anyway; it would count every repeat as a plain one).
+        // in memory anyway; it would count every repeat as a plain one). Without the
+        // flag (0) nothing is masked, so ids of any size stay whole.
         let flag = if both_ways && !directed && n <= REVERSED as usize { REVERSED } else { 0 };
         // Unweighted graphs sort bare targets (half the memory and time of pairs).
         let (offsets, targets, weights, dedupe) = if has_weights {
@@ -349,15 +350,9 @@ impl SocialGraph {
                 }
             }
             drop(cursor);
-            let (offsets, dedupe) = sort_and_dedupe(
-                &offsets,
-                &mut arcs,
-                directed,
-                |a| a.0 & !REVERSED,
-                |a| a.0 & REVERSED != 0,
-                |a| a.1.to_bits(),
-            );
-            (offsets, arcs.iter().map(|a| a.0 & !REVERSED).collect(), Some(arcs.iter().map(|a| a.1).collect()), dedupe)
+            let (offsets, dedupe) =
+                sort_and_dedupe(&offsets, &mut arcs, directed, |a| a.0 & !flag, |a| a.0 & flag != 0, |a| a.1.to_bits());
+            (offsets, arcs.iter().map(|a| a.0 & !flag).collect(), Some(arcs.iter().map(|a| a.1).collect()), dedupe)
         } else {
             let mut arcs: Vec<u32> = vec![0; acc as usize];
             for (s, t, _) in edges() {
@@ -372,9 +367,9 @@ impl SocialGraph {
             }
             drop(cursor);
             let (offsets, dedupe) =
-                sort_and_dedupe(&offsets, &mut arcs, directed, |&a| a & !REVERSED, |&a| a & REVERSED != 0, |_| 0);
+                sort_and_dedupe(&offsets, &mut arcs, directed, |&a| a & !flag, |&a| a & flag != 0, |_| 0);
             if flag != 0 {
-                arcs.iter_mut().for_each(|a| *a &= !REVERSED);
+                arcs.iter_mut().for_each(|a| *a &= !flag);
             }
             (offsets, arcs, None, dedupe)
         };
@@ -465,6 +460,29 @@ impl SocialGraph {
     pub fn degree(&self, u: NodeId) -> usize {
         let (s, e) = self.range(u);
         e - s
+    }
+
+    /// The `count` people with the most friends (out-degree), most first; ties go to
+    /// the lower id (the one read first from an edge list). Who `highest-degree`
+    /// seeding picks, and the hubs `fission graph` lists.
+    ///
+    /// # Complexity
+    /// O(n + count log count).
+    pub fn highest_degree(&self, count: usize) -> Vec<u32> {
+        let n = self.node_count();
+        let count = count.min(n);
+        // (The id in the key makes it unique: the same order as a full sort's.)
+        let key = |&u: &u32| (std::cmp::Reverse(self.degree(NodeId(u))), u);
+        let mut ids: Vec<u32> = (0..n as u32).collect();
+        if count == 0 {
+            return Vec::new();
+        }
+        if count < n {
+            ids.select_nth_unstable_by_key(count - 1, key);
+            ids.truncate(count);
+        }
+        ids.sort_unstable_by_key(key);
+        ids
     }
 
     /// The id `u` had in the input (edge-list id, or the dense id for generators).
@@ -716,6 +734,21 @@ mod tests {
             c.to_string(),
             "1 self-loop and 2 repeated edges removed; 1 friendship listed both ways (a b and b a), merged"
         );
+    }
+
+    #[test]
+    fn highest_degree_is_the_head_of_the_full_sort() {
+        let g = GraphSpec {
+            model: GraphModel::BarabasiAlbert { nodes: 2000, m: 3 },
+            tie_strength: TieStrengths::default(),
+        }
+        .generate(7)
+        .unwrap();
+        let mut all: Vec<u32> = (0..2000).collect();
+        all.sort_by_key(|&u| (std::cmp::Reverse(g.degree(NodeId(u))), u));
+        for count in [0, 1, 5, 37, 1999, 2000, 5000] {
+            assert_eq!(g.highest_degree(count), all[..count.min(2000)], "count {count}");
+        }
     }
 
     #[test]

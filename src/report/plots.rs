@@ -556,7 +556,7 @@ fn generations<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Resul
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], ORANGE.stroke_width(3)));
     }
     let bar = |g: &crate::stats::GenerationEstimate| {
-        let (lo, hi) = if g.k.ci_low.is_finite() { (g.k.ci_low.max(0.0), g.k.ci_high) } else { (g.k.value, g.k.value) };
+        let (lo, hi) = if g.k.ci_low.is_finite() { (g.k.ci_low, g.k.ci_high) } else { (g.k.value, g.k.value) };
         (g.generation as f64, lo, hi)
     };
     // The error bars and dots, as 0.3 generations wide.
