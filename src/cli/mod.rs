@@ -98,7 +98,7 @@ struct RunArgs {
     /// Master random seed (overrides simulation.rng_seed).
     #[arg(long)]
     seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
+    /// Worker threads for building the graph and the runs (default: all cores). Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
     /// Output folder (default: output/<scenario file stem>/).
@@ -197,7 +197,15 @@ fn run_scenario(args: RunArgs) -> Result<()> {
     check_memory(&scenario, args.threads)?;
     note(args.quiet, &format!("building the graph for {:?} ...", scenario.name));
     let graph_started = Instant::now();
-    let graph = scenario.build_graph()?;
+    let pool = {
+        let mut b = rayon::ThreadPoolBuilder::new();
+        if let Some(t) = args.threads {
+            b = b.num_threads(t as usize);
+        }
+        b.build().context("starting worker threads")?
+    };
+    // The graph is read and frozen on the same worker threads as the runs.
+    let graph = pool.install(|| scenario.build_graph())?;
     let info = graph.info();
     note(
         args.quiet,
@@ -231,13 +239,6 @@ fn run_scenario(args: RunArgs) -> Result<()> {
         if p.runs_done % 64 == 0 || p.runs_done == p.runs_total {
             bar.set_position(p.runs_done)
         }
-    };
-    let pool = {
-        let mut b = rayon::ThreadPoolBuilder::new();
-        if let Some(t) = args.threads {
-            b = b.num_threads(t as usize);
-        }
-        b.build().context("starting worker threads")?
     };
     let sim_started = Instant::now();
     let ensemble = pool

@@ -29,7 +29,7 @@ pub struct EdgeListOptions {
 ///
 /// # Complexity
 /// O(m) time plus one hash lookup per id.
-pub fn read_edge_list(reader: impl Read, options: EdgeListOptions) -> Result<SocialGraph, GraphError> {
+pub fn read_edge_list(reader: impl Read + Send, options: EdgeListOptions) -> Result<SocialGraph, GraphError> {
     let mut buffered = BufReader::with_capacity(1 << 20, reader);
     let is_gzip = buffered.fill_buf()?.starts_with(&[0x1f, 0x8b]);
     if is_gzip {
@@ -149,11 +149,11 @@ pub fn estimate_edge_list(path: &std::path::Path) -> std::io::Result<EdgeListSiz
     let file_len = metadata.len();
     enum Source<R: BufRead> {
         Plain(R),
-        Gzip(BufReader<flate2::bufread::MultiGzDecoder<R>>),
+        Gzip(Box<BufReader<flate2::bufread::MultiGzDecoder<R>>>),
     }
     let mut raw = BufReader::with_capacity(1 << 16, Counting { inner: file, read: 0 });
     let mut source = if raw.fill_buf()?.starts_with(&[0x1f, 0x8b]) {
-        Source::Gzip(BufReader::with_capacity(1 << 16, flate2::bufread::MultiGzDecoder::new(raw)))
+        Source::Gzip(Box::new(BufReader::with_capacity(1 << 16, flate2::bufread::MultiGzDecoder::new(raw))))
     } else {
         Source::Plain(raw)
     };
@@ -163,7 +163,7 @@ pub fn estimate_edge_list(path: &std::path::Path) -> std::io::Result<EdgeListSiz
     while taken < SAMPLE_BYTES {
         line.clear();
         let more = match &mut source {
-            Source::Gzip(r) => read_line(r, &mut line)?,
+            Source::Gzip(r) => read_line(r.as_mut(), &mut line)?,
             Source::Plain(r) => read_line(r, &mut line)?,
         };
         if !more {
@@ -299,67 +299,137 @@ impl IdMap {
 }
 
 /// Lines parsed ahead of mapping their ids: the id table is read at random (an 8 MB
-/// table for 2 million ids), so a batch's entries are prefetched before they are
+/// table for 2 million ids), so a group's entries are prefetched before they are
 /// mapped in file order (20M-line file: 7.2-7.8 s without, 5.7-6.3 s with).
 const ID_BATCH: usize = 32;
+
+/// Edges handed at a time from the thread that reads and parses lines to the one that
+/// maps their ids (384 KB of parsed pairs: large enough that handing them over costs
+/// nothing, small enough to stay in the second-level cache).
+const PARSED_BATCH: usize = 1 << 14;
+
+/// Batches parsed ahead of the mapping thread.
+const PARSED_QUEUE: usize = 4;
+
+/// Parsed lines: original ids in file order, and weights only when the file has them.
+#[derive(Default)]
+struct Parsed {
+    ends: Vec<(u64, u64)>,
+    weights: Vec<f32>,
+}
+
+impl Parsed {
+    fn clear(&mut self) {
+        self.ends.clear();
+        self.weights.clear();
+    }
+}
 
 /// Edges read so far: dense ids, and weights only when the file has them (8 bytes an
 /// edge instead of 12: 0.4 GB less for a 100-million-line file).
 #[derive(Default)]
 struct Edges {
+    ids: IdMap,
     ends: Vec<(u32, u32)>,
     weights: Vec<f32>,
 }
 
 impl Edges {
-    #[inline]
-    fn push(&mut self, a: u32, b: u32, weight: Option<f32>) {
-        self.ends.push((a, b));
-        if let Some(w) = weight {
-            self.weights.push(w);
+    /// Maps a batch's ids in file order (so that dense ids follow first appearance),
+    /// ID_BATCH lines at a time with their table entries prefetched.
+    fn absorb(&mut self, batch: &Parsed) {
+        for group in batch.ends.chunks(ID_BATCH) {
+            for &(a, b) in group {
+                self.ids.prefetch(a);
+                self.ids.prefetch(b);
+            }
+            for &(a, b) in group {
+                let (a, b) = (self.ids.dense(a), self.ids.dense(b));
+                self.ends.push((a, b));
+            }
         }
+        self.weights.extend_from_slice(&batch.weights);
     }
 }
 
-fn flush(batch: &mut Vec<(u64, u64, Option<f32>)>, ids: &mut IdMap, edges: &mut Edges) {
-    for &(a, b, _) in batch.iter() {
-        ids.prefetch(a);
-        ids.prefetch(b);
-    }
-    for &(a, b, w) in batch.iter() {
-        let (a, b) = (ids.dense(a), ids.dense(b));
-        edges.push(a, b, w);
-    }
-    batch.clear();
-}
-
-fn parse(mut reader: impl BufRead, options: EdgeListOptions) -> Result<SocialGraph, GraphError> {
-    let mut ids = IdMap::default();
-    let mut edges = Edges::default();
-    let mut batch: Vec<(u64, u64, Option<f32>)> = Vec::with_capacity(ID_BATCH);
-    let mut line = String::new();
-    let mut number = 0u64;
-    let mut bytes: Vec<u8> = Vec::new();
+/// Reads and parses every line of `reader`, handing the edges to `hand` in file order,
+/// [`PARSED_BATCH`] at a time (the last batch may be shorter). `hand` returns an empty
+/// batch to fill next, or None to stop reading.
+fn read_batches(
+    mut reader: impl BufRead,
+    options: EdgeListOptions,
+    hand: impl FnMut(Parsed) -> Option<Parsed>,
+) -> Result<(), GraphError> {
+    let mut lines = Lines { batch: Parsed::default(), hand, options, number: 0, text: String::new() };
+    let mut carried: Vec<u8> = Vec::new();
     loop {
-        bytes.clear();
-        if !read_line(&mut reader, &mut bytes)? {
+        let buf = match reader.fill_buf() {
+            Ok(buf) => buf,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e.into()),
+        };
+        if buf.is_empty() {
             break;
         }
-        number += 1;
+        // The buffer's whole lines are parsed where they lie (copying each line out
+        // took a fifth of the reading thread's time); a line that runs past the buffer
+        // is completed by `read_line`.
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\n', buf) {
+            if !lines.line(&buf[start..end])? {
+                return Ok(());
+            }
+            start = end + 1;
+        }
+        let used = buf.len();
+        carried.clear();
+        carried.extend_from_slice(&buf[start..]);
+        reader.consume(used);
+        if !carried.is_empty() {
+            read_line(&mut reader, &mut carried)?;
+            if !lines.line(&carried)? {
+                return Ok(());
+            }
+        }
+    }
+    if !lines.batch.ends.is_empty() {
+        (lines.hand)(lines.batch);
+    }
+    Ok(())
+}
+
+/// The parsing state of [`read_batches`].
+struct Lines<H> {
+    batch: Parsed,
+    hand: H,
+    options: EdgeListOptions,
+    /// The last line's 1-based number.
+    number: u64,
+    /// The careful path's copy of a line.
+    text: String,
+}
+
+impl<H: FnMut(Parsed) -> Option<Parsed>> Lines<H> {
+    /// Parses the next line (with or without its `\n`); false when `hand` stops the
+    /// reading.
+    #[inline]
+    fn line(&mut self, bytes: &[u8]) -> Result<bool, GraphError> {
+        self.number += 1;
         if bytes.len() as u64 > MAX_LINE {
             return Err(GraphError::BadLine {
-                line: number,
+                line: self.number,
                 message: format!("longer than {} MB: is this an edge list?", MAX_LINE >> 20),
             });
         }
         let raw = bytes.trim_ascii();
         if raw.is_empty() || raw[0] == b'#' || raw[0] == b'%' {
-            continue;
+            return Ok(true);
         }
+        let options = self.options;
         // Fast path: two decimal ids straight from the bytes (no UTF-8 check, no
-        // iterator); anything else goes through the careful path below, which also
-        // writes the error messages.
-        if let Some((a, b, rest)) = two_ids(raw) {
+        // iterator); anything else goes through the careful path, which also writes
+        // the error messages.
+        let fast = two_ids(raw).and_then(|(a, b, rest)| {
             // None: the weight needs the careful path; Some(None): no weight column.
             let weight = if options.weight_column {
                 match std::str::from_utf8(rest).ok().and_then(|t| t.trim().parse::<f32>().ok()) {
@@ -369,48 +439,92 @@ fn parse(mut reader: impl BufRead, options: EdgeListOptions) -> Result<SocialGra
             } else {
                 Some(None)
             };
-            if let Some(weight) = weight {
-                batch.push((a, b, weight));
-                if batch.len() == ID_BATCH {
-                    flush(&mut batch, &mut ids, &mut edges);
-                }
-                continue;
+            weight.map(|w| (a, b, w))
+        });
+        let (a, b, weight) = match fast {
+            Some(edge) => edge,
+            None => {
+                self.text.clear();
+                self.text.push_str(&String::from_utf8_lossy(raw));
+                careful(self.text.trim(), self.number, options)?
+            }
+        };
+        self.batch.ends.push((a, b));
+        if let Some(w) = weight {
+            self.batch.weights.push(w);
+        }
+        if self.batch.ends.len() == PARSED_BATCH {
+            match (self.hand)(std::mem::take(&mut self.batch)) {
+                Some(empty) => self.batch = empty,
+                None => return Ok(false),
             }
         }
-        // Earlier lines get their ids first.
-        flush(&mut batch, &mut ids, &mut edges);
-        line.clear();
-        line.push_str(&String::from_utf8_lossy(raw));
-        let text = line.trim();
-        let mut fields = text.split(|c: char| c == ',' || c.is_ascii_whitespace()).filter(|f| !f.is_empty());
-        let bad = |message: String| GraphError::BadLine { line: number, message };
-        let id = |name: &str, field: Option<&str>| -> Result<u64, GraphError> {
-            let field = field.ok_or_else(|| bad(format!("expected two node ids, found {text:?}")))?;
-            field.parse::<u64>().map_err(|_| bad(format!("the {name} node id {field:?} is not a non-negative integer")))
-        };
-        let a = id("first", fields.next())?;
-        let b = id("second", fields.next())?;
-        let weight = if options.weight_column {
-            let field =
-                fields.next().ok_or_else(|| bad("expected a third column with the edge weight in [0, 1]".into()))?;
-            match field.parse::<f32>() {
-                Ok(w) if (0.0..=1.0).contains(&w) => Some(w),
-                _ => return Err(bad(format!("edge weight {field:?} is not a number in [0, 1]"))),
-            }
-        } else {
-            None
-        };
-        let (a, b) = (ids.dense(a), ids.dense(b));
-        edges.push(a, b, weight);
+        Ok(true)
     }
-    flush(&mut batch, &mut ids, &mut edges);
+}
+
+/// Parses a line the fast path refused, or says what is wrong with it.
+#[cold]
+fn careful(text: &str, number: u64, options: EdgeListOptions) -> Result<(u64, u64, Option<f32>), GraphError> {
+    let mut fields = text.split(|c: char| c == ',' || c.is_ascii_whitespace()).filter(|f| !f.is_empty());
+    let bad = |message: String| GraphError::BadLine { line: number, message };
+    let id = |name: &str, field: Option<&str>| -> Result<u64, GraphError> {
+        let field = field.ok_or_else(|| bad(format!("expected two node ids, found {text:?}")))?;
+        field.parse::<u64>().map_err(|_| bad(format!("the {name} node id {field:?} is not a non-negative integer")))
+    };
+    let a = id("first", fields.next())?;
+    let b = id("second", fields.next())?;
+    let weight = if options.weight_column {
+        let field =
+            fields.next().ok_or_else(|| bad("expected a third column with the edge weight in [0, 1]".into()))?;
+        match field.parse::<f32>() {
+            Ok(w) if (0.0..=1.0).contains(&w) => Some(w),
+            _ => return Err(bad(format!("edge weight {field:?} is not a number in [0, 1]"))),
+        }
+    } else {
+        None
+    };
+    Ok((a, b, weight))
+}
+
+/// Reads the edge list and freezes it. With more than one worker thread (rayon's
+/// current pool), one thread reads, decompresses and parses lines while the calling
+/// thread maps their ids, batches passing between them in file order; the graph is the
+/// same either way.
+fn parse(reader: impl BufRead + Send, options: EdgeListOptions) -> Result<SocialGraph, GraphError> {
+    let mut edges = Edges::default();
+    if rayon::current_num_threads() > 1 {
+        let (to_map, parsed) = std::sync::mpsc::sync_channel::<Parsed>(PARSED_QUEUE);
+        let (to_reuse, emptied) = std::sync::mpsc::channel::<Parsed>();
+        std::thread::scope(|scope| -> Result<(), GraphError> {
+            let reading = std::thread::Builder::new().name("fission-read".into()).spawn_scoped(scope, move || {
+                read_batches(reader, options, |batch| {
+                    to_map.send(batch).ok()?;
+                    Some(emptied.try_recv().unwrap_or_default())
+                })
+            })?;
+            for mut batch in parsed {
+                edges.absorb(&batch);
+                batch.clear();
+                // The reading thread may have finished: then the batch is dropped.
+                let _ = to_reuse.send(batch);
+            }
+            reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })?;
+    } else {
+        read_batches(reader, options, |mut batch| {
+            edges.absorb(&batch);
+            batch.clear();
+            Some(batch)
+        })?;
+    }
     if edges.ends.is_empty() {
         return Err(GraphError::Empty);
     }
+    let Edges { ids, ends, weights } = edges;
     let (n, original) = (ids.original.len(), ids.original);
     // Straight to CSR arrays: a petgraph graph in between doubled the memory and took
     // half of the loading time (docs/PERFORMANCE.md).
-    let Edges { ends, weights } = edges;
     let arcs = || ends.iter().enumerate().map(|(i, &(a, b))| (a, b, weights.get(i).copied().unwrap_or(NEUTRAL_TIE)));
     SocialGraph::freeze(n, options.directed, options.weight_column, true, Some(original), arcs)
 }
@@ -519,6 +633,58 @@ mod tests {
         assert_eq!(g.edge_count(), 3 * ID_BATCH + 5);
         for v in (0..g.node_count() as u32).step_by(2) {
             assert_eq!(g.neighbours(NodeId(v)), &[v + 1]);
+        }
+    }
+
+    #[test]
+    fn reading_on_one_or_two_threads_gives_the_same_graph_and_errors() {
+        // Several parsed batches and read buffers (lines cut at the 1 MB buffer's end),
+        // comments, careful-path lines and weights; then the same file with a bad line.
+        let lines = 7 * PARSED_BATCH + 20_000;
+        let mut text = String::from("# a comment\n");
+        let mut expected = Vec::new();
+        for i in 0..lines as u64 {
+            let (a, b) = ((i * 7919) % 50_021, (i * 104_729) % 49_999 + (i % 3) * (1 << 40));
+            let w = (i % 5) as f32 / 4.0;
+            match i % 1000 {
+                7 => text.push_str(&format!(" +{a}, {b} {w}  \r\n")),
+                8 => text.push_str(&format!("% another comment\n\n{a} {b} {w}\n")),
+                _ => text.push_str(&format!("{a}\t{b}\t{w}\n")),
+            }
+            expected.push((a, b, w));
+        }
+        assert!(text.len() > 2 << 20, "the text spans several read buffers");
+        let options = EdgeListOptions { directed: true, weight_column: true };
+        let on = |threads: usize, text: &str| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            pool.install(|| read_edge_list(text.as_bytes(), options))
+        };
+        let (one, two) = (on(1, &text).unwrap(), on(2, &text).unwrap());
+        assert_eq!(one.edge_count(), two.edge_count());
+        let ids = one.original_id_index();
+        for g in [&one, &two] {
+            for v in 0..g.node_count() as u32 {
+                assert_eq!(g.original_id(NodeId(v)), one.original_id(NodeId(v)));
+                assert_eq!(g.neighbours(NodeId(v)), one.neighbours(NodeId(v)));
+                assert_eq!(g.weights(NodeId(v)), one.weights(NodeId(v)));
+            }
+            // Every line's arc (but self-loops) is there with its weight (no pair of
+            // ids repeats, so no weight was replaced by a repeat's).
+            for &(a, b, w) in expected.iter().filter(|e| e.0 != e.1) {
+                let (a, b) = (ids[&a], ids[&b]);
+                let at = g.neighbours(a).binary_search(&b.0).unwrap();
+                assert_eq!(g.weights(a).unwrap()[at], w);
+            }
+        }
+        // A bad line in the third batch: both name it (lines counted across batches and
+        // buffers, comments and blank lines included).
+        let bad_at = text.split_inclusive('\n').take(2 * PARSED_BATCH + 500).map(str::len).sum::<usize>();
+        let mut broken = text.clone();
+        broken.insert_str(bad_at, "12 x\n");
+        let line = broken[..bad_at].matches('\n').count() + 1;
+        for threads in [1, 2] {
+            let err = on(threads, &broken).unwrap_err().to_string();
+            assert!(err.starts_with(&format!("line {line}: the second node id \"x\"")), "{threads} threads: {err}");
         }
     }
 

@@ -12,6 +12,7 @@ pub mod load;
 use petgraph::EdgeType;
 use petgraph::graph::Graph;
 use petgraph::visit::EdgeRef;
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -271,7 +272,7 @@ impl SocialGraph {
     ///
     /// # Complexity
     /// O(n + m log d) time (counting sort, then sorting each adjacency).
-    pub fn from_petgraph<Ty: EdgeType>(
+    pub fn from_petgraph<Ty: EdgeType + Sync>(
         graph: &Graph<(), f32, Ty>,
         has_weights: bool,
         original_ids: Option<Vec<u64>>,
@@ -303,20 +304,57 @@ impl SocialGraph {
         has_weights: bool,
         both_ways: bool,
         original_ids: Option<Vec<u64>>,
-        edges: impl Fn() -> I,
+        edges: impl Fn() -> I + Sync,
     ) -> Result<Self, GraphError> {
+        Self::freeze_in_parts(n, directed, has_weights, both_ways, original_ids, edges, None)
+    }
+
+    /// [`Self::freeze`], its people cut into `parts` ranges (None: one per worker thread
+    /// of rayon's current pool, or one for a small graph) that are counted, placed,
+    /// sorted and deduplicated in parallel, each part reading every edge and keeping the
+    /// arcs of its own people. The graph is the same for any number of parts.
+    fn freeze_in_parts<I: Iterator<Item = (u32, u32, f32)>>(
+        n: usize,
+        directed: bool,
+        has_weights: bool,
+        both_ways: bool,
+        original_ids: Option<Vec<u64>>,
+        edges: impl Fn() -> I + Sync,
+        parts: Option<usize>,
+    ) -> Result<Self, GraphError> {
+        let parts = parts.unwrap_or_else(|| if n < PARALLEL_FREEZE { 1 } else { rayon::current_num_threads() }).max(1);
         let mut cleanup = CleanupReport::default();
         let mut degree = vec![0u64; n + 1];
-        for (s, t, _) in edges() {
-            if s == t {
-                cleanup.self_loops_removed += 1;
-                continue;
-            }
-            degree[s as usize] += 1;
-            if !directed {
-                degree[t as usize] += 1;
-            }
+        // Degrees, by equal ranges of people.
+        let mut counts = Vec::with_capacity(parts);
+        let mut rest = &mut degree[..n];
+        for k in 0..parts {
+            let lo = n * k / parts;
+            let (head, tail) = rest.split_at_mut(n * (k + 1) / parts - lo);
+            counts.push((lo as u32, head));
+            rest = tail;
         }
+        cleanup.self_loops_removed = counts
+            .into_par_iter()
+            .map(|(lo, degree)| {
+                let (span, mut loops) = (degree.len() as u32, 0);
+                for (s, t, _) in edges() {
+                    let i = s.wrapping_sub(lo);
+                    if s == t {
+                        loops += (i < span) as u64;
+                        continue;
+                    }
+                    if i < span {
+                        degree[i as usize] += 1;
+                    }
+                    let j = t.wrapping_sub(lo);
+                    if !directed && j < span {
+                        degree[j as usize] += 1;
+                    }
+                }
+                loops
+            })
+            .sum();
         let total: u64 = degree.iter().sum();
         if total >= u32::MAX as u64 {
             return Err(GraphError::TooLarge(format!("{total} arcs; at most {} fit", u32::MAX - 1)));
@@ -329,48 +367,48 @@ impl SocialGraph {
         }
         offsets.push(acc);
         drop(degree);
-        let mut cursor: Vec<u32> = offsets[..n].to_vec();
+        // Placing and sorting: ranges of people with about equal numbers of arcs.
+        let bounds: Vec<usize> = (0..=parts)
+            .map(|k| match k {
+                k if k == parts => n,
+                k => offsets[..n].partition_point(|&o| (o as u64) * (parts as u64) < acc as u64 * k as u64),
+            })
+            .collect();
         // An undirected friendship's arc in its second-named person's list carries
         // REVERSED in its target's top bit, so that the dedupe below tells `a b` read
         // twice from `a b` and `b a` (ids below 2^31: a larger graph could not be held
         // in memory anyway; it would count every repeat as a plain one). Without the
         // flag (0) nothing is masked, so ids of any size stay whole.
         let flag = if both_ways && !directed && n <= REVERSED as usize { REVERSED } else { 0 };
+        let mark = |reversed: bool| if reversed { flag } else { 0 };
         // Unweighted graphs sort bare targets (half the memory and time of pairs).
         let (offsets, targets, weights, dedupe) = if has_weights {
             let mut arcs: Vec<(u32, f32)> = vec![(0, 0.0); acc as usize];
-            for (s, t, w) in edges() {
-                if s != t {
-                    arcs[cursor[s as usize] as usize] = (t, w);
-                    cursor[s as usize] += 1;
-                    if !directed {
-                        arcs[cursor[t as usize] as usize] = (s | flag, w);
-                        cursor[t as usize] += 1;
-                    }
-                }
-            }
-            drop(cursor);
-            let (offsets, dedupe) =
-                sort_and_dedupe(&offsets, &mut arcs, directed, |a| a.0 & !flag, |a| a.0 & flag != 0, |a| a.1.to_bits());
-            (offsets, arcs.iter().map(|a| a.0 & !flag).collect(), Some(arcs.iter().map(|a| a.1).collect()), dedupe)
+            place_arcs(&offsets, &bounds, &mut arcs, directed, &edges, |t, w, reversed| (t | mark(reversed), w));
+            let (offsets, dedupe) = sort_and_dedupe(
+                &offsets,
+                &bounds,
+                &mut arcs,
+                directed,
+                |a| a.0 & !flag,
+                |a| a.0 & flag != 0,
+                |a| a.1.to_bits(),
+                |a| (a.0 & !flag, a.1),
+            );
+            (offsets, arcs.iter().map(|a| a.0).collect(), Some(arcs.iter().map(|a| a.1).collect()), dedupe)
         } else {
             let mut arcs: Vec<u32> = vec![0; acc as usize];
-            for (s, t, _) in edges() {
-                if s != t {
-                    arcs[cursor[s as usize] as usize] = t;
-                    cursor[s as usize] += 1;
-                    if !directed {
-                        arcs[cursor[t as usize] as usize] = s | flag;
-                        cursor[t as usize] += 1;
-                    }
-                }
-            }
-            drop(cursor);
-            let (offsets, dedupe) =
-                sort_and_dedupe(&offsets, &mut arcs, directed, |&a| a & !flag, |&a| a & flag != 0, |_| 0);
-            if flag != 0 {
-                arcs.iter_mut().for_each(|a| *a &= !flag);
-            }
+            place_arcs(&offsets, &bounds, &mut arcs, directed, &edges, |t, _, reversed| t | mark(reversed));
+            let (offsets, dedupe) = sort_and_dedupe(
+                &offsets,
+                &bounds,
+                &mut arcs,
+                directed,
+                |&a| a & !flag,
+                |&a| a & flag != 0,
+                |_| 0,
+                |a| a & !flag,
+            );
             (offsets, arcs, None, dedupe)
         };
         cleanup.duplicate_edges_removed = dedupe.repeats - dedupe.both_ways;
@@ -619,48 +657,121 @@ struct Dedupe {
     weight_conflicts: u64,
 }
 
+/// People from whom freezing runs in parallel parts (below, one part: starting the
+/// threads would cost more than it saves).
+const PARALLEL_FREEZE: usize = 1 << 16;
+
+/// Cuts `arcs` into the slices of the people `bounds[k]..bounds[k + 1]`, each with its
+/// first person.
+fn pieces<'a, A>(offsets: &[u32], bounds: &[usize], mut arcs: &'a mut [A]) -> Vec<(usize, &'a mut [A])> {
+    let mut pieces = Vec::with_capacity(bounds.len() - 1);
+    for w in bounds.windows(2) {
+        let (head, tail) = arcs.split_at_mut((offsets[w[1]] - offsets[w[0]]) as usize);
+        pieces.push((w[0], head));
+        arcs = tail;
+    }
+    pieces
+}
+
+/// Places every edge's arcs in their owners' lists, in the order `edges()` yields them
+/// (`place(target, weight, reversed)` makes an arc; `reversed`: placed from an
+/// undirected edge's second-named end). Each part of [`pieces`] reads every edge and
+/// writes only its own people's arcs, so the lists are the same for any parts.
+fn place_arcs<A: Send, I: Iterator<Item = (u32, u32, f32)>>(
+    offsets: &[u32],
+    bounds: &[usize],
+    arcs: &mut [A],
+    directed: bool,
+    edges: &(impl Fn() -> I + Sync),
+    place: impl Fn(u32, f32, bool) -> A + Sync,
+) {
+    pieces(offsets, bounds, arcs).into_par_iter().enumerate().for_each(|(k, (lo, piece))| {
+        let base = offsets[lo];
+        let mut cursor: Vec<u32> = offsets[lo..bounds[k + 1]].iter().map(|&o| o - base).collect();
+        let (lo, span) = (lo as u32, cursor.len() as u32);
+        for (s, t, w) in edges() {
+            if s == t {
+                continue;
+            }
+            let i = s.wrapping_sub(lo);
+            if i < span {
+                piece[cursor[i as usize] as usize] = place(t, w, false);
+                cursor[i as usize] += 1;
+            }
+            let j = t.wrapping_sub(lo);
+            if !directed && j < span {
+                piece[cursor[j as usize] as usize] = place(s, w, true);
+                cursor[j as usize] += 1;
+            }
+        }
+    });
+}
+
 /// Sorts each adjacency `arcs[offsets[u]..offsets[u + 1]]` by `target` (stable: of
 /// repeated edges the first one read comes first and is kept, with its weight) and
-/// drops repeated targets, compacting in place; returns the new offsets and what it
-/// dropped. `reversed` tells an undirected arc placed from the edge's second-named
-/// end; `weight` gives the bits compared for conflicts.
-fn sort_and_dedupe<A: Copy>(
+/// drops repeated targets, compacting; kept arcs pass through `strip`. Returns the new
+/// offsets and what it dropped. `reversed` tells an undirected arc placed from the
+/// edge's second-named end; `weight` gives the bits compared for conflicts. The parts
+/// of [`pieces`] are sorted in parallel, each compacted in place, then moved together.
+#[allow(clippy::too_many_arguments)]
+fn sort_and_dedupe<A: Copy + Send>(
     offsets: &[u32],
+    bounds: &[usize],
     arcs: &mut Vec<A>,
     directed: bool,
-    target: impl Fn(&A) -> u32,
-    reversed: impl Fn(&A) -> bool,
-    weight: impl Fn(&A) -> u32,
+    target: impl Fn(&A) -> u32 + Sync,
+    reversed: impl Fn(&A) -> bool + Sync,
+    weight: impl Fn(&A) -> u32 + Sync,
+    strip: impl Fn(A) -> A + Sync,
 ) -> (Vec<u32>, Dedupe) {
     let n = offsets.len() - 1;
-    let mut write = 0usize;
+    let parts: Vec<(Vec<u32>, usize, Dedupe)> = pieces(offsets, bounds, arcs)
+        .into_par_iter()
+        .enumerate()
+        .map(|(k, (lo, piece))| {
+            let base = offsets[lo] as usize;
+            let mut write = 0usize;
+            let mut starts = Vec::with_capacity(bounds[k + 1] - lo);
+            let mut dropped = Dedupe::default();
+            for u in lo..bounds[k + 1] {
+                starts.push(write as u32);
+                let (start, end) = (offsets[u] as usize - base, offsets[u + 1] as usize - base);
+                piece[start..end].sort_by_key(&target);
+                let mut i = start;
+                while i < end {
+                    let kept = piece[i];
+                    let t = target(&kept);
+                    let mut j = i + 1;
+                    while j < end && target(&piece[j]) == t {
+                        j += 1;
+                    }
+                    // An undirected edge's listings form a group in both ends' lists:
+                    // count it at the lower end.
+                    if j > i + 1 && (directed || u < t as usize) {
+                        let group = &piece[i..j];
+                        dropped.repeats += (j - i - 1) as u64;
+                        let first = reversed(&kept);
+                        dropped.both_ways += group.iter().any(|a| reversed(a) != first) as u64;
+                        dropped.weight_conflicts += group.iter().filter(|a| weight(a) != weight(&kept)).count() as u64;
+                    }
+                    piece[write] = strip(kept);
+                    write += 1;
+                    i = j;
+                }
+            }
+            (starts, write, dropped)
+        })
+        .collect();
     let mut new_offsets = Vec::with_capacity(n + 1);
-    let mut dropped = Dedupe::default();
-    for u in 0..n {
-        new_offsets.push(write as u32);
-        let (start, end) = (offsets[u] as usize, offsets[u + 1] as usize);
-        arcs[start..end].sort_by_key(&target);
-        let mut i = start;
-        while i < end {
-            let kept = arcs[i];
-            let t = target(&kept);
-            let mut j = i + 1;
-            while j < end && target(&arcs[j]) == t {
-                j += 1;
-            }
-            // An undirected edge's listings form a group in both ends' lists: count it
-            // at the lower end.
-            if j > i + 1 && (directed || u < t as usize) {
-                let group = &arcs[i..j];
-                dropped.repeats += (j - i - 1) as u64;
-                let first = reversed(&kept);
-                dropped.both_ways += group.iter().any(|a| reversed(a) != first) as u64;
-                dropped.weight_conflicts += group.iter().filter(|a| weight(a) != weight(&kept)).count() as u64;
-            }
-            arcs[write] = kept;
-            write += 1;
-            i = j;
-        }
+    let (mut write, mut dropped) = (0usize, Dedupe::default());
+    for (k, (starts, len, part)) in parts.into_iter().enumerate() {
+        let from = offsets[bounds[k]] as usize;
+        arcs.copy_within(from..from + len, write);
+        new_offsets.extend(starts.iter().map(|&o| o + write as u32));
+        write += len;
+        dropped.repeats += part.repeats;
+        dropped.both_ways += part.both_ways;
+        dropped.weight_conflicts += part.weight_conflicts;
     }
     new_offsets.push(write as u32);
     arcs.truncate(write);
@@ -734,6 +845,64 @@ mod tests {
             c.to_string(),
             "1 self-loop and 2 repeated edges removed; 1 friendship listed both ways (a b and b a), merged"
         );
+    }
+
+    #[test]
+    fn freezing_in_parts_gives_the_graph_of_a_plain_reading() {
+        use std::collections::BTreeMap;
+        // Many repeats, both-way listings, self-loops and conflicting weights, and
+        // people with no tie at all.
+        let n = 300u32;
+        let mut rng = crate::rng::stream_rng(5, 0);
+        let edges: Vec<(u32, u32, f32)> = (0..4000)
+            .map(|_| {
+                let a = crate::rng::below(&mut rng, n as u64 / 2) as u32 * 2;
+                let b = crate::rng::below(&mut rng, n as u64 / 2) as u32 * 2;
+                (a, b, crate::rng::below(&mut rng, 3) as f32 / 4.0)
+            })
+            .collect();
+        for directed in [false, true] {
+            // The graph as the documentation describes it, built from ordered maps: each
+            // person's friends in id order, each tie with its first listing's weight.
+            let mut lists: Vec<BTreeMap<u32, f32>> = vec![BTreeMap::new(); n as usize];
+            let (mut loops, mut repeats) = (0, 0);
+            for &(a, b, w) in &edges {
+                if a == b {
+                    loops += 1;
+                    continue;
+                }
+                repeats += lists[a as usize].contains_key(&b) as u64;
+                lists[a as usize].entry(b).or_insert(w);
+                if !directed {
+                    lists[b as usize].entry(a).or_insert(w);
+                }
+            }
+            for weights in [true, false] {
+                for parts in [1, 2, 3, 7, 400] {
+                    let g = SocialGraph::freeze_in_parts(
+                        n as usize,
+                        directed,
+                        weights,
+                        true,
+                        None,
+                        || edges.iter().copied(),
+                        Some(parts),
+                    )
+                    .unwrap();
+                    let what = format!("directed {directed}, weights {weights}, {parts} parts");
+                    for (u, list) in lists.iter().enumerate() {
+                        let u = NodeId(u as u32);
+                        assert_eq!(g.neighbours(u), list.keys().copied().collect::<Vec<_>>(), "{what}");
+                        if weights {
+                            assert_eq!(g.weights(u).unwrap(), list.values().copied().collect::<Vec<_>>(), "{what}");
+                        }
+                    }
+                    let c = g.cleanup();
+                    assert_eq!(c.self_loops_removed, loops, "{what}");
+                    assert_eq!(c.duplicate_edges_removed + c.listed_both_ways, repeats, "{what}");
+                }
+            }
+        }
     }
 
     #[test]
