@@ -530,7 +530,7 @@ fn parse(reader: impl BufRead + Send, options: EdgeListOptions) -> Result<Social
     // Straight to CSR arrays: a petgraph graph in between doubled the memory and took
     // half of the loading time (docs/PERFORMANCE.md).
     let arcs = || ends.iter().enumerate().map(|(i, &(a, b))| (a, b, weights.get(i).copied().unwrap_or(NEUTRAL_TIE)));
-    SocialGraph::freeze(n, options.directed, options.weight_column, true, Some(original), arcs)
+    SocialGraph::freeze(n, options.directed, options.weight_column, true, Some(original), arcs, None)
 }
 
 #[cfg(test)]

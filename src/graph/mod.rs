@@ -283,15 +283,21 @@ impl SocialGraph {
         }
         let edges =
             || graph.edge_references().map(|e| (e.source().index() as u32, e.target().index() as u32, *e.weight()));
-        Self::freeze(n, Ty::is_directed(), has_weights, false, original_ids, edges)
+        Self::freeze(n, Ty::is_directed(), has_weights, false, original_ids, edges, None)
     }
 
-    /// Freezes `n` nodes and the edges `edges()` yields (source, target, weight; called
-    /// twice: once to count degrees, once to place arcs) into CSR arrays. The edge-list
-    /// loader calls this directly: building a petgraph graph first took half of the
-    /// loading time of a 20-million-line file (docs/PERFORMANCE.md). With `both_ways`
-    /// (undirected edge lists), a friendship listed as `a b` and again as `b a` is
-    /// counted in [`CleanupReport::listed_both_ways`] rather than as a repeat.
+    /// Freezes `n` nodes and the edges `edges()` yields (source, target, weight) into CSR
+    /// arrays. The edge-list loader calls this directly: building a petgraph graph first
+    /// took half of the loading time of a 20-million-line file (docs/PERFORMANCE.md).
+    /// With `both_ways` (undirected edge lists), a friendship listed as `a b` and again
+    /// as `b a` is counted in [`CleanupReport::listed_both_ways`] rather than as a
+    /// repeat.
+    ///
+    /// The people are cut into `parts` ranges (None: one per worker thread of rayon's
+    /// current pool, or one for a graph of fewer than [`PARALLEL_FREEZE`] people) that
+    /// are counted, placed, sorted and deduplicated in parallel, each part reading every
+    /// edge (`edges()` is called twice per part) and keeping the arcs of its own people.
+    /// The graph is the same for any number of parts.
     ///
     /// # Errors
     /// [`GraphError::TooLarge`] when the arcs do not fit `u32` offsets.
@@ -299,21 +305,6 @@ impl SocialGraph {
     /// # Complexity
     /// O(n + m log d) time (counting sort, then sorting each adjacency).
     pub(crate) fn freeze<I: Iterator<Item = (u32, u32, f32)>>(
-        n: usize,
-        directed: bool,
-        has_weights: bool,
-        both_ways: bool,
-        original_ids: Option<Vec<u64>>,
-        edges: impl Fn() -> I + Sync,
-    ) -> Result<Self, GraphError> {
-        Self::freeze_in_parts(n, directed, has_weights, both_ways, original_ids, edges, None)
-    }
-
-    /// [`Self::freeze`], its people cut into `parts` ranges (None: one per worker thread
-    /// of rayon's current pool, or one for a small graph) that are counted, placed,
-    /// sorted and deduplicated in parallel, each part reading every edge and keeping the
-    /// arcs of its own people. The graph is the same for any number of parts.
-    fn freeze_in_parts<I: Iterator<Item = (u32, u32, f32)>>(
         n: usize,
         directed: bool,
         has_weights: bool,
@@ -804,7 +795,7 @@ mod tests {
 
     /// Freezes `edges` as an edge list would (both directions told apart).
     fn listed(n: usize, directed: bool, edges: &[(u32, u32, f32)]) -> SocialGraph {
-        SocialGraph::freeze(n, directed, true, true, None, || edges.iter().copied()).unwrap()
+        SocialGraph::freeze(n, directed, true, true, None, || edges.iter().copied(), None).unwrap()
     }
 
     #[test]
@@ -837,7 +828,7 @@ mod tests {
         assert_eq!((d.edge_count(), c.listed_both_ways, c.duplicate_edges_removed, c.weight_conflicts), (4, 0, 2, 1));
         assert_eq!(d.neighbours(NodeId(1)), &[0]);
         // Unweighted, the same counts and no weights compared.
-        let g = SocialGraph::freeze(5, false, false, true, None, || edges.iter().copied()).unwrap();
+        let g = SocialGraph::freeze(5, false, false, true, None, || edges.iter().copied(), None).unwrap();
         let c = g.cleanup();
         assert_eq!((c.listed_both_ways, c.duplicate_edges_removed, c.weight_conflicts), (1, 2, 0));
         assert_eq!((g.neighbours(NodeId(0)), g.neighbours(NodeId(1))), (&[1u32][..], &[0u32][..]));
@@ -879,7 +870,7 @@ mod tests {
             }
             for weights in [true, false] {
                 for parts in [1, 2, 3, 7, 400] {
-                    let g = SocialGraph::freeze_in_parts(
+                    let g = SocialGraph::freeze(
                         n as usize,
                         directed,
                         weights,
