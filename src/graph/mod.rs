@@ -303,7 +303,8 @@ impl SocialGraph {
     /// [`GraphError::TooLarge`] when the arcs do not fit `u32` offsets.
     ///
     /// # Complexity
-    /// O(n + m log d) time (counting sort, then sorting each adjacency).
+    /// O(n + p·m + m log d) time for p parts (counting sort, each part reading every
+    /// edge, then sorting each adjacency); each part writes and sorts about m / p arcs.
     pub(crate) fn freeze<I: Iterator<Item = (u32, u32, f32)>>(
         n: usize,
         directed: bool,
@@ -315,10 +316,10 @@ impl SocialGraph {
     ) -> Result<Self, GraphError> {
         let parts = parts.unwrap_or_else(|| if n < PARALLEL_FREEZE { 1 } else { rayon::current_num_threads() }).max(1);
         let mut cleanup = CleanupReport::default();
-        let mut degree = vec![0u64; n + 1];
+        let mut degree = vec![0u64; n];
         // Degrees, by equal ranges of people.
         let mut counts = Vec::with_capacity(parts);
-        let mut rest = &mut degree[..n];
+        let mut rest = &mut degree[..];
         for k in 0..parts {
             let lo = n * k / parts;
             let (head, tail) = rest.split_at_mut(n * (k + 1) / parts - lo);
@@ -352,7 +353,7 @@ impl SocialGraph {
         }
         let mut offsets = Vec::with_capacity(n + 1);
         let mut acc = 0u32;
-        for d in &degree[..n] {
+        for d in &degree {
             offsets.push(acc);
             acc += *d as u32;
         }
