@@ -35,7 +35,7 @@ fn generators(c: &mut Criterion) {
 
 fn edge_list(c: &mut Criterion) {
     let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/data/facebook_combined.txt.gz")).unwrap();
-    let opts = EdgeListOptions { directed: false, weight_column: false };
+    let opts = EdgeListOptions { directed: false, weight_column: false, ..Default::default() };
     let mut group = c.benchmark_group("load");
     group.sample_size(20);
     group.bench_function("ego-facebook-gz", |b| b.iter(|| black_box(read_edge_list(&bytes[..], opts).unwrap())));

@@ -17,10 +17,14 @@ fn main() {
         std::process::exit(2);
     }
     let file = std::fs::File::open(&args[1]).expect("edge list opens");
-    let g = read_edge_list(file, EdgeListOptions { directed: false, weight_column: false }).expect("edge list reads");
+    let g = read_edge_list(file, EdgeListOptions { directed: false, weight_column: false, ..Default::default() })
+        .expect("edge list reads");
     let repeats: usize = args[2].parse().expect("REPEATS is a number");
     let index = g.original_id_index();
-    let seeds: Vec<u32> = args[3..].iter().map(|s| index[&s.parse::<u64>().expect("seed ids are numbers")].0).collect();
+    let seeds: Vec<u32> = args[3..]
+        .iter()
+        .map(|s| index[&fission::graph::OriginalId::Number(s.parse().expect("seed ids are numbers"))].0)
+        .collect();
     let mut seen = vec![0u32; g.node_count()];
     let mut queue: Vec<u32> = Vec::with_capacity(g.node_count());
     let (mut reached, mut arcs) = (0usize, 0usize);

@@ -23,12 +23,16 @@ fn main() {
         std::process::exit(2);
     }
     let file = std::fs::File::open(&args[1]).expect("edge list opens");
-    let g = read_edge_list(file, EdgeListOptions { directed: false, weight_column: false }).expect("edge list reads");
+    let g = read_edge_list(file, EdgeListOptions { directed: false, weight_column: false, ..Default::default() })
+        .expect("edge list reads");
     let p: f64 = args[2].parse().expect("P is a probability");
     let runs: u64 = args[3].parse().expect("RUNS is a number");
     let ahead: usize = args[4].parse().expect("PREFETCH is a number");
     let index = g.original_id_index();
-    let seeds: Vec<u32> = args[5..].iter().map(|s| index[&s.parse::<u64>().expect("seed ids are numbers")].0).collect();
+    let seeds: Vec<u32> = args[5..]
+        .iter()
+        .map(|s| index[&fission::graph::OriginalId::Number(s.parse().expect("seed ids are numbers"))].0)
+        .collect();
     let scale = 1.0 / -(1.0 - p).ln();
     let table = SkipTable::new(p);
     let mut active = vec![false; g.node_count()];

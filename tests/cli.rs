@@ -539,3 +539,47 @@ fn graph_statistics_match_snap_published_values() {
         assert!(svg.contains(number) && !svg.contains("inf"), "{number}");
     }
 }
+
+#[test]
+fn edge_lists_of_text_ids_load_describe_and_run() {
+    // A referral export names people by WeChat-style openids: a ring of 600 people
+    // with chords, so that a campaign has somewhere to go.
+    let dir = tempfile::tempdir().unwrap();
+    let mut edges = String::from("# inviter,invitee\n");
+    for i in 0..600 {
+        for step in [1, 7, 31] {
+            edges.push_str(&format!("oU{i:04}x,oU{:04}x\n", (i + step) % 600));
+        }
+    }
+    let path = write(dir.path(), "openids.csv", &edges);
+    // Read as integers, the first line says what to do.
+    let err = stderr(fission().arg("graph").arg(&path).assert().code(2));
+    assert!(err.contains("line 2: the first node id \"oU0000x\" is not a non-negative integer"), "{err}");
+    assert!(err.contains("--text-ids for fission graph"), "{err}");
+    let out = fission().arg("graph").arg(&path).args(["--text-ids", "--json"]).assert().success();
+    let stats: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!((stats["nodes"].as_u64(), stats["edges"].as_u64()), (Some(600), Some(1800)));
+    // Every person has 6 friends: the hubs are the first six ids, by text.
+    assert_eq!(stats["hubs"][0]["id"], "oU0000x");
+    assert_eq!(stats["hubs"][0]["degree"], 6);
+    let scenario = write(
+        dir.path(),
+        "named.toml",
+        "[graph]\nkind = \"edge-list\"\npath = \"openids.csv\"\nids = \"text\"\n\
+         [seeding]\nnodes = [\"oU0100x\", \"oU0400x\"]\n[campaign]\nfun = 0.9\nreward = 10\ncomplexity = 1\n\
+         [simulation]\nruns = 20\ndays = 10\n",
+    );
+    let err = stderr(fission().arg("graph").arg(&scenario).arg("--text-ids").assert().code(2));
+    assert!(err.contains("a scenario says it in [graph]"), "{err}");
+    fission().arg("run").arg(&scenario).arg("--quiet").arg("--out").arg(dir.path().join("out")).assert().success();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.path().join("out/summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["scenario"]["graph"]["ids"], "text");
+    assert_eq!(summary["scenario"]["seeding"]["nodes"], serde_json::json!(["oU0100x", "oU0400x"]));
+    assert!(summary["reach"]["mean"].as_f64().unwrap() > 2.0, "the campaign recruits beyond its 2 seeds");
+    // A seed who is not in the file is named.
+    let missing =
+        write(dir.path(), "missing.toml", &fs::read_to_string(&scenario).unwrap().replace("oU0400x", "oU9999x"));
+    let err = stderr(fission().arg("run").arg(&missing).arg("--quiet").assert().code(2));
+    assert!(err.contains("node \"oU9999x\" is not in the graph"), "{err}");
+}

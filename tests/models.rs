@@ -13,7 +13,8 @@ use fission::model::{AdoptionThreshold, Behaviour, EdgeProbability, InfluenceWei
 use fission::rng::{stream_rng, uniform};
 
 fn edge_list(text: &str, weights: bool) -> SocialGraph {
-    read_edge_list(text.as_bytes(), EdgeListOptions { directed: false, weight_column: weights }).unwrap()
+    read_edge_list(text.as_bytes(), EdgeListOptions { directed: false, weight_column: weights, ..Default::default() })
+        .unwrap()
 }
 
 fn config(behaviour: Behaviour, seeding: Seeding, runs: usize, days: u32, rng_seed: u64) -> RunConfig {

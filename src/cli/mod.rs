@@ -80,6 +80,10 @@ struct GraphArgs {
     /// For an edge list: read a third column of edge weights in [0, 1].
     #[arg(long)]
     weights: bool,
+    /// For an edge list: the ids are text (e.g. WeChat openids), compared as written,
+    /// not integers.
+    #[arg(long)]
+    text_ids: bool,
     /// Write the degree distribution chart to PATH.png and PATH.svg.
     #[arg(long, value_name = "PATH")]
     chart: Option<PathBuf>,
@@ -335,9 +339,10 @@ fn check_memory(scenario: &Scenario, threads: Option<u16>) -> Result<()> {
 
 /// Refuses, before reading it, an edge list whose graph and statistics
 /// (`fission graph`) will not fit in the memory available.
-fn check_edge_list_memory(path: &std::path::Path, directed: bool, weights: bool) -> Result<()> {
+fn check_edge_list_memory(path: &std::path::Path, options: crate::graph::load::EdgeListOptions) -> Result<()> {
+    let (directed, weights) = (options.directed, options.weight_column);
     // A file that cannot be read is the loader's to report.
-    let Ok(size) = crate::graph::load::estimate_edge_list(path) else { return Ok(()) };
+    let Ok(size) = crate::graph::load::estimate_edge_list(path, options.ids) else { return Ok(()) };
     // The statistics: degrees, component labels and queue (16 bytes a person) and, for
     // a directed graph, its undirected view, built as a generated graph is.
     let view = if directed { crate::graph::memory_estimate(size.nodes, size.lines) } else { 0.0 };
@@ -425,11 +430,13 @@ fn check(args: CheckArgs) -> Result<()> {
 
 fn describe_graph(args: GraphArgs) -> Result<()> {
     use crate::graph::analysis::graph_stats;
-    use crate::graph::load::{EdgeListOptions, read_edge_list};
+    use crate::graph::load::{EdgeListOptions, IdFormat, read_edge_list};
     let is_scenario = args.input.extension().is_some_and(|e| e == "toml");
     let (graph, title, language) = if is_scenario {
-        if args.directed || args.weights {
-            bail!(InputError("--directed and --weights apply to edge lists; a scenario says it in [graph]".into()));
+        if args.directed || args.weights || args.text_ids {
+            bail!(InputError(
+                "--directed, --weights and --text-ids apply to edge lists; a scenario says it in [graph]".into()
+            ));
         }
         let scenario = load(&args.input, None, None)?;
         check_memory(&scenario, Some(1))?;
@@ -440,8 +447,13 @@ fn describe_graph(args: GraphArgs) -> Result<()> {
         }
         let file = std::fs::File::open(&args.input)
             .map_err(|e| InputError(format!("cannot read edge list {}: {e}", args.input.display())))?;
-        check_edge_list_memory(&args.input, args.directed, args.weights)?;
-        let graph = read_edge_list(file, EdgeListOptions { directed: args.directed, weight_column: args.weights })
+        let options = EdgeListOptions {
+            directed: args.directed,
+            weight_column: args.weights,
+            ids: if args.text_ids { IdFormat::Text } else { IdFormat::Integer },
+        };
+        check_edge_list_memory(&args.input, options)?;
+        let graph = read_edge_list(file, options)
             .map_err(|e| InputError(format!("{}: reading the edge list: {e}", args.input.display())))?;
         let title = args.input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         (graph, title, crate::scenario::Language::English)

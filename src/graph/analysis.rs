@@ -60,10 +60,10 @@ pub struct GraphStats {
 pub const HUBS: usize = 5;
 
 /// One of the best-connected people.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Hub {
     /// Their id as in the edge list (or the generated graph's node number).
-    pub id: u64,
+    pub id: super::OriginalId,
     /// Their friends (out-degree).
     pub degree: u64,
 }
@@ -282,7 +282,8 @@ mod tests {
     use crate::graph::load::{EdgeListOptions, read_edge_list};
 
     fn undirected(text: &str) -> SocialGraph {
-        read_edge_list(text.as_bytes(), EdgeListOptions { directed: false, weight_column: false }).unwrap()
+        read_edge_list(text.as_bytes(), EdgeListOptions { directed: false, weight_column: false, ..Default::default() })
+            .unwrap()
     }
 
     #[test]
@@ -308,7 +309,8 @@ mod tests {
         // lower dense id), as `highest-degree` seeding picks them.
         let text = "70 50\n70 60\n70 90\n70 30\n50 60\n50 40\n60 80\n90 10\n10 20\n20 11\n12 13\n";
         let g = undirected(text);
-        let hubs: Vec<(u64, u64)> = graph_stats(&g).hubs.iter().map(|h| (h.id, h.degree)).collect();
+        let hubs: Vec<(u64, u64)> =
+            graph_stats(&g).hubs.iter().map(|h| (h.id.to_string().parse().unwrap(), h.degree)).collect();
         assert_eq!(hubs, [(70, 4), (50, 3), (60, 3), (90, 2), (10, 2)]);
         // Fewer people than HUBS: all of them.
         assert_eq!(graph_stats(&undirected("5 6\n")).hubs.len(), 2);
@@ -316,8 +318,11 @@ mod tests {
 
     #[test]
     fn directed_graphs_use_weakly_connected_components() {
-        let g = read_edge_list("1 2\n3 2\n4 5\n".as_bytes(), EdgeListOptions { directed: true, weight_column: false })
-            .unwrap();
+        let g = read_edge_list(
+            "1 2\n3 2\n4 5\n".as_bytes(),
+            EdgeListOptions { directed: true, weight_column: false, ..Default::default() },
+        )
+        .unwrap();
         let s = graph_stats(&g);
         assert_eq!((s.components, s.largest_component, s.isolated_nodes), (2, 3, 0));
         assert_eq!(s.edges, 3);
@@ -328,7 +333,11 @@ mod tests {
     #[test]
     fn directed_epidemic_threshold_counts_in_and_out_degrees() {
         let directed = |text: &str| {
-            read_edge_list(text.as_bytes(), EdgeListOptions { directed: true, weight_column: false }).unwrap()
+            read_edge_list(
+                text.as_bytes(),
+                EdgeListOptions { directed: true, weight_column: false, ..Default::default() },
+            )
+            .unwrap()
         };
         // A directed ring where each person points to the next k: a branching process
         // with k children each, critical at p = 1/k (the undirected formula on the
@@ -349,7 +358,8 @@ mod tests {
     #[test]
     fn tie_strengths_are_counted_once_per_friendship() {
         let weighted = |text: &str, directed: bool| {
-            read_edge_list(text.as_bytes(), EdgeListOptions { directed, weight_column: true }).unwrap()
+            read_edge_list(text.as_bytes(), EdgeListOptions { directed, weight_column: true, ..Default::default() })
+                .unwrap()
         };
         assert_eq!(graph_stats(&undirected("1 2\n2 3\n")).tie_strengths, None);
         // Eleven friendships of strengths 0, 0.1, ..., 1 (each stored as two arcs).

@@ -3,22 +3,51 @@
 //! Format: one edge per line, `a b`, with the two node ids separated by spaces, tabs
 //! or a comma; an optional third column is the tie strength in [0, 1] when asked for
 //! (other extra columns are ignored). Lines starting with `#` or `%` and blank lines
-//! are skipped. Ids are any non-negative integers; they are mapped to dense ids in
-//! order of first appearance. Gzip input is detected by its magic bytes. Self-loops and
-//! repeated edges are removed when freezing and counted in the cleanup report.
+//! are skipped. Ids are non-negative integers ([`IdFormat::Integer`]), or any text
+//! without separators ([`IdFormat::Text`], e.g. WeChat openids); they are mapped to
+//! dense ids in order of first appearance. Gzip input is detected by its magic bytes.
+//! Self-loops and repeated edges are removed when freezing and counted in the cleanup
+//! report.
 
-use super::{GraphError, NEUTRAL_TIE, SocialGraph};
+use super::{GraphError, NEUTRAL_TIE, OriginalIds, SocialGraph};
 use crate::hint::prefetch;
-use rustc_hash::FxHashMap;
+use indexmap::IndexSet;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use std::io::{BufRead, BufReader, Read};
+use std::ops::Range;
 
 /// How to read an edge list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct EdgeListOptions {
     /// Whether `a b` means only a can reach b.
     pub directed: bool,
     /// Whether the third column is a tie strength in [0, 1] (required on every line).
     pub weight_column: bool,
+    /// What the ids are.
+    pub ids: IdFormat,
+}
+
+/// What the ids of an edge list are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IdFormat {
+    /// Non-negative integers below 2^64, compared as numbers (`007` is `7`); anything
+    /// else is an error naming its line (SNAP files, database keys).
+    #[default]
+    Integer,
+    /// Any UTF-8 text without spaces, tabs or commas, compared as written (WeChat
+    /// openids, user names; `007` and `7` are two people).
+    Text,
+}
+
+impl IdFormat {
+    /// The scenario's spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            IdFormat::Integer => "integer",
+            IdFormat::Text => "text",
+        }
+    }
 }
 
 /// Reads an edge list (plain or gzip) and freezes it.
@@ -55,14 +84,19 @@ pub struct EdgeListSize {
     pub nodes: f64,
     /// Whether the whole file was read (then both figures are exact).
     pub exact: bool,
+    /// For text ids, their mean length in bytes among the distinct ids seen (None for
+    /// integer ids).
+    pub text_id_len: Option<f64>,
 }
 
 impl EdgeListSize {
     /// Peak bytes to read and freeze the graph: per line, the parsed pair (8) and
     /// weight (4), and the frozen arcs (4 per target and 4 per weight, one arc per line
     /// directed, two undirected; with weights the arcs are sorted as pairs and then
-    /// split, so their 8 bytes and the split copies coexist); per person, the id map
-    /// (a table entry and the original id, 12), degrees, offsets and cursors (16).
+    /// split, so their 8 bytes and the split copies coexist); per person, degrees,
+    /// offsets and cursors (16) and the id map: for integer ids a table entry and the
+    /// original id (12), for text ids the map's entry and index with their growth
+    /// slack (56) and the text's allocation ([`text_id_bytes`]).
     /// The 20M-line benchmark file peaks at 362 MB against 432 MB here: its 2 million
     /// people are counted as one per five lines (docs/PERFORMANCE.md).
     pub fn memory_bytes(&self, directed: bool, weights: bool) -> f64 {
@@ -71,15 +105,30 @@ impl EdgeListSize {
             false => 8.0 + 4.0 * arcs,
             true => 12.0 + 16.0 * arcs,
         };
-        self.lines * per_line + self.nodes * 28.0
+        let id_map = match self.text_id_len {
+            None => 12.0,
+            Some(len) => 56.0 + text_id_bytes(len),
+        };
+        self.lines * per_line + self.nodes * (16.0 + id_map)
     }
 
-    /// Bytes of the frozen graph: offsets and original ids per person (12), and per
-    /// line one arc (directed) or two, of a target (4) and a weight (4).
+    /// Bytes of the frozen graph: offsets (4) and original ids (8 per integer id, or
+    /// the box and the text's allocation per text id) per person, and per line one arc
+    /// (directed) or two, of a target (4) and a weight (4).
     pub fn frozen_bytes(&self, directed: bool, weights: bool) -> f64 {
         let arcs = if directed { 1.0 } else { 2.0 };
-        self.nodes * 12.0 + self.lines * arcs * if weights { 8.0 } else { 4.0 }
+        let id = match self.text_id_len {
+            None => 8.0,
+            Some(len) => 16.0 + text_id_bytes(len),
+        };
+        self.nodes * (4.0 + id) + self.lines * arcs * if weights { 8.0 } else { 4.0 }
     }
+}
+
+/// Heap bytes of a text id of `len` bytes: the allocator's 8-byte header, rounded up
+/// to 16 bytes, at least 32 (glibc's smallest chunk).
+fn text_id_bytes(len: f64) -> f64 {
+    (((len + 8.0) / 16.0).ceil() * 16.0).max(32.0)
 }
 
 /// The longest line an edge list may have: a longer one is an error (a file with no
@@ -130,7 +179,7 @@ pub const SAMPLE_BYTES: usize = 8 << 20;
 /// # Errors
 /// Reading or decompressing the file; a path that is not a regular file (a pipe, read
 /// once, is left unread).
-pub fn estimate_edge_list(path: &std::path::Path) -> std::io::Result<EdgeListSize> {
+pub fn estimate_edge_list(path: &std::path::Path, ids: IdFormat) -> std::io::Result<EdgeListSize> {
     /// Counts the bytes read from the file (compressed, for gzip).
     struct Counting<R> {
         inner: R,
@@ -161,7 +210,8 @@ pub fn estimate_edge_list(path: &std::path::Path) -> std::io::Result<EdgeListSiz
     } else {
         Source::Plain(raw)
     };
-    let (mut lines, mut taken, mut ids) = (0u64, 0usize, rustc_hash::FxHashSet::default());
+    let (mut lines, mut taken) = (0u64, 0usize);
+    let (mut numbers, mut texts) = (rustc_hash::FxHashSet::default(), rustc_hash::FxHashSet::<Box<[u8]>>::default());
     let mut line = Vec::new();
     let mut exact = false;
     while taken < SAMPLE_BYTES {
@@ -185,14 +235,29 @@ pub fn estimate_edge_list(path: &std::path::Path) -> std::io::Result<EdgeListSiz
             continue;
         }
         lines += 1;
-        if let Some((a, b, _)) = two_ids(raw) {
-            ids.insert(a);
-            ids.insert(b);
+        match ids {
+            IdFormat::Integer => {
+                if let Some((a, b, _)) = two_ids(raw) {
+                    numbers.insert(a);
+                    numbers.insert(b);
+                }
+            }
+            IdFormat::Text => {
+                for field in raw.split(|&c| is_separator(c)).filter(|f| !f.is_empty()).take(2) {
+                    if !texts.contains(field) {
+                        texts.insert(field.into());
+                    }
+                }
+            }
         }
     }
-    let seen = ids.len() as f64;
+    let seen = (numbers.len() + texts.len()) as f64;
+    let text_id_len = match ids {
+        IdFormat::Integer => None,
+        IdFormat::Text => Some(texts.iter().map(|t| t.len()).sum::<usize>() as f64 / texts.len().max(1) as f64),
+    };
     if exact {
-        return Ok(EdgeListSize { lines: lines as f64, nodes: seen, exact });
+        return Ok(EdgeListSize { lines: lines as f64, nodes: seen, exact, text_id_len });
     }
     // The share of the file the sample came from: the bytes read, less those still in
     // the buffers (decompressed ones converted at the sample's compression ratio).
@@ -222,7 +287,7 @@ pub fn estimate_edge_list(path: &std::path::Path) -> std::io::Result<EdgeListSiz
         hi
     };
     let nodes = random_ends.max(total / 5.0).clamp(seen, 2.0 * total);
-    Ok(EdgeListSize { lines: total, nodes, exact })
+    Ok(EdgeListSize { lines: total, nodes, exact, text_id_len })
 }
 
 /// Parses `a<sep>b[<sep>rest]` where a and b are decimal u64 and the separators are
@@ -241,7 +306,7 @@ fn two_ids(line: &[u8]) -> Option<(u64, u64, &[u8])> {
         Some((x, &s[digits..]))
     }
     fn separator(s: &[u8]) -> &[u8] {
-        let k = s.iter().take_while(|&&c| c == b' ' || c == b'\t' || c == b',').count();
+        let k = s.iter().take_while(|&&c| is_separator(c)).count();
         &s[k..]
     }
     let (a, rest) = number(line)?;
@@ -257,6 +322,33 @@ fn two_ids(line: &[u8]) -> Option<(u64, u64, &[u8])> {
     Some((a, b, tail))
 }
 
+/// Whether `c` separates the columns of a line: a comma or ASCII white space (spaces
+/// and tabs; a carriage return is trimmed from the line's end before).
+#[inline]
+fn is_separator(c: u8) -> bool {
+    c == b',' || c.is_ascii_whitespace()
+}
+
+/// Splits `a<sep>b[<sep>rest]` into two text ids and the rest, the separators being
+/// runs of [`is_separator`]: the byte ranges of the two ids and where the rest starts;
+/// None when the line does not start with an id followed by another (a leading
+/// separator goes to the careful path).
+#[inline]
+fn two_tokens(line: &[u8]) -> Option<(Range<usize>, Range<usize>, usize)> {
+    let token_end = |from: usize| line[from..].iter().position(|&c| is_separator(c)).map_or(line.len(), |k| from + k);
+    let skip = |from: usize| line[from..].iter().position(|&c| !is_separator(c)).map_or(line.len(), |k| from + k);
+    let a = token_end(0);
+    if a == 0 || a == line.len() {
+        return None;
+    }
+    let b_start = skip(a);
+    let b = token_end(b_start);
+    if b == b_start {
+        return None;
+    }
+    Some((0..a, b_start..b, skip(b)))
+}
+
 /// Ids below this are mapped through a direct table (at most 64 MiB), not a hash map.
 const DIRECT_ID_LIMIT: u64 = 1 << 24;
 
@@ -264,11 +356,14 @@ const DIRECT_ID_LIMIT: u64 = 1 << 24;
 /// node count times a few) go through a direct table, larger ones through a hash map
 /// (FxHash: SipHash took 56% of loading time on a 20M-line edge list; ids come from the
 /// user's own file, so hash flooding is no concern).
+///
+/// Text ids go through an insertion-ordered set, whose index is the dense id.
 #[derive(Default)]
 struct IdMap {
     direct: Vec<u32>,
     hashed: FxHashMap<u64, u32>,
     original: Vec<u64>,
+    text: IndexSet<Box<str>, FxBuildHasher>,
 }
 
 impl IdMap {
@@ -291,6 +386,28 @@ impl IdMap {
             original.push(id);
             (original.len() - 1) as u32
         })
+    }
+
+    /// The dense id of a text id (one hash per lookup; a new id is copied once).
+    #[inline]
+    fn dense_text(&mut self, id: &str) -> u32 {
+        match self.text.get_index_of(id) {
+            Some(i) => i as u32,
+            None => self.text.insert_full(id.into()).0 as u32,
+        }
+    }
+
+    /// The number of distinct ids.
+    fn len(&self) -> usize {
+        self.original.len() + self.text.len()
+    }
+
+    /// The original ids, by dense id.
+    fn into_original(self, format: IdFormat) -> OriginalIds {
+        match format {
+            IdFormat::Integer => OriginalIds::Numbers(self.original),
+            IdFormat::Text => OriginalIds::Text(self.text.into_iter().collect()),
+        }
     }
 
     /// Starts loading the table entry of `id`.
@@ -316,16 +433,20 @@ const PARSED_BATCH: usize = 1 << 14;
 const PARSED_QUEUE: usize = 4;
 
 /// Parsed lines: original ids in file order, and weights only when the file has them.
+/// With text ids, the ids are laid end to end in `text` and `ends` holds where each
+/// line's first and second id end in it (each id starts where the one before ended).
 #[derive(Default)]
 struct Parsed {
     ends: Vec<(u64, u64)>,
     weights: Vec<f32>,
+    text: String,
 }
 
 impl Parsed {
     fn clear(&mut self) {
         self.ends.clear();
         self.weights.clear();
+        self.text.clear();
     }
 }
 
@@ -341,7 +462,19 @@ struct Edges {
 impl Edges {
     /// Maps a batch's ids in file order (so that dense ids follow first appearance),
     /// ID_BATCH lines at a time with their table entries prefetched.
-    fn absorb(&mut self, batch: &Parsed) {
+    fn absorb(&mut self, batch: &Parsed, format: IdFormat) {
+        if format == IdFormat::Text {
+            let mut start = 0;
+            for &(a_end, b_end) in &batch.ends {
+                let (a_end, b_end) = (a_end as usize, b_end as usize);
+                let a = self.ids.dense_text(&batch.text[start..a_end]);
+                let b = self.ids.dense_text(&batch.text[a_end..b_end]);
+                self.ends.push((a, b));
+                start = b_end;
+            }
+            self.weights.extend_from_slice(&batch.weights);
+            return;
+        }
         for group in batch.ends.chunks(ID_BATCH) {
             for &(a, b) in group {
                 self.ids.prefetch(a);
@@ -364,7 +497,7 @@ fn read_batches(
     options: EdgeListOptions,
     hand: impl FnMut(Parsed) -> Option<Parsed>,
 ) -> Result<(), GraphError> {
-    let mut lines = Lines { batch: Parsed::default(), hand, options, number: 0, text: String::new() };
+    let mut lines = Lines { batch: Parsed::default(), hand, options, number: 0, text: String::new(), any: false };
     let mut carried: Vec<u8> = Vec::new();
     loop {
         let buf = match reader.fill_buf() {
@@ -411,6 +544,8 @@ struct Lines<H> {
     number: u64,
     /// The careful path's copy of a line.
     text: String,
+    /// Whether an edge was read.
+    any: bool,
 }
 
 impl<H: FnMut(Parsed) -> Option<Parsed>> Lines<H> {
@@ -430,33 +565,28 @@ impl<H: FnMut(Parsed) -> Option<Parsed>> Lines<H> {
             return Ok(true);
         }
         let options = self.options;
-        // Fast path: two decimal ids straight from the bytes (no UTF-8 check, no
-        // iterator); anything else goes through the careful path, which also writes
-        // the error messages.
-        let fast = two_ids(raw).and_then(|(a, b, rest)| {
-            // None: the weight needs the careful path; Some(None): no weight column.
-            let weight = if options.weight_column {
-                match std::str::from_utf8(rest).ok().and_then(|t| t.trim().parse::<f32>().ok()) {
-                    Some(w) if (0.0..=1.0).contains(&w) && !rest.trim_ascii().is_empty() => Some(Some(w)),
-                    _ => None,
+        if options.ids == IdFormat::Text {
+            self.text_line(raw)?;
+        } else {
+            // Fast path: two decimal ids straight from the bytes (no UTF-8 check, no
+            // iterator); anything else goes through the careful path, which also writes
+            // the error messages.
+            let fast = two_ids(raw).and_then(|(a, b, rest)| fast_weight(rest, options).map(|w| (a, b, w)));
+            let (a, b, weight) = match fast {
+                Some(edge) => edge,
+                None => {
+                    self.text.clear();
+                    self.text.push_str(&String::from_utf8_lossy(raw));
+                    let first = !self.any;
+                    careful(self.text.trim(), self.number, options, first, |field| field.parse::<u64>().ok())?
                 }
-            } else {
-                Some(None)
             };
-            weight.map(|w| (a, b, w))
-        });
-        let (a, b, weight) = match fast {
-            Some(edge) => edge,
-            None => {
-                self.text.clear();
-                self.text.push_str(&String::from_utf8_lossy(raw));
-                careful(self.text.trim(), self.number, options)?
+            self.batch.ends.push((a, b));
+            if let Some(w) = weight {
+                self.batch.weights.push(w);
             }
-        };
-        self.batch.ends.push((a, b));
-        if let Some(w) = weight {
-            self.batch.weights.push(w);
         }
+        self.any = true;
         if self.batch.ends.len() == PARSED_BATCH {
             match (self.hand)(std::mem::take(&mut self.batch)) {
                 Some(empty) => self.batch = empty,
@@ -467,14 +597,71 @@ impl<H: FnMut(Parsed) -> Option<Parsed>> Lines<H> {
     }
 }
 
-/// Parses a line the fast path refused, or says what is wrong with it.
+impl<H> Lines<H> {
+    /// Parses a line of text ids (not blank, not a comment) into the batch.
+    #[inline]
+    fn text_line(&mut self, raw: &[u8]) -> Result<(), GraphError> {
+        let line = std::str::from_utf8(raw).map_err(|e| GraphError::BadLine {
+            line: self.number,
+            message: format!("byte {} is not UTF-8 text, which text ids must be", e.valid_up_to() + 1),
+        })?;
+        // The separators are ASCII, so the ranges fall between characters.
+        let fast = two_tokens(raw)
+            .and_then(|(a, b, rest)| fast_weight(&raw[rest..], self.options).map(|w| (&line[a], &line[b], w)));
+        let (a, b, weight) = match fast {
+            Some(edge) => edge,
+            None => careful(line, self.number, self.options, false, Some)?,
+        };
+        let batch = &mut self.batch;
+        batch.text.push_str(a);
+        let a_end = batch.text.len() as u64;
+        batch.text.push_str(b);
+        batch.ends.push((a_end, batch.text.len() as u64));
+        if let Some(w) = weight {
+            batch.weights.push(w);
+        }
+        Ok(())
+    }
+}
+
+/// The fast path's weight from what follows the two ids: None when the weight needs
+/// the careful path, Some(None) without a weight column.
+#[inline]
+fn fast_weight(rest: &[u8], options: EdgeListOptions) -> Option<Option<f32>> {
+    if !options.weight_column {
+        return Some(None);
+    }
+    match std::str::from_utf8(rest).ok().and_then(|t| t.trim().parse::<f32>().ok()) {
+        Some(w) if (0.0..=1.0).contains(&w) && !rest.trim_ascii().is_empty() => Some(Some(w)),
+        _ => None,
+    }
+}
+
+/// Parses a line the fast path refused, or says what is wrong with it; `parse` reads
+/// an id (None: not an id of the file's format, which only integer ids can be).
+/// `first`: no edge was read before this line, so an id with letters suggests a file
+/// of text ids (or a header) rather than a broken line.
 #[cold]
-fn careful(text: &str, number: u64, options: EdgeListOptions) -> Result<(u64, u64, Option<f32>), GraphError> {
-    let mut fields = text.split(|c: char| c == ',' || c.is_ascii_whitespace()).filter(|f| !f.is_empty());
+fn careful<'a, T>(
+    text: &'a str,
+    number: u64,
+    options: EdgeListOptions,
+    first: bool,
+    parse: impl Fn(&'a str) -> Option<T>,
+) -> Result<(T, T, Option<f32>), GraphError> {
+    let mut fields = text.split(|c: char| c.is_ascii() && is_separator(c as u8)).filter(|f| !f.is_empty());
     let bad = |message: String| GraphError::BadLine { line: number, message };
-    let id = |name: &str, field: Option<&str>| -> Result<u64, GraphError> {
+    let id = |name: &str, field: Option<&'a str>| -> Result<T, GraphError> {
         let field = field.ok_or_else(|| bad(format!("expected two node ids, found {text:?}")))?;
-        field.parse::<u64>().map_err(|_| bad(format!("the {name} node id {field:?} is not a non-negative integer")))
+        parse(field).ok_or_else(|| {
+            // Letters in the first line's id: a file of names (or a header line).
+            let hint = if first && field.bytes().any(|c| !c.is_ascii_digit() && c != b'-' && c != b'+') {
+                "; ids that are names are read as text: ids = \"text\" in the scenario's [graph], --text-ids for fission graph (a header line must start with #)"
+            } else {
+                ""
+            };
+            bad(format!("the {name} node id {field:?} is not a non-negative integer{hint}"))
+        })
     };
     let a = id("first", fields.next())?;
     let b = id("second", fields.next())?;
@@ -508,7 +695,7 @@ fn parse(reader: impl BufRead + Send, options: EdgeListOptions) -> Result<Social
                 })
             })?;
             for mut batch in parsed {
-                edges.absorb(&batch);
+                edges.absorb(&batch, options.ids);
                 batch.clear();
                 // The reading thread may have finished: then the batch is dropped.
                 let _ = to_reuse.send(batch);
@@ -517,7 +704,7 @@ fn parse(reader: impl BufRead + Send, options: EdgeListOptions) -> Result<Social
         })?;
     } else {
         read_batches(reader, options, |mut batch| {
-            edges.absorb(&batch);
+            edges.absorb(&batch, options.ids);
             batch.clear();
             Some(batch)
         })?;
@@ -526,7 +713,7 @@ fn parse(reader: impl BufRead + Send, options: EdgeListOptions) -> Result<Social
         return Err(GraphError::Empty);
     }
     let Edges { ids, ends, weights } = edges;
-    let (n, original) = (ids.original.len(), ids.original);
+    let (n, original) = (ids.len(), ids.into_original(options.ids));
     // Straight to CSR arrays: a petgraph graph in between doubled the memory and took
     // half of the loading time (docs/PERFORMANCE.md).
     let arcs = || ends.iter().enumerate().map(|(i, &(a, b))| (a, b, weights.get(i).copied().unwrap_or(NEUTRAL_TIE)));
@@ -536,10 +723,11 @@ fn parse(reader: impl BufRead + Send, options: EdgeListOptions) -> Result<Social
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::NodeId;
+    use crate::graph::{NodeId, OriginalId};
     use std::io::Write;
 
-    const UNDIRECTED: EdgeListOptions = EdgeListOptions { directed: false, weight_column: false };
+    const UNDIRECTED: EdgeListOptions =
+        EdgeListOptions { directed: false, weight_column: false, ids: IdFormat::Integer };
 
     #[test]
     fn a_line_without_end_is_an_error_not_a_memory_hog() {
@@ -558,9 +746,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("e.txt");
         std::fs::write(&path, "# c\n% c\n\n1 2\n2 3\n3,1\n7 7\n").unwrap();
-        let size = estimate_edge_list(&path).unwrap();
-        assert_eq!(size, EdgeListSize { lines: 4.0, nodes: 4.0, exact: true });
-        assert!(estimate_edge_list(&dir.path().join("missing.txt")).is_err());
+        let size = estimate_edge_list(&path, IdFormat::Integer).unwrap();
+        assert_eq!(size, EdgeListSize { lines: 4.0, nodes: 4.0, exact: true, text_id_len: None });
+        let named = dir.path().join("t.txt");
+        std::fs::write(&named, "# c\nab cd\ncd,efgh\nab ab\n").unwrap();
+        let size = estimate_edge_list(&named, IdFormat::Text).unwrap();
+        assert_eq!(size, EdgeListSize { lines: 3.0, nodes: 3.0, exact: true, text_id_len: Some(8.0 / 3.0) });
+        assert!(estimate_edge_list(&dir.path().join("missing.txt"), IdFormat::Integer).is_err());
     }
 
     #[test]
@@ -596,7 +788,7 @@ mod tests {
         encoder.write_all(text.as_bytes()).unwrap();
         encoder.finish().unwrap();
         for path in [plain, gz] {
-            let size = estimate_edge_list(&path).unwrap();
+            let size = estimate_edge_list(&path, IdFormat::Integer).unwrap();
             assert!(!size.exact);
             assert!((size.lines / lines as f64 - 1.0).abs() < 0.005, "{path:?}: {size:?}");
             assert!((size.nodes / seen.len() as f64 - 1.0).abs() < 0.01, "{path:?}: {size:?} for {}", seen.len());
@@ -632,8 +824,8 @@ mod tests {
             expected.extend([a, b]);
         }
         let g = read_edge_list(text.as_bytes(), UNDIRECTED).unwrap();
-        let got: Vec<u64> = (0..g.node_count() as u32).map(|v| g.original_id(NodeId(v))).collect();
-        assert_eq!(got, expected);
+        let got: Vec<OriginalId> = (0..g.node_count() as u32).map(|v| g.original_id(NodeId(v))).collect();
+        assert_eq!(got, expected.into_iter().map(OriginalId::Number).collect::<Vec<_>>());
         assert_eq!(g.edge_count(), 3 * ID_BATCH + 5);
         for v in (0..g.node_count() as u32).step_by(2) {
             assert_eq!(g.neighbours(NodeId(v)), &[v + 1]);
@@ -658,7 +850,7 @@ mod tests {
             expected.push((a, b, w));
         }
         assert!(text.len() > 2 << 20, "the text spans several read buffers");
-        let options = EdgeListOptions { directed: true, weight_column: true };
+        let options = EdgeListOptions { directed: true, weight_column: true, ..Default::default() };
         let on = |threads: usize, text: &str| {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
             pool.install(|| read_edge_list(text.as_bytes(), options))
@@ -675,7 +867,7 @@ mod tests {
             // Every line's arc (but self-loops) is there with its weight (no pair of
             // ids repeats, so no weight was replaced by a repeat's).
             for &(a, b, w) in expected.iter().filter(|e| e.0 != e.1) {
-                let (a, b) = (ids[&a], ids[&b]);
+                let (a, b) = (ids[&OriginalId::Number(a)], ids[&OriginalId::Number(b)]);
                 let at = g.neighbours(a).binary_search(&b.0).unwrap();
                 assert_eq!(g.weights(a).unwrap()[at], w);
             }
@@ -693,6 +885,87 @@ mod tests {
     }
 
     #[test]
+    fn text_ids_read_as_the_graph_of_the_same_integer_ids() {
+        // The same file twice: integer ids, and each id n written as the text "u{n}";
+        // several batches and read buffers, comments, CRLF, commas, a leading separator
+        // (careful path), weights. The graphs must be the same, the text ids naming
+        // the same people, on one thread and two.
+        let lines = 8 * PARSED_BATCH + 3_000;
+        let (mut numbers, mut names) = (String::from("# ids\n"), String::from("# ids\n"));
+        for i in 0..lines as u64 {
+            let (a, b) = ((i * 7919) % 40_009, (i * 104_729) % 39_989 + (i % 3) * (1 << 40));
+            let w = (i % 5) as f32 / 4.0;
+            let [line, named] = match i % 1000 {
+                7 => [format!(", {a} ,{b} {w}\r\n"), format!(", u{a} ,u{b} {w}\r\n")],
+                8 => [format!("% c\n\n{a},{b},{w}\n"), format!("% c\n\nu{a},u{b},{w}\n")],
+                _ => [format!("{a}\t{b}\t{w}\n"), format!("u{a}\tu{b}\t{w}\n")],
+            };
+            numbers.push_str(&line);
+            names.push_str(&named);
+        }
+        assert!(names.len() > 2 << 20, "the text spans several read buffers");
+        let options = |ids| EdgeListOptions { directed: true, weight_column: true, ids };
+        let on = |threads: usize, text: &str, ids| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            pool.install(|| read_edge_list(text.as_bytes(), options(ids)))
+        };
+        let reference = on(1, &numbers, IdFormat::Integer).unwrap();
+        assert!(!reference.has_text_ids());
+        for threads in [1, 2] {
+            let g = on(threads, &names, IdFormat::Text).unwrap();
+            assert!(g.has_text_ids());
+            assert_eq!((g.node_count(), g.edge_count()), (reference.node_count(), reference.edge_count()));
+            for v in 0..g.node_count() as u32 {
+                let v = NodeId(v);
+                assert_eq!(g.original_id(v), OriginalId::Text(format!("u{}", reference.original_id(v)).into()));
+                assert_eq!(g.neighbours(v), reference.neighbours(v));
+                assert_eq!(g.weights(v), reference.weights(v));
+            }
+        }
+        // A line that is not UTF-8 in the third batch: named on one thread and two.
+        let bad_at = names.split_inclusive('\n').take(2 * PARSED_BATCH + 700).map(str::len).sum::<usize>();
+        let mut broken = names.clone().into_bytes();
+        broken.splice(bad_at..bad_at, b"u1 \xffu2 0.5\n".iter().copied());
+        let line = broken[..bad_at].iter().filter(|&&c| c == b'\n').count() + 1;
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            let err = pool.install(|| read_edge_list(&broken[..], options(IdFormat::Text))).unwrap_err().to_string();
+            assert_eq!(
+                err,
+                format!("line {line}: byte 4 is not UTF-8 text, which text ids must be"),
+                "{threads} threads"
+            );
+        }
+    }
+
+    #[test]
+    fn text_ids_are_compared_as_written() {
+        let options = EdgeListOptions { ids: IdFormat::Text, ..Default::default() };
+        let g = read_edge_list("007 7\n7,用户甲\n\"7\" 007\n007 7\n".as_bytes(), options).unwrap();
+        let names: Vec<String> = (0..g.node_count() as u32).map(|v| g.original_id(NodeId(v)).to_string()).collect();
+        assert_eq!(names, ["007", "7", "用户甲", "\"7\""]);
+        assert_eq!(g.edge_count(), 3);
+        assert_eq!(g.cleanup().duplicate_edges_removed, 1);
+        let err = read_edge_list("a b\nc\n".as_bytes(), options).unwrap_err().to_string();
+        assert_eq!(err, "line 2: expected two node ids, found \"c\"");
+        let weighted = EdgeListOptions { weight_column: true, ..options };
+        let err = read_edge_list("a b 0.5\nc d x\n".as_bytes(), weighted).unwrap_err().to_string();
+        assert_eq!(err, "line 2: edge weight \"x\" is not a number in [0, 1]");
+        let g = read_edge_list("a b 0.25\n".as_bytes(), weighted).unwrap();
+        assert_eq!(g.weights(NodeId(0)).unwrap(), &[0.25]);
+    }
+
+    #[test]
+    fn names_read_as_integers_suggest_text_ids_on_the_first_line_only() {
+        let err = read_edge_list("# from to\nalice bob\n".as_bytes(), UNDIRECTED).unwrap_err().to_string();
+        assert!(err.starts_with("line 2: the first node id \"alice\" is not a non-negative integer; ids that are names are read as text: ids = \"text\""), "{err}");
+        let err = read_edge_list("1 2\nalice bob\n".as_bytes(), UNDIRECTED).unwrap_err().to_string();
+        assert_eq!(err, "line 2: the first node id \"alice\" is not a non-negative integer");
+        let err = read_edge_list("1 -2\n".as_bytes(), UNDIRECTED).unwrap_err().to_string();
+        assert_eq!(err, "line 1: the second node id \"-2\" is not a non-negative integer");
+    }
+
+    #[test]
     fn malformed_line_names_its_number() {
         let err = read_edge_list("1 2\n# x\n3 x\n".as_bytes(), UNDIRECTED).unwrap_err();
         assert_eq!(err.to_string(), "line 3: the second node id \"x\" is not a non-negative integer");
@@ -704,7 +977,7 @@ mod tests {
 
     #[test]
     fn weight_column_is_read_and_checked() {
-        let opts = EdgeListOptions { directed: true, weight_column: true };
+        let opts = EdgeListOptions { directed: true, weight_column: true, ..Default::default() };
         let g = read_edge_list("1 2 0.9\n1 3 0.1\n".as_bytes(), opts).unwrap();
         assert_eq!(g.weights(NodeId(0)).unwrap(), &[0.9, 0.1]);
         let err = read_edge_list("1 2 0.9\n1 3 1.5\n".as_bytes(), opts).unwrap_err();
@@ -740,8 +1013,8 @@ mod tests {
         // Lines the fast path declines still load (or fail) exactly as before.
         let g = read_edge_list("  7 ,  8  \r\n8\t9\n".as_bytes(), UNDIRECTED).unwrap();
         assert_eq!(g.edge_count(), 2);
-        let err = read_edge_list("1 2x\n".as_bytes(), UNDIRECTED).unwrap_err();
-        assert_eq!(err.to_string(), "line 1: the second node id \"2x\" is not a non-negative integer");
+        let err = read_edge_list("1 2\n1 2x\n".as_bytes(), UNDIRECTED).unwrap_err();
+        assert_eq!(err.to_string(), "line 2: the second node id \"2x\" is not a non-negative integer");
     }
 
     #[test]

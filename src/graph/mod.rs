@@ -21,6 +21,76 @@ use std::path::PathBuf;
 #[serde(transparent)]
 pub struct NodeId(pub u32);
 
+/// A person's id in the input: an edge list's integer or text id, or a generated
+/// graph's node number. Serialized as a JSON number or string.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(untagged)]
+pub enum OriginalId {
+    /// An integer id (edge lists read with integer ids, generated graphs).
+    Number(u64),
+    /// A text id (edge lists read with text ids, e.g. WeChat openids), as written.
+    Text(Box<str>),
+}
+
+impl std::fmt::Display for OriginalId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OriginalId::Number(id) => write!(f, "{id}"),
+            OriginalId::Text(id) => f.write_str(id),
+        }
+    }
+}
+
+impl PartialEq<u64> for OriginalId {
+    fn eq(&self, other: &u64) -> bool {
+        *self == OriginalId::Number(*other)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OriginalId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = OriginalId;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a node id: a non-negative integer, or a string for text ids")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<OriginalId, E> {
+                Ok(OriginalId::Number(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<OriginalId, E> {
+                u64::try_from(v)
+                    .map(OriginalId::Number)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(v), &self))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<OriginalId, E> {
+                Ok(OriginalId::Text(v.into()))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// The ids people had in the input, by dense id.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OriginalIds {
+    /// Integer ids.
+    Numbers(Vec<u64>),
+    /// Text ids.
+    Text(Vec<Box<str>>),
+}
+
+impl OriginalIds {
+    /// Heap bytes held.
+    fn memory_bytes(&self) -> usize {
+        match self {
+            OriginalIds::Numbers(ids) => ids.len() * 8,
+            // The box, and its text rounded up to the allocator's 16 bytes.
+            OriginalIds::Text(ids) => ids.iter().map(|id| 16 + id.len().div_ceil(16) * 16).sum(),
+        }
+    }
+}
+
 /// Tie strength given to edges of a graph that has no notion of strong and weak ties:
 /// the neutral value of the behaviour model (it neither helps nor hurts conversion).
 pub const NEUTRAL_TIE: f32 = 0.5;
@@ -105,6 +175,8 @@ pub enum GraphModel {
         directed: bool,
         /// Whether a third column holds the tie strength in [0, 1].
         weight_column: bool,
+        /// What the ids are: integers or text.
+        ids: load::IdFormat,
     },
 }
 
@@ -256,7 +328,7 @@ pub struct SocialGraph {
     targets: Vec<u32>,
     weights: Option<Vec<f32>>,
     directed: bool,
-    original_ids: Option<Vec<u64>>,
+    original_ids: Option<OriginalIds>,
     cleanup: CleanupReport,
 }
 
@@ -275,7 +347,7 @@ impl SocialGraph {
     pub fn from_petgraph<Ty: EdgeType + Sync>(
         graph: &Graph<(), f32, Ty>,
         has_weights: bool,
-        original_ids: Option<Vec<u64>>,
+        original_ids: Option<OriginalIds>,
     ) -> Result<Self, GraphError> {
         let n = graph.node_count();
         if n >= u32::MAX as usize {
@@ -310,7 +382,7 @@ impl SocialGraph {
         directed: bool,
         has_weights: bool,
         both_ways: bool,
-        original_ids: Option<Vec<u64>>,
+        original_ids: Option<OriginalIds>,
         edges: impl Fn() -> I + Sync,
         parts: Option<usize>,
     ) -> Result<Self, GraphError> {
@@ -516,15 +588,21 @@ impl SocialGraph {
     }
 
     /// The id `u` had in the input (edge-list id, or the dense id for generators).
-    pub fn original_id(&self, u: NodeId) -> u64 {
+    pub fn original_id(&self, u: NodeId) -> OriginalId {
         match &self.original_ids {
-            Some(ids) => ids[u.0 as usize],
-            None => u.0 as u64,
+            Some(OriginalIds::Numbers(ids)) => OriginalId::Number(ids[u.0 as usize]),
+            Some(OriginalIds::Text(ids)) => OriginalId::Text(ids[u.0 as usize].clone()),
+            None => OriginalId::Number(u.0 as u64),
         }
     }
 
+    /// Whether the input named people by text ids.
+    pub fn has_text_ids(&self) -> bool {
+        matches!(self.original_ids, Some(OriginalIds::Text(_)))
+    }
+
     /// A map from input ids to dense ids (built on each call; use once).
-    pub fn original_id_index(&self) -> HashMap<u64, NodeId> {
+    pub fn original_id_index(&self) -> HashMap<OriginalId, NodeId> {
         (0..self.node_count() as u32).map(|i| (self.original_id(NodeId(i)), NodeId(i))).collect()
     }
 
@@ -578,7 +656,7 @@ impl SocialGraph {
         self.offsets.len() * 4
             + self.targets.len() * 4
             + self.weights.as_ref().map_or(0, |w| w.len() * 4)
-            + self.original_ids.as_ref().map_or(0, |v| v.len() * 8)
+            + self.original_ids.as_ref().map_or(0, OriginalIds::memory_bytes)
     }
 
     /// Summary statistics: nodes, edges, degrees, isolated nodes.

@@ -8,8 +8,8 @@
 pub mod raw;
 
 use crate::engine::{CycleTime, DelayDistribution, RunConfig, Seeding};
-use crate::graph::load::EdgeListOptions;
-use crate::graph::{DegreeSequence, GraphError, GraphModel, GraphSpec, NodeId, SocialGraph, TieStrengths};
+use crate::graph::load::{EdgeListOptions, IdFormat};
+use crate::graph::{DegreeSequence, GraphError, GraphModel, GraphSpec, NodeId, OriginalId, SocialGraph, TieStrengths};
 use crate::model::{
     AdoptionThreshold, Behaviour, Channels, Coefficients, DirectChannel, EdgeProbability, InfluenceWeights, Levers,
     MomentsChannel, Recovery,
@@ -91,8 +91,8 @@ pub enum SeedingSpec {
     Random(usize),
     /// The best-connected people.
     HighestDegree(usize),
-    /// These original ids.
-    Nodes(Vec<u64>),
+    /// These original ids (integers or text, as the graph's ids are).
+    Nodes(Vec<OriginalId>),
     /// Original ids read from a file, one per line.
     File(PathBuf, String),
 }
@@ -960,6 +960,7 @@ impl Scenario {
             ("path", span(&g.path)),
             ("directed", span(&g.directed)),
             ("weight_column", span(&g.weight_column)),
+            ("ids", span(&g.ids)),
             ("strong_tie", span(&g.strong_tie)),
             ("weak_tie", span(&g.weak_tie)),
         ];
@@ -971,7 +972,7 @@ impl Scenario {
                 &["nodes", "blocks", "block_sizes", "within_degree", "between_degree", "strong_tie", "weak_tie"]
             }
             "configuration" => &["nodes", "degrees", "exponent", "min_degree", "max_degree"],
-            _ => &["path", "directed", "weight_column"],
+            _ => &["path", "directed", "weight_column", "ids"],
         };
         c.unused(&present, allowed, "graph", kind);
         const MAX_NODES: u64 = 2_000_000_000;
@@ -1206,6 +1207,10 @@ impl Scenario {
                     path: PathBuf::from(path),
                     directed: g.directed.as_ref().is_some_and(|d| *d.get_ref()),
                     weight_column: g.weight_column.as_ref().is_some_and(|d| *d.get_ref()),
+                    ids: match c.choice(&g.ids, "graph.ids", "integer", &["integer", "text"]) {
+                        "text" => IdFormat::Text,
+                        _ => IdFormat::Integer,
+                    },
                 }
             }
         };
@@ -1232,7 +1237,7 @@ impl Scenario {
     /// [`ScenarioError::Graph`] naming the file and what failed.
     pub fn build_graph(&self) -> Result<SocialGraph, ScenarioError> {
         match &self.graph.model {
-            GraphModel::EdgeList { path, directed, weight_column } => {
+            GraphModel::EdgeList { path, directed, weight_column, ids } => {
                 let full = self.base_dir.join(path);
                 let label = full.display().to_string();
                 let file = std::fs::File::open(&full).map_err(|e| ScenarioError::Graph {
@@ -1242,7 +1247,7 @@ impl Scenario {
                 })?;
                 crate::graph::load::read_edge_list(
                     file,
-                    EdgeListOptions { directed: *directed, weight_column: *weight_column },
+                    EdgeListOptions { directed: *directed, weight_column: *weight_column, ids: *ids },
                 )
                 .map_err(|error| ScenarioError::Graph {
                     file: label,
@@ -1269,27 +1274,43 @@ impl Scenario {
             file: file.to_string(),
             problems: vec![Problem { line, key: key.into(), message }],
         };
-        let lookup = |ids: &[(u64, Option<usize>)], file: &str, key: &str| -> Result<Vec<NodeId>, ScenarioError> {
-            let index = graph.original_id_index();
-            let mut seen = std::collections::HashSet::new();
-            ids.iter()
-                .map(|&(id, line)| {
-                    let node = index
-                        .get(&id)
-                        .copied()
-                        .ok_or_else(|| invalid(file, line, key, format!("node {id} is not in the graph")))?;
-                    if !seen.insert(id) {
-                        return Err(invalid(file, line, key, format!("node {id} is listed more than once")));
-                    }
-                    Ok(node)
-                })
-                .collect()
+        // An id as the graph names people: a listed integer matches the text id of the
+        // same digits, a listed text of digits the integer id.
+        let text_ids = graph.has_text_ids();
+        let as_in_graph = |id: &OriginalId| match id {
+            OriginalId::Number(x) if text_ids => OriginalId::Text(x.to_string().into()),
+            OriginalId::Text(t) if !text_ids => t.parse().map_or_else(|_| id.clone(), OriginalId::Number),
+            _ => id.clone(),
         };
+        let lookup =
+            |ids: &[(OriginalId, Option<usize>)], file: &str, key: &str| -> Result<Vec<NodeId>, ScenarioError> {
+                let index = graph.original_id_index();
+                let mut seen = std::collections::HashSet::new();
+                ids.iter()
+                    .map(|(id, line)| {
+                        let id = as_in_graph(id);
+                        let node = index.get(&id).copied().ok_or_else(|| {
+                            let what = match (&id, text_ids) {
+                                (OriginalId::Text(t), false) => {
+                                    format!("node {t:?} is not in the graph, whose ids are integers")
+                                }
+                                (OriginalId::Text(t), true) => format!("node {t:?} is not in the graph"),
+                                (OriginalId::Number(x), _) => format!("node {x} is not in the graph"),
+                            };
+                            invalid(file, *line, key, what)
+                        })?;
+                        if !seen.insert(node) {
+                            return Err(invalid(file, *line, key, format!("node {id} is listed more than once")));
+                        }
+                        Ok(node)
+                    })
+                    .collect()
+            };
         let seeding = match &self.seeding {
             SeedingSpec::Random(k) => Seeding::Random { count: *k },
             SeedingSpec::HighestDegree(k) => Seeding::HighestDegree { count: *k },
             SeedingSpec::Nodes(ids) => {
-                let ids: Vec<_> = ids.iter().map(|&i| (i, None)).collect();
+                let ids: Vec<_> = ids.iter().map(|i| (i.clone(), None)).collect();
                 Seeding::Nodes { nodes: lookup(&ids, &self.file_label, "seeding.nodes")? }
             }
             SeedingSpec::File(path, _) => {
@@ -1302,9 +1323,9 @@ impl Scenario {
                     if t.is_empty() || t.starts_with('#') {
                         continue;
                     }
-                    let id = t.parse::<u64>().map_err(|_| {
-                        invalid(&label, Some(i + 1), "seed", format!("{t:?} is not a node id (a non-negative integer)"))
-                    })?;
+                    // One id a line, as written (integers compared as numbers unless
+                    // the graph's ids are text).
+                    let id = t.parse().map_or_else(|_| OriginalId::Text(t.into()), OriginalId::Number);
                     ids.push((id, Some(i + 1)));
                 }
                 if ids.is_empty() {
@@ -1359,9 +1380,9 @@ impl Scenario {
             GraphModel::EdgeList { .. } => f64::NAN,
             _ => graph_bytes, // replaced below
         };
-        if let GraphModel::EdgeList { path, directed, weight_column } = &self.graph.model {
+        if let GraphModel::EdgeList { path, directed, weight_column, ids } = &self.graph.model {
             // From the file's first megabytes (the loader reports a file it cannot read).
-            match crate::graph::load::estimate_edge_list(&self.base_dir.join(path)) {
+            match crate::graph::load::estimate_edge_list(&self.base_dir.join(path), *ids) {
                 Ok(size) => {
                     (edges, nodes) = (size.lines, size.nodes);
                     graph_bytes = size.memory_bytes(*directed, *weight_column);
@@ -1442,11 +1463,12 @@ impl Scenario {
                         }
                     }
                 }
-                GraphModel::EdgeList { path, directed, weight_column } => {
+                GraphModel::EdgeList { path, directed, weight_column, ids } => {
                     r.kind = f("edge-list".into());
                     r.path = f(path.display().to_string());
                     r.directed = f(*directed);
                     r.weight_column = f(*weight_column);
+                    r.ids = f(ids.name().into());
                 }
             }
             if ties_used {

@@ -5,6 +5,7 @@
 // in docs/SCENARIO.md; repeating that here would let the two drift apart.
 #![allow(missing_docs)]
 
+use crate::graph::OriginalId;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
@@ -80,6 +81,8 @@ pub struct RawGraph {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weight_column: S<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub ids: S<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub strong_tie: S<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weak_tie: S<f64>,
@@ -95,7 +98,7 @@ pub struct RawSeeding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: S<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub nodes: S<Vec<u64>>,
+    pub nodes: S<Vec<OriginalId>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: S<String>,
 }

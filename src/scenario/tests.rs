@@ -187,3 +187,61 @@ fn an_edge_list_is_sized_from_its_lines_before_building() {
     let many = 1000.0;
     assert_eq!(est.peak_bytes(many), est.frozen_bytes + many * est.scratch_bytes_per_worker + est.result_bytes);
 }
+
+#[test]
+fn text_ids_name_people_in_the_graph_and_the_seeds() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("named.txt"), "# inviter invitee\noA oB\noB 3\n3 用户丙\n").unwrap();
+    std::fs::write(dir.path().join("numbers.txt"), "10 12\n12 14\n").unwrap();
+    std::fs::write(dir.path().join("seeds.txt"), "# seeds\n用户丙\n\noA\n").unwrap();
+    let parse = |text: &str| Scenario::from_toml_str(text, "t.toml", dir.path());
+    let named = "[graph]\nkind = \"edge-list\"\npath = \"named.txt\"\nids = \"text\"\n";
+    let seeded = |nodes: &str| {
+        let s = parse(&format!("{named}[seeding]\nnodes = {nodes}\n")).unwrap();
+        let g = s.build_graph().unwrap();
+        s.resolve_seeding(&g).map(|seeding| match seeding {
+            Seeding::Nodes { nodes } => nodes.iter().map(|&v| g.original_id(v).to_string()).collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        })
+    };
+    // A listed integer is the text id of its digits.
+    assert_eq!(seeded("[\"oB\", 3]").unwrap(), ["oB", "3"]);
+    let err = seeded("[\"3\", 3]").unwrap_err().to_string();
+    assert!(err.contains("node 3 is listed more than once"), "{err}");
+    let err = seeded("[\"oZ\"]").unwrap_err().to_string();
+    assert!(err.contains("node \"oZ\" is not in the graph"), "{err}");
+    // A seeds file names them one a line.
+    let s = parse(&format!("{named}[seeding]\nfile = \"seeds.txt\"\n")).unwrap();
+    let g = s.build_graph().unwrap();
+    let Seeding::Nodes { nodes } = s.resolve_seeding(&g).unwrap() else { panic!("nodes") };
+    assert_eq!(nodes.iter().map(|&v| g.original_id(v).to_string()).collect::<Vec<_>>(), ["用户丙", "oA"]);
+    // On a graph of integer ids, a listed text of digits is that integer; other text
+    // cannot name anyone.
+    let numbers = "[graph]\nkind = \"edge-list\"\npath = \"numbers.txt\"\n";
+    let s = parse(&format!("{numbers}[seeding]\nnodes = [\"12\", 14]\n")).unwrap();
+    let g = s.build_graph().unwrap();
+    assert_eq!(s.resolve_seeding(&g).unwrap(), Seeding::Nodes { nodes: vec![NodeId(1), NodeId(2)] });
+    let s = parse(&format!("{numbers}[seeding]\nnodes = [\"oA\"]\n")).unwrap();
+    let err = s.resolve_seeding(&s.build_graph().unwrap()).unwrap_err().to_string();
+    assert!(err.contains("node \"oA\" is not in the graph, whose ids are integers"), "{err}");
+    // The resolved scenario keeps the ids' format and the listed ids as written.
+    let s = parse(&format!("{named}[seeding]\nnodes = [\"oB\", 3]\n")).unwrap();
+    let resolved = s.to_resolved_toml();
+    assert!(resolved.contains("ids = \"text\"") && resolved.contains("nodes = [\"oB\", 3]"), "{resolved}");
+    assert_eq!(parse(&resolved).unwrap().to_resolved_toml(), resolved);
+    // Text ids are sized from their length: 3 people of 2, 2 and 9 bytes (用户丙).
+    let est = parse(named).unwrap().estimate();
+    assert_eq!((est.edges, est.nodes), (3.0, 4.0));
+    assert_eq!(est.graph_bytes, 3.0 * 16.0 + 4.0 * (16.0 + 56.0 + 32.0));
+}
+
+#[test]
+fn the_ids_key_is_checked() {
+    let p = problems("[graph]\nkind = \"edge-list\"\npath = \"Cargo.toml\"\nids = \"names\"\n");
+    assert_eq!((p[0].key.as_str(), p[0].line), ("graph.ids", Some(4)));
+    assert!(p[0].message.contains("must be one of integer, text"), "{p:?}");
+    let p = problems(&format!("{MINIMAL}ids = \"text\"\n"));
+    assert_eq!(p[0].key, "graph.ids");
+    let p = problems(&format!("{MINIMAL}[seeding]\nnodes = [-1]\n"));
+    assert!(p[0].message.contains("a non-negative integer, or a string for text ids"), "{p:?}");
+}
