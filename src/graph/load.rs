@@ -36,7 +36,8 @@ pub enum IdFormat {
     #[default]
     Integer,
     /// Any UTF-8 text without spaces, tabs or commas, compared as written (WeChat
-    /// openids, user names; `007` and `7` are two people).
+    /// openids, user names; `007` and `7` are two people), less the double quotes a
+    /// CSV writer may put around an id.
     Text,
 }
 
@@ -244,6 +245,10 @@ pub fn estimate_edge_list(path: &std::path::Path, ids: IdFormat) -> std::io::Res
             }
             IdFormat::Text => {
                 for field in raw.split(|&c| is_separator(c)).filter(|f| !f.is_empty()).take(2) {
+                    let field = match field {
+                        [b'"', inner @ .., b'"'] if !inner.is_empty() => inner,
+                        _ => field,
+                    };
                     if !texts.contains(field) {
                         texts.insert(field.into());
                     }
@@ -612,6 +617,7 @@ impl<H> Lines<H> {
             Some(edge) => edge,
             None => careful(line, self.number, self.options, false, Some)?,
         };
+        let (a, b) = (unquote(a), unquote(b));
         let batch = &mut self.batch;
         batch.text.push_str(a);
         let a_end = batch.text.len() as u64;
@@ -621,6 +627,15 @@ impl<H> Lines<H> {
             batch.weights.push(w);
         }
         Ok(())
+    }
+}
+
+/// A text id without the double quotes a CSV writer may put around it.
+#[inline]
+pub fn unquote(id: &str) -> &str {
+    match id.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        Some(inner) if !inner.is_empty() => inner,
+        _ => id,
     }
 }
 
@@ -941,10 +956,13 @@ mod tests {
     #[test]
     fn text_ids_are_compared_as_written() {
         let options = EdgeListOptions { ids: IdFormat::Text, ..Default::default() };
-        let g = read_edge_list("007 7\n7,用户甲\n\"7\" 007\n007 7\n".as_bytes(), options).unwrap();
+        // A CSV's quotes around an id are not part of it ("7" is 7, as a spreadsheet
+        // would read it); quotes inside an id are.
+        let text = "007 7\n7,用户甲\n\"7\",\"用户乙\"\n007 \"7\"\n\"a\"b\" \"\n";
+        let g = read_edge_list(text.as_bytes(), options).unwrap();
         let names: Vec<String> = (0..g.node_count() as u32).map(|v| g.original_id(NodeId(v)).to_string()).collect();
-        assert_eq!(names, ["007", "7", "用户甲", "\"7\""]);
-        assert_eq!(g.edge_count(), 3);
+        assert_eq!(names, ["007", "7", "用户甲", "用户乙", "a\"b", "\""]);
+        assert_eq!(g.edge_count(), 4);
         assert_eq!(g.cleanup().duplicate_edges_removed, 1);
         let err = read_edge_list("a b\nc\n".as_bytes(), options).unwrap_err().to_string();
         assert_eq!(err, "line 2: expected two node ids, found \"c\"");

@@ -1323,8 +1323,9 @@ impl Scenario {
                     if t.is_empty() || t.starts_with('#') {
                         continue;
                     }
-                    // One id a line, as written (integers compared as numbers unless
-                    // the graph's ids are text).
+                    // One id a line, as written, without a CSV's quotes (integers
+                    // compared as numbers unless the graph's ids are text).
+                    let t = crate::graph::load::unquote(t);
                     let id = t.parse().map_or_else(|_| OriginalId::Text(t.into()), OriginalId::Number);
                     ids.push((id, Some(i + 1)));
                 }

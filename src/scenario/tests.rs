@@ -193,7 +193,7 @@ fn text_ids_name_people_in_the_graph_and_the_seeds() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("named.txt"), "# inviter invitee\noA oB\noB 3\n3 用户丙\n").unwrap();
     std::fs::write(dir.path().join("numbers.txt"), "10 12\n12 14\n").unwrap();
-    std::fs::write(dir.path().join("seeds.txt"), "# seeds\n用户丙\n\noA\n").unwrap();
+    std::fs::write(dir.path().join("seeds.txt"), "# seeds\n用户丙\n\n\"oA\"\n").unwrap();
     let parse = |text: &str| Scenario::from_toml_str(text, "t.toml", dir.path());
     let named = "[graph]\nkind = \"edge-list\"\npath = \"named.txt\"\nids = \"text\"\n";
     let seeded = |nodes: &str| {
