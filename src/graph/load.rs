@@ -97,7 +97,8 @@ impl EdgeListSize {
     /// split, so their 8 bytes and the split copies coexist); per person, degrees,
     /// offsets and cursors (16) and the id map: for integer ids a table entry and the
     /// original id (12), for text ids the map's entry and index with their growth
-    /// slack (56) and the text's allocation ([`text_id_bytes`]).
+    /// slack (64), and for an id longer than 30 bytes the allocation of its text (its
+    /// length plus 8, rounded up to 16, at least 32).
     /// The 20M-line benchmark file peaks at 362 MB against 432 MB here: its 2 million
     /// people are counted as one per five lines (docs/PERFORMANCE.md).
     pub fn memory_bytes(&self, directed: bool, weights: bool) -> f64 {
@@ -108,7 +109,8 @@ impl EdgeListSize {
         };
         let id_map = match self.text_id_len {
             None => 12.0,
-            Some(len) => 56.0 + text_id_bytes(len),
+            Some(len) if len <= INLINE_ID as f64 => 64.0,
+            Some(len) => 64.0 + text_id_bytes(len),
         };
         self.lines * per_line + self.nodes * (16.0 + id_map)
     }
@@ -368,7 +370,64 @@ struct IdMap {
     direct: Vec<u32>,
     hashed: FxHashMap<u64, u32>,
     original: Vec<u64>,
-    text: IndexSet<Box<str>, FxBuildHasher>,
+    text: IndexSet<TextKey, FxBuildHasher>,
+}
+
+/// Bytes of a text id kept in the map's entry itself (a WeChat openid has 28).
+const INLINE_ID: usize = 30;
+
+/// A text id as the id map keeps it: up to [`INLINE_ID`] bytes in the entry, so that
+/// comparing an id with the entry found reads memory the lookup has just loaded rather
+/// than a separate allocation (20M lines of 28-byte ids on 2 threads: 9.1–10.1 s,
+/// against 14.4–15.5 s boxed; docs/PERFORMANCE.md); longer ids are boxed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum TextKey {
+    Inline { len: u8, bytes: [u8; INLINE_ID] },
+    Boxed(Box<str>),
+}
+
+impl TextKey {
+    fn new(id: &str) -> Self {
+        if id.len() <= INLINE_ID {
+            let mut bytes = [0; INLINE_ID];
+            bytes[..id.len()].copy_from_slice(id.as_bytes());
+            TextKey::Inline { len: id.len() as u8, bytes }
+        } else {
+            TextKey::Boxed(id.into())
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            TextKey::Inline { len, bytes } => &bytes[..*len as usize],
+            TextKey::Boxed(id) => id.as_bytes(),
+        }
+    }
+
+    fn into_boxed_str(self) -> Box<str> {
+        match self {
+            TextKey::Inline { .. } => {
+                String::from_utf8(self.as_bytes().to_vec()).expect("made from a str").into_boxed_str()
+            }
+            TextKey::Boxed(id) => id,
+        }
+    }
+}
+
+impl std::hash::Hash for TextKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_bytes().hash(state);
+    }
+}
+
+/// A text id looked up without building its key (hashed as [`TextKey`] is).
+#[derive(Hash)]
+struct LookUp<'a>(&'a [u8]);
+
+impl indexmap::Equivalent<TextKey> for LookUp<'_> {
+    fn equivalent(&self, key: &TextKey) -> bool {
+        self.0 == key.as_bytes()
+    }
 }
 
 impl IdMap {
@@ -396,9 +455,9 @@ impl IdMap {
     /// The dense id of a text id (one hash per lookup; a new id is copied once).
     #[inline]
     fn dense_text(&mut self, id: &str) -> u32 {
-        match self.text.get_index_of(id) {
+        match self.text.get_index_of(&LookUp(id.as_bytes())) {
             Some(i) => i as u32,
-            None => self.text.insert_full(id.into()).0 as u32,
+            None => self.text.insert_full(TextKey::new(id)).0 as u32,
         }
     }
 
@@ -411,7 +470,7 @@ impl IdMap {
     fn into_original(self, format: IdFormat) -> OriginalIds {
         match format {
             IdFormat::Integer => OriginalIds::Numbers(self.original),
-            IdFormat::Text => OriginalIds::Text(self.text.into_iter().collect()),
+            IdFormat::Text => OriginalIds::Text(self.text.into_iter().map(TextKey::into_boxed_str).collect()),
         }
     }
 
@@ -964,6 +1023,15 @@ mod tests {
         assert_eq!(names, ["007", "7", "用户甲", "用户乙", "a\"b", "\""]);
         assert_eq!(g.edge_count(), 4);
         assert_eq!(g.cleanup().duplicate_edges_removed, 1);
+        // Ids kept in the map's entries and boxed ones (longer than INLINE_ID bytes),
+        // and ids that differ only past the inline length.
+        let long = |tail: &str| format!("{}{tail}", "x".repeat(INLINE_ID));
+        let (fit, over, other) = ("y".repeat(INLINE_ID), long("1"), long("2"));
+        let text = format!("{fit} {over}\n{over} {other}\n{other} {fit}\n{fit},{over}\n");
+        let g = read_edge_list(text.as_bytes(), options).unwrap();
+        let names: Vec<String> = (0..g.node_count() as u32).map(|v| g.original_id(NodeId(v)).to_string()).collect();
+        assert_eq!(names, [fit, over, other]);
+        assert_eq!((g.edge_count(), g.cleanup().duplicate_edges_removed), (3, 1));
         let err = read_edge_list("a b\nc\n".as_bytes(), options).unwrap_err().to_string();
         assert_eq!(err, "line 2: expected two node ids, found \"c\"");
         let weighted = EdgeListOptions { weight_column: true, ..options };

@@ -229,10 +229,12 @@ fn text_ids_name_people_in_the_graph_and_the_seeds() {
     let resolved = s.to_resolved_toml();
     assert!(resolved.contains("ids = \"text\"") && resolved.contains("nodes = [\"oB\", 3]"), "{resolved}");
     assert_eq!(parse(&resolved).unwrap().to_resolved_toml(), resolved);
-    // Text ids are sized from their length: 3 people of 2, 2 and 9 bytes (用户丙).
+    // Text ids are sized from their length: 4 people of 2, 2, 1 and 9 bytes (用户丙),
+    // kept in the map's entries (64 bytes a person), boxed in the frozen graph.
     let est = parse(named).unwrap().estimate();
     assert_eq!((est.edges, est.nodes), (3.0, 4.0));
-    assert_eq!(est.graph_bytes, 3.0 * 16.0 + 4.0 * (16.0 + 56.0 + 32.0));
+    assert_eq!(est.graph_bytes, 3.0 * 16.0 + 4.0 * (16.0 + 64.0));
+    assert_eq!(est.frozen_bytes, 3.0 * 8.0 + 4.0 * (4.0 + 16.0 + 32.0));
 }
 
 #[test]
