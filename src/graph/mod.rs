@@ -85,8 +85,9 @@ impl OriginalIds {
     fn memory_bytes(&self) -> usize {
         match self {
             OriginalIds::Numbers(ids) => ids.len() * 8,
-            // The box, and its text rounded up to the allocator's 16 bytes.
-            OriginalIds::Text(ids) => ids.iter().map(|id| 16 + id.len().div_ceil(16) * 16).sum(),
+            // The box, and its text's allocation: with the allocator's 8-byte header,
+            // rounded up to 16 bytes, at least 32 (as `load::EdgeListSize` counts).
+            OriginalIds::Text(ids) => ids.iter().map(|id| 16 + ((id.len() + 8).div_ceil(16) * 16).max(32)).sum(),
         }
     }
 }
