@@ -247,10 +247,7 @@ pub fn estimate_edge_list(path: &std::path::Path, ids: IdFormat) -> std::io::Res
             }
             IdFormat::Text => {
                 for field in raw.split(|&c| is_separator(c)).filter(|f| !f.is_empty()).take(2) {
-                    let field = match field {
-                        [b'"', inner @ .., b'"'] if !inner.is_empty() => inner,
-                        _ => field,
-                    };
+                    let field = std::str::from_utf8(field).map_or(field, |f| unquote(f).as_bytes());
                     if !texts.contains(field) {
                         texts.insert(field.into());
                     }
@@ -630,7 +627,7 @@ impl<H: FnMut(Parsed) -> Option<Parsed>> Lines<H> {
         }
         let options = self.options;
         if options.ids == IdFormat::Text {
-            self.text_line(raw)?;
+            self.text_line(raw, bytes.len() - bytes.trim_ascii_start().len())?;
         } else {
             // Fast path: two decimal ids straight from the bytes (no UTF-8 check, no
             // iterator); anything else goes through the careful path, which also writes
@@ -662,12 +659,13 @@ impl<H: FnMut(Parsed) -> Option<Parsed>> Lines<H> {
 }
 
 impl<H> Lines<H> {
-    /// Parses a line of text ids (not blank, not a comment) into the batch.
+    /// Parses a line of text ids (not blank, not a comment, trimmed of `lead` bytes of
+    /// white space) into the batch.
     #[inline]
-    fn text_line(&mut self, raw: &[u8]) -> Result<(), GraphError> {
+    fn text_line(&mut self, raw: &[u8], lead: usize) -> Result<(), GraphError> {
         let line = std::str::from_utf8(raw).map_err(|e| GraphError::BadLine {
             line: self.number,
-            message: format!("byte {} is not UTF-8 text, which text ids must be", e.valid_up_to() + 1),
+            message: format!("byte {} is not UTF-8 text, which text ids must be", lead + e.valid_up_to() + 1),
         })?;
         // The separators are ASCII, so the ranges fall between characters.
         let fast = two_tokens(raw)
@@ -823,7 +821,7 @@ mod tests {
         let size = estimate_edge_list(&path, IdFormat::Integer).unwrap();
         assert_eq!(size, EdgeListSize { lines: 4.0, nodes: 4.0, exact: true, text_id_len: None });
         let named = dir.path().join("t.txt");
-        std::fs::write(&named, "# c\nab cd\ncd,efgh\nab ab\n").unwrap();
+        std::fs::write(&named, "# c\nab cd\ncd,efgh\n\"ab\" ab\n").unwrap(); // "ab" is ab
         let size = estimate_edge_list(&named, IdFormat::Text).unwrap();
         assert_eq!(size, EdgeListSize { lines: 3.0, nodes: 3.0, exact: true, text_id_len: Some(8.0 / 3.0) });
         assert!(estimate_edge_list(&dir.path().join("missing.txt"), IdFormat::Integer).is_err());
@@ -1032,6 +1030,8 @@ mod tests {
         let names: Vec<String> = (0..g.node_count() as u32).map(|v| g.original_id(NodeId(v)).to_string()).collect();
         assert_eq!(names, [fit, over, other]);
         assert_eq!((g.edge_count(), g.cleanup().duplicate_edges_removed), (3, 1));
+        let err = read_edge_list(&b"a b\n  c \xe7d\n"[..], options).unwrap_err().to_string();
+        assert_eq!(err, "line 2: byte 5 is not UTF-8 text, which text ids must be");
         let err = read_edge_list("a b\nc\n".as_bytes(), options).unwrap_err().to_string();
         assert_eq!(err, "line 2: expected two node ids, found \"c\"");
         let weighted = EdgeListOptions { weight_column: true, ..options };
