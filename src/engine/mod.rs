@@ -1993,7 +1993,7 @@ impl<'a> Prepared<'a> {
                     // in `hit_ties` on continuous ties). (The bounds checks cost the
                     // Qixi campaign of examples/campaign_vs_ic.rs 1–2%.)
                     unsafe {
-                        *hits.get_unchecked_mut(n) = (v, tag | base[c]);
+                        *hits.get_unchecked_mut(n) = (v, tag + base[c]);
                         if weights.is_some() {
                             *hit_ties.get_unchecked_mut(n) = tie;
                         }
@@ -2841,6 +2841,66 @@ mod tests {
         // Too many distinct strengths: every conversion is computed instead.
         let many: Vec<f32> = (0..=MAX_TIE_CLASSES).map(|i| i as f32 / 100.0).collect();
         assert!(TieClasses::new(&weighted_path(&many), &behaviour).is_none());
+    }
+
+    /// `plain` with each tie's strength drawn from `strengths` (by a hash of its ends).
+    fn with_strengths(plain: &SocialGraph, strengths: &[f32]) -> SocialGraph {
+        let mut pg = petgraph::Graph::<(), f32, petgraph::Undirected>::new_undirected();
+        let nodes: Vec<_> = (0..plain.node_count()).map(|_| pg.add_node(())).collect();
+        for u in 0..plain.node_count() {
+            for &v in plain.neighbours(NodeId(u as u32)) {
+                if (v as usize) > u {
+                    let h = crate::rng::splitmix64((u * 7919 + v as usize) as u64) as usize;
+                    pg.add_edge(nodes[u], nodes[v as usize], strengths[h % strengths.len()]);
+                }
+            }
+        }
+        SocialGraph::from_petgraph(&pg, true, None).unwrap()
+    }
+
+    #[test]
+    fn issue_4_each_invitation_reads_its_own_channel_and_tie_entry() {
+        // Every invitation a chunk emits carries the table offset of its channel and of
+        // its tie's class: with 3 or 5 classes, adding the class's
+        // offset to the channel's by a bitwise or (as until this test) sent Moments
+        // invitations to another class's entries.
+        let (plain, _, _, viral) = invitation_test_graphs();
+        let cfg = with(viral, Seeding::Random { count: 1 }, 5, fixed(1.0));
+        let graphs = [
+            with_strengths(&plain, &[0.5]),
+            with_strengths(&plain, &[0.2, 0.8]),
+            with_strengths(&plain, &[0.2, 0.5, 0.8]),
+            with_strengths(&plain, &[0.1, 0.3, 0.5, 0.7, 0.9]),
+        ];
+        for (case, g) in graphs.iter().enumerate() {
+            let prepared = Prepared::new(g, &cfg).unwrap();
+            let t = prepared.thresholds.as_ref().expect("chunked conversions");
+            // Table entries per channel, and per class.
+            let tie = prepared.tie_classes.as_ref().expect("few distinct strengths");
+            let (per_channel, stride, class_of) = (tie.classes * TABLE_EXPOSURES, TABLE_EXPOSURES, &tie.class_of_arc);
+            assert_eq!(t.table.len(), 2 * per_channel, "case {case}");
+            let mut s = RunScratch::new(&prepared);
+            let mut rng = crate::rng::stream_rng(11, case as u64);
+            let mut hits = Vec::new();
+            let mut checked = [0usize; 2];
+            for start in (0..g.node_count() as u32).step_by(LOCKSTEP_CHUNK) {
+                let sharers: Vec<(u32, u32)> = (start..(start + LOCKSTEP_CHUNK as u32).min(g.node_count() as u32))
+                    .map(|u| (u, u - start))
+                    .collect();
+                let count = prepared.select_chunk(&sharers, &mut s, &mut rng, &t.channel_base, &mut hits);
+                for &(v, tag) in &hits[..count] {
+                    let u = sharers[(tag >> 16) as usize].0;
+                    let j = g.neighbours(NodeId(u)).binary_search(&v).expect("invitees are friends");
+                    let arc = g.first_arc(NodeId(u)) + j;
+                    let offset = (tag & 0xFFFF) as usize;
+                    let channel = offset / per_channel;
+                    assert!(channel < 2, "case {case}: offset {offset}");
+                    assert_eq!(offset, channel * per_channel + class_of[arc] as usize * stride, "case {case}");
+                    checked[channel] += 1;
+                }
+            }
+            assert!(checked[0] > 1000 && checked[1] > 1000, "case {case}: {checked:?}");
+        }
     }
 
     #[test]
