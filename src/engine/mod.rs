@@ -499,8 +499,6 @@ struct RunScratch {
     picked_by_channel: Vec<u32>,
     /// Lockstep runs: the successes of a chunk of senders (friend, sender's position).
     hits: Vec<(u32, u32)>,
-    /// Chunked campaigns on continuous ties: each of `hits`' tie strength.
-    hit_ties: Vec<f32>,
     /// Chunked campaigns: per position of the chunk's sharers' friend lists laid end to
     /// end, the sharer's slot ([`Prepared::select_chunk`]).
     slot_of: Vec<u8>,
@@ -533,7 +531,6 @@ impl RunScratch {
             reached: Vec::new(),
             picked_by_channel: Vec::new(),
             hits: Vec::new(),
-            hit_ties: Vec::new(),
             slot_of: Vec::new(),
             upper_below: vec![Vec::new(); prepared.reach.len()],
             coins16: Vec::new(),
@@ -885,6 +882,24 @@ impl TieClasses {
     }
 }
 
+/// Cells of tie strength for a campaign on ties of many distinct strengths in [0, 1]:
+/// cell c holds the strengths in [c / TIE_CELLS, (c + 1) / TIE_CELLS) (the last one
+/// also 1). Each arc's cell is a byte read beside its friend-list entry, and the
+/// conversion thresholds of the cell's two ends bound those of every strength in it, so
+/// that only a coin falling between them (about 1 in 400 open invitations on uniform
+/// strengths) reads the tie's own strength and computes its logistic.
+/// 64 cells keep the table of bounds at 32 kB for two channels.
+const TIE_CELLS: usize = 64;
+
+/// Each arc's cell of strength ([`TIE_CELLS`]), or None if some strength is outside
+/// [0, 1] (or NaN), which no cell holds.
+fn tie_cells(weights: &[f32]) -> Option<Vec<u8>> {
+    weights
+        .iter()
+        .map(|&w| (0.0..=1.0).contains(&w).then(|| ((w * TIE_CELLS as f32) as usize).min(TIE_CELLS - 1) as u8))
+        .collect()
+}
+
 /// p × 2^32, rounded half up: a uniform 32-bit coin below it succeeds with probability
 /// p within 1.2e-10. (Adding ½ and truncating, because `round` is a library call on the
 /// x86-64 baseline, and continuous ties compute a threshold per invitation.)
@@ -950,10 +965,11 @@ fn coin_bits(
 /// class, times 2^32 and rounded (an error below 1.2e-10 in the probability).
 ///
 /// On a graph whose ties take many distinct strengths in [0, 1] (an edge list's weight
-/// column), `continuous` is set and the table holds, per channel, the thresholds of
-/// strengths 0 and 1: a coin below the first converts, one at or above the second does
-/// not, and only in between is the invitation's own threshold computed from its tie
-/// ([`CompiledBehaviour::conversion`], one logistic).
+/// column), `continuous` is set and the table holds, per channel, cell of strength
+/// ([`TIE_CELLS`]) and invitations received, the thresholds of the cell's two ends
+/// side by side, each widened by one: a coin below the first converts, one at or above
+/// the second does not, and only in between is the invitation's own threshold computed
+/// from its tie ([`CompiledBehaviour::conversion`], one logistic).
 #[derive(Debug, Clone)]
 struct ConversionThresholds {
     table: Vec<u64>,
@@ -970,21 +986,33 @@ impl ConversionThresholds {
         Self { table, channel_base, continuous: false }
     }
 
-    /// Conversions on ties of any strength in [0, 1]: per channel, the thresholds of
-    /// strength 0 then those of strength 1 (`TABLE_EXPOSURES` each), which bound every
-    /// other strength's, because the model's conversion rises with the strength.
+    /// Conversions on ties of any strength in [0, 1]: entry
+    /// `channel_base[channel] + cell × CELL_STRIDE + 2 × (min(m, TABLE_EXPOSURES) − 1)` is
+    /// the threshold of strength cell / [`TIE_CELLS`] less one, the next entry that of
+    /// (cell + 1) / `TIE_CELLS` plus one. The model's conversion rises with the strength,
+    /// so the two bound the threshold of every strength in the cell; the margin of one
+    /// covers a logistic computed a unit in the last place off (it is not guaranteed
+    /// monotone to the last bit), which can move a rounded threshold by one.
     fn continuous(behaviour: &CompiledBehaviour) -> Self {
         let channels = behaviour.channels.len();
-        let table = (0..channels)
-            .flat_map(|ci| [0.0, 1.0].map(|tie| (ci, tie)))
-            .flat_map(|(ci, tie)| {
-                (1..=TABLE_EXPOSURES as u32).map(move |m| coin_threshold(behaviour.conversion(ci, m, Some(tie))))
-            })
-            .collect();
-        let channel_base = (0..channels).map(|ci| (ci * 2 * TABLE_EXPOSURES) as u32).collect();
+        let mut table = Vec::with_capacity(channels * TIE_CELLS * CELL_STRIDE);
+        for ci in 0..channels {
+            for cell in 0..TIE_CELLS {
+                let (low, high) = (cell as f32 / TIE_CELLS as f32, (cell + 1) as f32 / TIE_CELLS as f32);
+                for m in 1..=TABLE_EXPOSURES as u32 {
+                    table.push(coin_threshold(behaviour.conversion(ci, m, Some(low))).saturating_sub(1));
+                    table.push(coin_threshold(behaviour.conversion(ci, m, Some(high))) + 1);
+                }
+            }
+        }
+        let channel_base = (0..channels).map(|ci| (ci * TIE_CELLS * CELL_STRIDE) as u32).collect();
         Self { table, channel_base, continuous: true }
     }
 }
+
+/// Entries of [`ConversionThresholds::continuous`] per cell of strength: two bounds per
+/// number of invitations received.
+const CELL_STRIDE: usize = 2 * TABLE_EXPOSURES;
 
 /// How each edge's conversion probability is found in the invitation process.
 #[derive(Debug, Clone, Copy)]
@@ -1034,6 +1062,10 @@ struct Prepared<'a> {
     reach: Vec<ChannelReach>,
     /// Campaign conversions by tie class, when the graph's ties take few strengths.
     tie_classes: Option<TieClasses>,
+    /// Campaigns on ties of many distinct strengths in [0, 1]: each arc's cell of
+    /// strength ([`TIE_CELLS`]), which with the invitations received picks the bounds
+    /// of its conversion in the continuous `thresholds`.
+    tie_cells: Option<Vec<u8>>,
     /// Campaign conversions as 32-bit coin thresholds (tabulated when the ties have no
     /// strengths or few distinct ones, bounded otherwise): the chunked runs
     /// ([`Prepared::run_lockstep_campaign`], [`Prepared::run_days_campaign`]). None
@@ -1116,6 +1148,7 @@ impl<'a> Prepared<'a> {
             _ => None,
         };
         let tie_classes = if uses_exposures { TieClasses::new(graph, &behaviour) } else { None };
+        let mut tie_cells_of_arcs = None;
         let thresholds = if !uses_exposures {
             None
         } else if let Some(tie) = &tie_classes {
@@ -1126,9 +1159,10 @@ impl<'a> Prepared<'a> {
                 .map(|(ci, m)| behaviour.conversion(ci, m, None))
                 .collect();
             Some(ConversionThresholds::new(&table, 1, behaviour.channels.len()))
-        } else if behaviour.conversion_rises_with_tie()
-            && graph.all_weights().is_some_and(|w| w.iter().all(|w| (0.0..=1.0).contains(w)))
+        } else if let Some(cells) =
+            graph.all_weights().filter(|_| behaviour.conversion_rises_with_tie()).and_then(tie_cells)
         {
+            tie_cells_of_arcs = Some(cells);
             Some(ConversionThresholds::continuous(&behaviour))
         } else {
             None
@@ -1137,6 +1171,7 @@ impl<'a> Prepared<'a> {
             graph,
             reach: behaviour.channels.iter().map(|c| ChannelReach::new(c.invite)).collect(),
             tie_classes,
+            tie_cells: tie_cells_of_arcs,
             thresholds,
             behaviour,
             process,
@@ -1570,7 +1605,6 @@ impl<'a> Prepared<'a> {
                 let mut hits_all = hits;
                 let hits = &mut hits_all[..count];
                 invitations += count as u64;
-                let mut ties = std::mem::take(&mut s.hit_ties);
                 // Pass 2: invitations to someone already recruited before this chunk
                 // change nothing but the count of invitations: drop them, without a
                 // branch.
@@ -1581,9 +1615,6 @@ impl<'a> Prepared<'a> {
                 for i in 0..hits.len() {
                     let hit = hits[i];
                     hits[open] = hit;
-                    if CONTINUOUS {
-                        ties[open] = ties[i];
-                    }
                     open += ((marks[hit.0 as usize] & STATE_BITS) < PENDING) as usize;
                 }
                 let hits = &mut hits[..open];
@@ -1608,13 +1639,16 @@ impl<'a> Prepared<'a> {
                 // three call sites.)
                 let mut step = std::convert::identity(
                     #[inline(always)]
-                    |(v, tag): (u32, u32), tie: f32, coin: u64| {
+                    |(v, tag): (u32, u32), coin: u64| {
                         let vi = v as usize;
                         let mark = marks[vi];
                         let state = mark & STATE_BITS;
                         let e = ((mark >> 2) as usize).min(TABLE_EXPOSURES - 1);
                         let open = state < PENDING;
-                        let converted = open & self.converts::<CONTINUOUS>(table, tag, e, tie, coin);
+                        // (The sender, only for a tie's own strength: `order` is
+                        // written at `len`, past this chunk's senders.)
+                        let sender = |order: &[u32]| order[chunk + (tag >> 16) as usize];
+                        let converted = open & self.converts::<CONTINUOUS>(table, tag, e, coin, || (sender(order), v));
                         let recruited = converted & joins;
                         censored |= converted & !joins;
                         debug_assert!(tl < touched.len() && len < order.len() && len < parent.len());
@@ -1636,25 +1670,23 @@ impl<'a> Prepared<'a> {
                     },
                 );
                 // Two 32-bit coins per 64-bit draw.
-                let tie = |i: usize| if CONTINUOUS { ties[i] } else { 0.0 };
                 // (A local copy of the generator, kept in registers.)
                 let mut local = rng.clone();
                 let mut i = 0;
                 while i + 1 < hits.len() {
                     let word = local.next_u64();
-                    step(hits[i], tie(i), word & 0xFFFF_FFFF);
-                    step(hits[i + 1], tie(i + 1), word >> 32);
+                    step(hits[i], word & 0xFFFF_FFFF);
+                    step(hits[i + 1], word >> 32);
                     i += 2;
                 }
                 if i < hits.len() {
-                    step(hits[i], tie(i), local.next_u64() >> 32);
+                    step(hits[i], local.next_u64() >> 32);
                 }
                 *rng = local;
                 tree.len = len;
                 s.touched.truncate(tl);
                 out.is_censored |= censored;
                 s.hits = hits_all;
-                s.hit_ties = ties;
                 chunk = chunk_end;
             }
             invitations
@@ -1662,21 +1694,17 @@ impl<'a> Prepared<'a> {
     }
 
     /// Starts loading the arcs `first..first + degree` (degree >= 1) of a sharer for
-    /// [`Prepared::select_chunk`]: their first and last targets and, with tie classes,
-    /// the first class, or on continuous ties the first and last strengths.
+    /// [`Prepared::select_chunk`]: their first and last targets and, with tie classes
+    /// or cells, the first one's.
     #[inline(always)]
     fn prefetch_arcs(&self, first: usize, degree: usize) {
         let graph = self.graph;
         let targets = graph.all_targets();
         prefetch(&targets[first]);
         prefetch(&targets[first + degree - 1]);
-        match (&self.tie_classes, graph.all_weights()) {
+        match (&self.tie_classes, &self.tie_cells) {
             (Some(tie), _) => prefetch(&tie.class_of_arc[first]),
-            // Continuous ties: their strengths are read with the targets.
-            (None, Some(weights)) => {
-                prefetch(&weights[first]);
-                prefetch(&weights[first + degree - 1]);
-            }
+            (None, Some(cells)) => prefetch(&cells[first]),
             (None, None) => {}
         }
     }
@@ -1930,7 +1958,7 @@ impl<'a> Prepared<'a> {
         // that friend: coin channels by a 16-bit coin per position ([`coin_bits`]), skip
         // channels by one run of skips over all positions.
         let words = total.div_ceil(64);
-        let RunScratch { slot_of, upper_below, coins16, reached_bits: reached, marks, hit_ties, .. } = s;
+        let RunScratch { slot_of, upper_below, coins16, reached_bits: reached, marks, .. } = s;
         let slot_of = &slot_of[..total];
         // A local copy of the generator stays in registers (through `rng`, its state
         // would be stored and reloaded for every draw: the stores may alias).
@@ -1954,19 +1982,20 @@ impl<'a> Prepared<'a> {
         *rng = local;
         // The invitations in order: each position some channel reaches, found bit by
         // bit, gives (invitee, tag) to each channel's place in `hits` (the invitee's mark
-        // prefetched; with tie classes the arc's class is added to the tag's table
-        // offset, on continuous ties its strength goes to `hit_ties`), kept by
-        // advancing it when that channel reaches it, without a branch.
+        // prefetched; with tie classes or cells of strength the offset of the arc's class
+        // or cell is added to the tag's table offset), kept by advancing it when that
+        // channel reaches it, without a branch.
         let room = NC * total + 1;
         if hits.len() < room {
             hits.resize(room.max(2 * hits.len()), (0, 0));
         }
-        let weights = graph.all_weights().filter(|_| self.thresholds.as_ref().is_some_and(|t| t.continuous));
-        if weights.is_some() && hit_ties.len() < room {
-            hit_ties.resize(room.max(2 * hit_ties.len()), 0.0);
-        }
         let targets = graph.all_targets();
-        let classes = self.tie_classes.as_ref().map(|t| &t.class_of_arc[..]);
+        // Each arc's class or cell, and the table entries per class or cell.
+        let classes: Option<(&[u8], u32)> = match (&self.tie_classes, &self.tie_cells) {
+            (Some(tie), _) => Some((&tie.class_of_arc, TABLE_EXPOSURES as u32)),
+            (None, Some(cells)) => Some((cells, CELL_STRIDE as u32)),
+            (None, None) => None,
+        };
         let marks = &marks[..];
         let base: [u32; NC] = std::array::from_fn(|c| channel_base[c]);
         let mut n = 0;
@@ -1984,20 +2013,14 @@ impl<'a> Prepared<'a> {
                 let arc = hit as u32 as usize;
                 let v = targets[arc];
                 prefetch(&marks[v as usize]);
-                let tag = (hit >> 32) as u32 + classes.map_or(0, |class| class[arc] as u32 * TABLE_EXPOSURES as u32);
-                let tie = weights.map_or(0.0, |weights| weights[arc]);
+                let tag = (hit >> 32) as u32 + classes.map_or(0, |(class, stride)| class[arc] as u32 * stride);
                 for c in 0..NC {
-                    debug_assert!(n < hits.len() && (weights.is_none() || n < hit_ties.len()));
+                    debug_assert!(n < hits.len());
                     // SAFETY: `n` grows by at most one per channel and position, so it
-                    // stays below NC × `total` + 1, the room made above in `hits` (and
-                    // in `hit_ties` on continuous ties). (The bounds checks cost the
-                    // Qixi campaign of examples/campaign_vs_ic.rs 1–2%.)
-                    unsafe {
-                        *hits.get_unchecked_mut(n) = (v, tag + base[c]);
-                        if weights.is_some() {
-                            *hit_ties.get_unchecked_mut(n) = tie;
-                        }
-                    }
+                    // stays below NC × `total` + 1, the room made above in `hits`. (The
+                    // bounds checks cost the Qixi campaign of examples/campaign_vs_ic.rs
+                    // 1–2%.)
+                    unsafe { *hits.get_unchecked_mut(n) = (v, tag + base[c]) };
                     n += ((by[c] >> i) & 1) as usize;
                 }
             }
@@ -2008,23 +2031,51 @@ impl<'a> Prepared<'a> {
     /// Whether an invitation with tag `tag`, to someone who has received `e`
     /// invitations before it (capped at `TABLE_EXPOSURES - 1`), converts with the
     /// 32-bit coin `coin`: below its threshold in the table, or, on `CONTINUOUS` ties,
-    /// below the threshold of its tie's strength `tie`, computed only when the coin
-    /// falls between the thresholds of strengths 0 and 1 (conversion rises with the
-    /// strength).
+    /// below the threshold of the strength of its tie, from sender to invitee as
+    /// `tie()` gives them, computed only when the coin falls between the bounds of the
+    /// tie's cell of strength (conversion rises with the strength;
+    /// [`ConversionThresholds::continuous`]).
     #[inline(always)]
-    fn converts<const CONTINUOUS: bool>(&self, table: &[u64], tag: u32, e: usize, tie: f32, coin: u64) -> bool {
-        let at = (tag & 0xFFFF) as usize + e;
+    fn converts<const CONTINUOUS: bool>(
+        &self,
+        table: &[u64],
+        tag: u32,
+        e: usize,
+        coin: u64,
+        tie: impl FnOnce() -> (u32, u32),
+    ) -> bool {
         if CONTINUOUS {
-            let (weakest, strongest) = (table[at], table[at + TABLE_EXPOSURES]);
-            if coin >= weakest && coin < strongest {
-                let channel = (tag & 0xFFFF) as usize / (2 * TABLE_EXPOSURES);
-                coin < coin_threshold(self.behaviour.conversion(channel, e as u32 + 1, Some(tie)))
+            let at = (tag & 0xFFFF) as usize + 2 * e;
+            let (low, high) = (table[at], table[at + 1]);
+            // low <= coin < high in one comparison (high >= low), so that the only
+            // branch is the rare one: `coin >= low && coin < high` compiled to a
+            // branch on `coin < low`, taken as often as invitations convert, which
+            // the processor mispredicted.
+            if coin.wrapping_sub(low) < high - low {
+                let (u, v) = tie();
+                self.converts_on_own_tie(tag, e, u, v, coin)
             } else {
-                coin < weakest
+                coin < low
             }
         } else {
-            coin < table[at]
+            coin < table[(tag & 0xFFFF) as usize + e]
         }
+    }
+
+    /// The rare case of [`Prepared::converts`] on continuous ties: the coin against the
+    /// threshold of the strength of the tie from `u` to `v` (found in `u`'s sorted
+    /// friend list; one logistic). Kept out of line, so that the conversion loop stays
+    /// small, and found from the two people rather than carried with every invitation:
+    /// carrying each invitation's arc through the passes cost more than these rare
+    /// searches.
+    #[cold]
+    #[inline(never)]
+    fn converts_on_own_tie(&self, tag: u32, e: usize, u: u32, v: u32, coin: u64) -> bool {
+        let graph = self.graph;
+        let j = graph.neighbours(NodeId(u)).binary_search(&v).expect("an invitation goes along a tie");
+        let channel = (tag & 0xFFFF) as usize / (TIE_CELLS * CELL_STRIDE);
+        let tie = graph.weights(NodeId(u)).map(|w| w[j]);
+        coin < coin_threshold(self.behaviour.conversion(channel, e as u32 + 1, tie))
     }
 
     /// The uniform independent cascade with a random cycle time, day by day, each
@@ -2152,15 +2203,11 @@ impl<'a> Prepared<'a> {
                     }
                     // Pass 2: drop the invitations to participants, which change nothing
                     // but the count of invitations.
-                    let mut ties = std::mem::take(&mut s.hit_ties);
                     let marks = &s.marks[..];
                     let mut open = 0;
                     for i in 0..count {
                         let hit = hits[i];
                         hits[open] = hit;
-                        if CONTINUOUS {
-                            ties[open] = ties[i];
-                        }
                         open += ((marks[hit.0 as usize] & STATE_BITS) != JOINED) as usize;
                     }
                     // Pass 3: in order, each invitation counted against its invitee (even
@@ -2192,11 +2239,11 @@ impl<'a> Prepared<'a> {
                         s.touched[tl] = v;
                         tl += (state == UNTOUCHED) as usize;
                         let e = ((mark >> 2) as usize).min(TABLE_EXPOSURES - 1);
-                        let tie = if CONTINUOUS { ties[i] } else { 0.0 };
                         s.marks[vi] =
                             (count_exposure(mark) & !STATE_BITS) | if state == UNTOUCHED { EXPOSED } else { state };
                         hits[converted] = (v, tag);
-                        converted += self.converts::<CONTINUOUS>(table, tag, e, tie, coin) as usize;
+                        let sender = senders[(tag >> 16) as usize % LOCKSTEP_CHUNK].u;
+                        converted += self.converts::<CONTINUOUS>(table, tag, e, coin, || (sender, v)) as usize;
                     }
                     s.touched.truncate(tl);
                     for &(v, tag) in &hits[..converted] {
@@ -2204,7 +2251,6 @@ impl<'a> Prepared<'a> {
                     }
                     *rng = local;
                     s.hits = hits;
-                    s.hit_ties = ties;
                 }
             },
         );
@@ -2861,23 +2907,28 @@ mod tests {
     #[test]
     fn issue_4_each_invitation_reads_its_own_channel_and_tie_entry() {
         // Every invitation a chunk emits carries the table offset of its channel and of
-        // its tie's class: with 3 or 5 classes, adding the class's
+        // its tie's class (or cell of strength): with 3 or 5 classes, adding the class's
         // offset to the channel's by a bitwise or (as until this test) sent Moments
         // invitations to another class's entries.
-        let (plain, _, _, viral) = invitation_test_graphs();
+        let (plain, _, many_ties, viral) = invitation_test_graphs();
         let cfg = with(viral, Seeding::Random { count: 1 }, 5, fixed(1.0));
         let graphs = [
             with_strengths(&plain, &[0.5]),
             with_strengths(&plain, &[0.2, 0.8]),
             with_strengths(&plain, &[0.2, 0.5, 0.8]),
             with_strengths(&plain, &[0.1, 0.3, 0.5, 0.7, 0.9]),
+            many_ties,
         ];
         for (case, g) in graphs.iter().enumerate() {
             let prepared = Prepared::new(g, &cfg).unwrap();
             let t = prepared.thresholds.as_ref().expect("chunked conversions");
-            // Table entries per channel, and per class.
-            let tie = prepared.tie_classes.as_ref().expect("few distinct strengths");
-            let (per_channel, stride, class_of) = (tie.classes * TABLE_EXPOSURES, TABLE_EXPOSURES, &tie.class_of_arc);
+            // Table entries per channel, and per class or cell.
+            let (per_channel, stride, class_of): (usize, usize, &[u8]) =
+                match (&prepared.tie_classes, &prepared.tie_cells) {
+                    (Some(tie), _) => (tie.classes * TABLE_EXPOSURES, TABLE_EXPOSURES, &tie.class_of_arc),
+                    (None, Some(cells)) => (TIE_CELLS * CELL_STRIDE, CELL_STRIDE, cells),
+                    (None, None) => unreachable!("the graphs have tie strengths"),
+                };
             assert_eq!(t.table.len(), 2 * per_channel, "case {case}");
             let mut s = RunScratch::new(&prepared);
             let mut rng = crate::rng::stream_rng(11, case as u64);
@@ -3384,46 +3435,67 @@ mod tests {
 
     #[test]
     fn continuous_ties_convert_exactly_as_their_own_threshold() {
-        // On ties of many strengths, a coin is compared with the thresholds of strengths
-        // 0 and 1 first, and the tie's own threshold is computed only in between: the
-        // decision must be the tie's own threshold's for every arc, exposure count and
-        // coin, coins at and beside each threshold included.
+        // On ties of many strengths, a coin is compared with the bounds of its tie's
+        // cell of strength first, and the tie's own threshold is computed only in
+        // between: the decision must be the tie's own threshold's for every arc,
+        // exposure count and coin, coins at and beside each threshold and bound
+        // included, on strengths spread over [0.05, 0.95] and on strengths at and one
+        // unit in the last place beside every cell's ends (0 and 1 included).
         let (_, _, many_ties, viral) = invitation_test_graphs();
+        // (One unit in the last place down and up, by the bits: positive floats order
+        // as their bits.)
+        let (down, up) = (|x: f32| f32::from_bits(x.to_bits() - 1), |x: f32| f32::from_bits(x.to_bits() + 1));
+        let mut edges: Vec<f32> = vec![0.0, 1.0, f32::MIN_POSITIVE, down(1.0)];
+        for c in 1..TIE_CELLS {
+            let end = c as f32 / TIE_CELLS as f32;
+            edges.extend([end, down(end), up(end)]);
+        }
+        let at_cell_ends = weighted_path(&edges);
         let behaviour = viral.compile();
         let cfg = with(viral, Seeding::Random { count: 1 }, 5, fixed(1.0));
-        let prepared = Prepared::new(&many_ties, &cfg).unwrap();
-        let t = prepared.thresholds.as_ref().expect("chunked conversions");
-        assert!(t.continuous && t.table.len() == behaviour.channels.len() * 2 * TABLE_EXPOSURES);
         let mut rng = crate::rng::stream_rng(3, 0);
-        let (mut computed, mut decided) = (0, 0);
-        for &w in many_ties.all_weights().unwrap().iter().step_by(7) {
-            for ci in 0..behaviour.channels.len() {
-                let tag = (5 << 16) | t.channel_base[ci];
-                for e in 0..TABLE_EXPOSURES {
-                    let own = coin_threshold(behaviour.conversion(ci, e as u32 + 1, Some(w)));
-                    let (weakest, strongest) = (
-                        t.table[t.channel_base[ci] as usize + e],
-                        t.table[t.channel_base[ci] as usize + TABLE_EXPOSURES + e],
-                    );
-                    assert!(weakest <= own && own <= strongest && weakest < strongest);
-                    let mut coins =
-                        vec![own.saturating_sub(1), own, own + 1, weakest, strongest, weakest.saturating_sub(1)];
-                    coins.extend((0..4).map(|_| rng.next_u64() >> 32));
-                    for coin in coins {
-                        let converts = prepared.converts::<true>(&t.table, tag, e, w, coin);
-                        assert_eq!(converts, coin < own, "w {w} channel {ci} e {e} coin {coin}");
-                        if coin >= weakest && coin < strongest {
-                            computed += 1;
-                        } else {
-                            decided += 1;
+        for (g, step) in [(&many_ties, 7), (&at_cell_ends, 1)] {
+            let prepared = Prepared::new(g, &cfg).unwrap();
+            let t = prepared.thresholds.as_ref().expect("chunked conversions");
+            assert!(t.continuous && t.table.len() == behaviour.channels.len() * TIE_CELLS * CELL_STRIDE);
+            let cells = prepared.tie_cells.as_ref().expect("cells of strength");
+            assert!(prepared.tie_classes.is_none());
+            let weights = g.all_weights().unwrap();
+            // Each arc's sender.
+            let tails: Vec<u32> =
+                (0..g.node_count() as u32).flat_map(|u| std::iter::repeat_n(u, g.degree(NodeId(u)))).collect();
+            let (mut computed, mut decided) = (0, 0);
+            for arc in (0..weights.len()).step_by(step) {
+                let (w, cell) = (weights[arc], cells[arc] as usize);
+                // The cell holds the strength.
+                assert!(cell as f32 / TIE_CELLS as f32 <= w, "{w} in cell {cell}");
+                assert!(w < (cell + 1) as f32 / TIE_CELLS as f32 || (cell == TIE_CELLS - 1 && w == 1.0));
+                for ci in 0..behaviour.channels.len() {
+                    let tag = (5 << 16) | (t.channel_base[ci] + (cell * CELL_STRIDE) as u32);
+                    for e in 0..TABLE_EXPOSURES {
+                        let own = coin_threshold(behaviour.conversion(ci, e as u32 + 1, Some(w)));
+                        let at = (tag & 0xFFFF) as usize + 2 * e;
+                        let (low, high) = (t.table[at], t.table[at + 1]);
+                        assert!(low < own && own < high, "w {w} channel {ci} e {e}: {low} {own} {high}");
+                        let mut coins = vec![own.saturating_sub(1), own, own + 1, low, high, low.saturating_sub(1)];
+                        coins.extend((0..4).map(|_| rng.next_u64() >> 32));
+                        for coin in coins {
+                            let ends = || (tails[arc], g.all_targets()[arc]);
+                            let converts = prepared.converts::<true>(&t.table, tag, e, coin, ends);
+                            assert_eq!(converts, coin < own, "w {w} channel {ci} e {e} coin {coin}");
+                            if coin >= low && coin < high {
+                                computed += 1;
+                            } else {
+                                decided += 1;
+                            }
                         }
                     }
                 }
             }
+            assert!(computed > 100 && decided > 100, "{computed} {decided}");
         }
-        assert!(computed > 1000 && decided > 1000, "{computed} {decided}");
-        // A library caller's strengths outside [0, 1] are not bounded by those of 0 and 1:
-        // one invitation at a time.
+        // A library caller's strengths outside [0, 1] fall in no cell: one invitation
+        // at a time.
         // (More distinct strengths than the tie classes tabulate.)
         let strengths: Vec<f32> = (0..=MAX_TIE_CLASSES + 8).map(|i| i as f32 / MAX_TIE_CLASSES as f32).collect();
         assert!(*strengths.last().unwrap() > 1.0);
@@ -3431,6 +3503,8 @@ mod tests {
         assert!(Prepared::new(&outside, &cfg).unwrap().thresholds.is_none());
         let inside = weighted_path(&strengths[..=MAX_TIE_CLASSES]);
         assert!(Prepared::new(&inside, &cfg).unwrap().thresholds.as_ref().is_some_and(|t| t.continuous));
+        let nan = weighted_path(&[strengths.as_slice(), &[f32::NAN]].concat());
+        assert!(Prepared::new(&nan, &cfg).unwrap().thresholds.is_none());
     }
 
     /// Runs `fast` (a chunked campaign run) and `reference` (the same scenario, one

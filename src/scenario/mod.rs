@@ -1403,6 +1403,16 @@ impl Scenario {
             };
             frozen_bytes = nodes * 4.0 + edges * 16.0;
         }
+        // A campaign on ties of several strengths keeps a byte per arc: its tie's class
+        // or cell of strength (the engine's conversion tables).
+        let (ties, arcs_per_edge) = match &self.graph.model {
+            GraphModel::StochasticBlock { .. } | GraphModel::WattsStrogatz { .. } => (true, 2.0),
+            GraphModel::EdgeList { weight_column, directed, .. } => (*weight_column, if *directed { 1.0 } else { 2.0 }),
+            _ => (false, 2.0),
+        };
+        if ties && matches!(self.behaviour, Behaviour::Campaign { .. }) {
+            frozen_bytes += edges * arcs_per_edge;
+        }
         let width = self.simulation.days as f64 + 1.0;
         // At worst every run lasts the whole horizon (rows are as long as each run needed).
         let rows = self.simulation.runs as f64 * width * 16.0 + self.simulation.runs as f64 * 64.0;
