@@ -3292,14 +3292,20 @@ mod tests {
     /// three are below 0.01 (their conversions below 1e-4), the others above 0.99 (at
     /// the channel's attention times the steps' completion). A conversion computed
     /// with another invitation's tie lets the gated people in.
-    fn gated_ties(plain: &SocialGraph, viral: &Behaviour) -> (SocialGraph, Behaviour) {
+    ///
+    /// With `few`, the strengths are 0, 0.004, 0.008 and one less each: six tie classes,
+    /// not a power of two (`issue_4_each_invitation_reads_its_own_channel_and_tie_entry`).
+    fn gated_ties(plain: &SocialGraph, viral: &Behaviour, few: bool) -> (SocialGraph, Behaviour) {
         let mut pg = petgraph::Graph::<(), f32, petgraph::Undirected>::new_undirected();
         let nodes: Vec<_> = (0..plain.node_count()).map(|_| pg.add_node(())).collect();
         for u in 0..plain.node_count() {
             for &v in plain.neighbours(NodeId(u as u32)) {
                 if (v as usize) > u {
-                    let jitter = 0.01 * (crate::rng::splitmix64((u * 7919 + v as usize) as u64) >> 40) as f32
-                        / (1u64 << 24) as f32;
+                    let hash = crate::rng::splitmix64((u * 7919 + v as usize) as u64);
+                    let jitter = match few {
+                        true => 0.004 * (hash % 3) as f32,
+                        false => 0.01 * (hash >> 40) as f32 / (1u64 << 24) as f32,
+                    };
                     let w = if u % 3 == 0 || v % 3 == 0 { jitter } else { 1.0 - jitter };
                     pg.add_edge(nodes[u], nodes[v as usize], w);
                 }
@@ -3615,9 +3621,11 @@ mod tests {
         // strengths) and a fixed cycle goes generation by generation in chunks, drawing a chunk's reach before its conversions: not the
         // day-by-day run draw for draw, but it must be the same process.
         let (plain, two_ties, many_ties, viral) = invitation_test_graphs();
-        let (gated, heeding) = gated_ties(&plain, &viral);
+        let (gated, heeding) = gated_ties(&plain, &viral, false);
+        let (gated_classes, _) = gated_ties(&plain, &viral, true);
         let cases = [
             (&plain, with(viral.clone(), Seeding::Random { count: 5 }, 60, fixed(1.0)), 1u32),
+            (&gated_classes, with(heeding.clone(), Seeding::Random { count: 10 }, 40, fixed(1.0)), 1),
             (&plain, with(viral.clone(), Seeding::HighestDegree { count: 3 }, 4, fixed(2.0)), 2), // censored
             (&two_ties, with(viral.clone(), Seeding::Random { count: 10 }, 40, fixed(1.0)), 1),
             (&many_ties, with(viral.clone(), Seeding::Random { count: 10 }, 40, fixed(1.0)), 1),
@@ -3647,7 +3655,8 @@ mod tests {
         // each day's joiners in chunks: the same process as one invitation at a time,
         // first passage included (an earlier conversion replaces a later one).
         let (plain, two_ties, many_ties, viral) = invitation_test_graphs();
-        let (gated, heeding) = gated_ties(&plain, &viral);
+        let (gated, heeding) = gated_ties(&plain, &viral, false);
+        let (gated_classes, _) = gated_ties(&plain, &viral, true);
         let star = star_of_thirty();
         let viral_once = match &viral {
             Behaviour::Campaign { levers, coefficients, channels } => Behaviour::Campaign {
@@ -3662,7 +3671,8 @@ mod tests {
             (&plain, with(viral.clone(), Seeding::HighestDegree { count: 3 }, 6, geometric(1.5))), // censored
             (&two_ties, with(viral.clone(), Seeding::Random { count: 10 }, 60, geometric(2.5))),
             (&many_ties, with(viral.clone(), Seeding::Random { count: 10 }, 60, geometric(2.5))),
-            (&gated, with(heeding, Seeding::Random { count: 10 }, 60, geometric(2.5))),
+            (&gated, with(heeding.clone(), Seeding::Random { count: 10 }, 60, geometric(2.5))),
+            (&gated_classes, with(heeding, Seeding::Random { count: 10 }, 60, geometric(2.5))),
             // Direct messages, and Moments by skips too long for the table (reach 0.01).
             (
                 &plain,
