@@ -499,8 +499,9 @@ struct RunScratch {
     picked_by_channel: Vec<u32>,
     /// Lockstep runs: the successes of a chunk of senders (friend, sender's position).
     hits: Vec<(u32, u32)>,
-    /// Chunked campaigns: per position of the chunk's sharers' friend lists laid end to
-    /// end, the sharer's slot ([`Prepared::select_chunk`]).
+    /// Chunked runs: per position of the chunk's senders' friend lists laid end to end,
+    /// the sender's place in the chunk ([`Prepared::select_chunk`],
+    /// [`Prepared::chunk_successes`]).
     slot_of: Vec<u8>,
     /// Chunked campaigns: per coin channel and position of the laid-out friend lists,
     /// the upper 16 bits of the sharer's threshold ([`coin_upper`]).
@@ -580,7 +581,9 @@ impl RunScratch {
 /// Senders whose successes a lockstep run draws before checking who among them is new
 /// ([`Prepared::run_lockstep`]).
 const LOCKSTEP_CHUNK: usize = 64;
-// The search for a success's sender in `run_lockstep` takes steps of 32, 16, ..., 1.
+
+// Chunks of 64 senders, the size measured best (docs/PERFORMANCE.md); a sender's place
+// in a chunk fits the byte of `RunScratch::slot_of`.
 const _: () = assert!(LOCKSTEP_CHUNK == 64);
 
 /// How many people ahead in the day's queue to prefetch (examples/ic_floor.rs: 4 to 16
@@ -1388,8 +1391,17 @@ impl<'a> Prepared<'a> {
                 }
                 invitations += total as u64;
                 let mut hits = std::mem::take(&mut s.hits);
-                let count =
-                    self.chunk_successes(coins, &starts, &first_arcs, total, chunk as u32, &s.marks, &mut hits, rng);
+                let count = self.chunk_successes(
+                    coins,
+                    &starts,
+                    &first_arcs,
+                    total,
+                    chunk as u32,
+                    &s.marks,
+                    &mut s.slot_of,
+                    &mut hits,
+                    rng,
+                );
                 let chunk_hits = &hits[..count];
                 if joins {
                     // Room for every hit, so that each is written at the next
@@ -1429,17 +1441,22 @@ impl<'a> Prepared<'a> {
     /// `hits` as (invitee, `first` + the sender's place in the chunk) in the senders'
     /// order and, within a sender, friend by friend; returns how many. `starts[k]` is
     /// where sender k's friend list starts in the chunk's friend lists laid end to end
-    /// (`total` ties; unused starts u32::MAX), `first_arcs[k]` its first arc.
+    /// (`total` ties; unused starts u32::MAX), `first_arcs[k]` its first arc; `slot_of`
+    /// is scratch (each position's sender).
     ///
     /// Independent coins on every tie of the chunk's senders are the same as coins on
     /// one list of all their ties: one skip loop for the chunk, whose exit is
     /// mispredicted once, not once per sender, and no draw for a sender without
-    /// successes. Each success finds its sender, the last whose start is at or before
-    /// it, by a binary search of six steps. Counting the starts at or before it,
-    /// vectorised, was 25% slower, and forcing every step to a conditional move 20%
-    /// slower, than this search, which the compiler makes mostly branch-free. Two
-    /// passes, each prefetching what the next reads: the successes' friend-list
-    /// entries, then (once read) the invitees' marks.
+    /// successes. Each success finds its sender in `slot_of`, a byte per position
+    /// filled 16 at a time before the skips (as the campaign's chunks do,
+    /// [`Prepared::select_chunk`]). Until the fifteenth session a binary search of six
+    /// steps over `starts` found it: its chain of six dependent loads held up every
+    /// success, and the lookup takes 21% off a one-day cascade on ER n = 100,000,
+    /// p = 0.2 (1.91–1.94 → 1.52–1.53 ms a run, one thread), 4–5% day by day. (Before
+    /// the search, counting the starts at or before a success, vectorised, had been 25%
+    /// slower, and forcing every step to a conditional move 20%.) Two passes, each
+    /// prefetching what the next reads: the successes' friend-list entries, then (once
+    /// read) the invitees' marks.
     #[allow(clippy::too_many_arguments)]
     #[inline(always)]
     fn chunk_successes(
@@ -1450,6 +1467,7 @@ impl<'a> Prepared<'a> {
         total: usize,
         first: u32,
         marks: &[u8],
+        slot_of: &mut Vec<u8>,
         hits: &mut Vec<(u32, u32)>,
         rng: &mut SimRng,
     ) -> usize {
@@ -1457,6 +1475,27 @@ impl<'a> Prepared<'a> {
         if hits.len() < total {
             hits.resize(total, (0, 0));
         }
+        // Each position's sender, in blocks of 16 (a sender's last block runs into the
+        // next sender's list, which the next sender then overwrites). (On BA n = 100,000,
+        // p = 0.05, whose hubs' long lists this fills, as fast as the search; a version
+        // that searched when the senders had more than 32 friends on average was no
+        // faster there.)
+        let room = total + 16;
+        if slot_of.len() < room {
+            slot_of.resize(room.max(2 * slot_of.len()), 0);
+        }
+        for k in 0..LOCKSTEP_CHUNK {
+            let start = starts[k];
+            if start == u32::MAX {
+                break;
+            }
+            let end = if k + 1 < LOCKSTEP_CHUNK { starts[k + 1].min(total as u32) } else { total as u32 };
+            let (start, end) = (start as usize, end as usize);
+            for block in slot_of[start..start + (end - start).next_multiple_of(16)].chunks_exact_mut(16) {
+                block.copy_from_slice(&[k as u8; 16]);
+            }
+        }
+        let slot_of = &slot_of[..total];
         let slots = &mut hits[..];
         let mut count = 0;
         self.for_each_success(
@@ -1465,13 +1504,8 @@ impl<'a> Prepared<'a> {
             rng,
             #[inline(always)]
             |pos, _| {
+                let k = slot_of[pos] as usize % LOCKSTEP_CHUNK;
                 let pos = pos as u32;
-                let mut k = 0usize;
-                for step in [32usize, 16, 8, 4, 2, 1] {
-                    if starts[k + step] <= pos {
-                        k += step;
-                    }
-                }
                 let arc = (first_arcs[k] + (pos - starts[k])) as usize;
                 prefetch(&targets[arc]);
                 slots[count] = (arc as u32, first + k as u32);
@@ -2102,7 +2136,7 @@ impl<'a> Prepared<'a> {
                 while next < bucket.len() {
                     // Pass 1: up to a chunk of the day's joiners, and where each one's
                     // friend list starts in the chunk's friend lists laid end to end (the
-                    // unused starts are u32::MAX, for the search below).
+                    // unused starts are u32::MAX: where the senders end).
                     let mut starts = [u32::MAX; LOCKSTEP_CHUNK];
                     let mut first_arcs = [0u32; LOCKSTEP_CHUNK];
                     let (mut chunk, mut total) = (0, 0usize);
@@ -2124,7 +2158,17 @@ impl<'a> Prepared<'a> {
                     // marks prefetched; then those reaching participants dropped without a
                     // branch.
                     let mut hits = std::mem::take(&mut s.hits);
-                    let count = self.chunk_successes(coins, &starts, &first_arcs, total, 0, &s.marks, &mut hits, rng);
+                    let count = self.chunk_successes(
+                        coins,
+                        &starts,
+                        &first_arcs,
+                        total,
+                        0,
+                        &s.marks,
+                        &mut s.slot_of,
+                        &mut hits,
+                        rng,
+                    );
                     let marks = &s.marks[..];
                     let mut open = 0;
                     for i in 0..count {
