@@ -889,8 +889,8 @@ impl TieClasses {
 /// cell c holds the strengths in [c / TIE_CELLS, (c + 1) / TIE_CELLS) (the last one
 /// also 1). Each arc's cell is a byte read beside its friend-list entry, and the
 /// conversion thresholds of the cell's two ends bound those of every strength in it, so
-/// that only a coin falling between them (about 1 in 400 open invitations on uniform
-/// strengths) reads the tie's own strength and computes its logistic.
+/// that only a coin falling between them (at most about 1 in 400 open invitations on
+/// uniform strengths) reads the tie's own strength and computes its logistic.
 /// 64 cells keep the table of bounds at 32 kB for two channels.
 const TIE_CELLS: usize = 64;
 
