@@ -2268,6 +2268,9 @@ impl<'a> Prepared<'a> {
                     s.touched.resize(tl + open, 0);
                     let mut local = rng.clone();
                     let mut converted = 0;
+                    // (Local slices: through `s`, the marks' and `touched`'s addresses
+                    // and lengths would be reloaded after every store.)
+                    let (marks, touched) = (&mut s.marks[..], &mut s.touched[..]);
                     for i in 0..open {
                         let (v, tag) = hits[i];
                         let coin = if i % 2 == 0 {
@@ -2277,13 +2280,13 @@ impl<'a> Prepared<'a> {
                             word >> 32
                         };
                         let vi = v as usize;
-                        let mark = s.marks[vi];
+                        let mark = marks[vi];
                         let state = mark & STATE_BITS;
                         debug_assert!(state != JOINED, "pass 2 dropped invitations to participants");
-                        s.touched[tl] = v;
+                        touched[tl] = v;
                         tl += (state == UNTOUCHED) as usize;
                         let e = ((mark >> 2) as usize).min(TABLE_EXPOSURES - 1);
-                        s.marks[vi] =
+                        marks[vi] =
                             (count_exposure(mark) & !STATE_BITS) | if state == UNTOUCHED { EXPOSED } else { state };
                         hits[converted] = (v, tag);
                         let sender = senders[(tag >> 16) as usize % LOCKSTEP_CHUNK].u;
