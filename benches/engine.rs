@@ -4,12 +4,29 @@
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use fission::engine::{CycleTime, DelayDistribution, RunConfig, Seeding, run_ensemble, simulate_cascade};
-use fission::graph::{GraphModel, GraphSpec, SocialGraph, TieStrengths};
+use fission::graph::{GraphModel, GraphSpec, NodeId, SocialGraph, TieStrengths};
 use fission::model::{Behaviour, Channels, Coefficients, EdgeProbability, Levers};
 use std::hint::black_box;
 
 fn graph(model: GraphModel) -> SocialGraph {
     GraphSpec { model, tie_strength: TieStrengths::default() }.generate(1).unwrap()
+}
+
+/// `g` with each tie's strength uniform on [0, 1] (by a hash of its ends): many
+/// distinct strengths, as from an edge list's weight column, so campaigns bound each
+/// conversion by the tie's cell of strength.
+fn with_random_strengths(g: &SocialGraph) -> SocialGraph {
+    let mut pg = petgraph::Graph::<(), f32, petgraph::Undirected>::new_undirected();
+    let nodes: Vec<_> = (0..g.node_count()).map(|_| pg.add_node(())).collect();
+    for u in 0..g.node_count() {
+        for &v in g.neighbours(NodeId(u as u32)) {
+            if v as usize > u {
+                let bits = fission::rng::splitmix64(((u as u64) << 32) | v as u64) >> 40;
+                pg.add_edge(nodes[u], nodes[v as usize], bits as f32 / (1u64 << 24) as f32);
+            }
+        }
+    }
+    SocialGraph::from_petgraph(&pg, true, None).unwrap()
 }
 
 fn config(behaviour: Behaviour, seeds: usize, runs: usize, days: u32) -> RunConfig {
@@ -66,6 +83,11 @@ fn monte_carlo(c: &mut Criterion) {
     group.throughput(Throughput::Elements(200));
     group.bench_function("campaign-viral-ba20k-200runs", |b| {
         b.iter(|| black_box(run_ensemble(&g, &viral, &|_| {}).unwrap()))
+    });
+    // The same on tie strengths uniform on [0, 1] (cells of strength).
+    let weighted = with_random_strengths(&g);
+    group.bench_function("campaign-viral-ba20k-strengths-200runs", |b| {
+        b.iter(|| black_box(run_ensemble(&weighted, &viral, &|_| {}).unwrap()))
     });
     group.finish();
 }
