@@ -247,3 +247,28 @@ fn the_ids_key_is_checked() {
     let p = problems(&format!("{MINIMAL}[seeding]\nnodes = [-1]\n"));
     assert!(p[0].message.contains("a non-negative integer, or a string for text ids"), "{p:?}");
 }
+
+#[test]
+fn issue_4_a_campaign_on_tie_strengths_counts_a_byte_per_arc() {
+    // The engine keeps each arc's tie class or cell of strength (a byte) for a campaign
+    // on a graph with tie strengths; not for other models, nor without strengths.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("w.txt"), "1 2 0.25\n2 3 0.5\n3 4 0.125\n").unwrap();
+    let frozen = |graph: &str, model: &str| {
+        Scenario::from_toml_str(&format!("{graph}{model}"), "t.toml", dir.path()).unwrap().estimate().frozen_bytes
+    };
+    let ic = "[model]\nkind = \"independent-cascade\"\nprobability = 0.1\n";
+    let campaign = "[model]\nkind = \"campaign\"\n";
+    let weighted = "[graph]\nkind = \"edge-list\"\npath = \"w.txt\"\nweight_column = true\n";
+    assert_eq!(frozen(weighted, campaign) - frozen(weighted, ic), 3.0 * 2.0);
+    let directed = "[graph]\nkind = \"edge-list\"\npath = \"w.txt\"\nweight_column = true\ndirected = true\n";
+    assert_eq!(frozen(directed, campaign) - frozen(directed, ic), 3.0);
+    let unweighted = "[graph]\nkind = \"edge-list\"\npath = \"w.txt\"\n";
+    assert_eq!(frozen(unweighted, campaign), frozen(unweighted, ic));
+    let blocks = "[graph]\nkind = \"stochastic-block\"\nnodes = 1000\nblocks = 10\n";
+    let s = Scenario::from_toml_str(&format!("{blocks}{campaign}"), "t.toml", dir.path()).unwrap();
+    let edges = s.estimate().edges;
+    assert_eq!(frozen(blocks, campaign) - frozen(blocks, ic), edges * 2.0);
+    let er = "[graph]\nkind = \"erdos-renyi\"\nnodes = 1000\nmean_degree = 10\n";
+    assert_eq!(frozen(er, campaign), frozen(er, ic));
+}
