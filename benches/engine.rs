@@ -4,7 +4,7 @@
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use fission::engine::{CycleTime, DelayDistribution, RunConfig, Seeding, run_ensemble, simulate_cascade};
-use fission::graph::{GraphModel, GraphSpec, NodeId, SocialGraph, TieStrengths};
+use fission::graph::{GraphModel, GraphSpec, SocialGraph, TieStrengths};
 use fission::model::{Behaviour, Channels, Coefficients, EdgeProbability, Levers};
 use std::hint::black_box;
 
@@ -16,17 +16,9 @@ fn graph(model: GraphModel) -> SocialGraph {
 /// distinct strengths, as from an edge list's weight column, so campaigns bound each
 /// conversion by the tie's cell of strength.
 fn with_random_strengths(g: &SocialGraph) -> SocialGraph {
-    let mut pg = petgraph::Graph::<(), f32, petgraph::Undirected>::new_undirected();
-    let nodes: Vec<_> = (0..g.node_count()).map(|_| pg.add_node(())).collect();
-    for u in 0..g.node_count() {
-        for &v in g.neighbours(NodeId(u as u32)) {
-            if v as usize > u {
-                let bits = fission::rng::splitmix64(((u as u64) << 32) | v as u64) >> 40;
-                pg.add_edge(nodes[u], nodes[v as usize], bits as f32 / (1u64 << 24) as f32);
-            }
-        }
-    }
-    SocialGraph::from_petgraph(&pg, true, None).unwrap()
+    g.with_strengths(|u, v| {
+        (fission::rng::splitmix64(((u.0 as u64) << 32) | v.0 as u64) >> 40) as f32 / (1u64 << 24) as f32
+    })
 }
 
 fn config(behaviour: Behaviour, seeds: usize, runs: usize, days: u32) -> RunConfig {

@@ -14,7 +14,7 @@
 //! docs/PERFORMANCE.md).
 
 use fission::engine::{CycleTime, DelayDistribution, Ensemble, RunConfig, Seeding, run_ensemble};
-use fission::graph::{GraphModel, GraphSpec, NodeId, SocialGraph, TieStrengths};
+use fission::graph::{GraphModel, GraphSpec, SocialGraph, TieStrengths};
 use fission::model::{Behaviour, Channels, Coefficients, DirectChannel, EdgeProbability, Levers, MomentsChannel};
 use std::time::Instant;
 
@@ -28,20 +28,13 @@ fn timed(g: &SocialGraph, cfg: &RunConfig) -> (f64, Ensemble) {
     (start.elapsed().as_secs_f64() / cfg.runs as f64, e)
 }
 
-/// `g` with each tie's strength drawn uniformly on [0, 1] (a weighted edge list's many
-/// distinct strengths: the campaign computes conversions from them, with no class table).
+/// `g` with each tie's strength uniform on [0, 1] (by a hash of its ends): many
+/// distinct strengths, as from an edge list's weight column, so campaigns bound each
+/// conversion by the tie's cell of strength.
 fn with_random_strengths(g: &SocialGraph) -> SocialGraph {
-    let mut pg = petgraph::Graph::<(), f32, petgraph::Undirected>::new_undirected();
-    let nodes: Vec<_> = (0..g.node_count()).map(|_| pg.add_node(())).collect();
-    for u in 0..g.node_count() {
-        for &v in g.neighbours(NodeId(u as u32)) {
-            if v as usize > u {
-                let bits = fission::rng::splitmix64(((u as u64) << 32) | v as u64) >> 40;
-                pg.add_edge(nodes[u], nodes[v as usize], bits as f32 / (1u64 << 24) as f32);
-            }
-        }
-    }
-    SocialGraph::from_petgraph(&pg, true, None).expect("the graph fits")
+    g.with_strengths(|u, v| {
+        (fission::rng::splitmix64(((u.0 as u64) << 32) | v.0 as u64) >> 40) as f32 / (1u64 << 24) as f32
+    })
 }
 
 fn main() {

@@ -512,6 +512,40 @@ impl SocialGraph {
         self.cleanup
     }
 
+    /// The same people and ties, each tie's strength (weight) set to `strength(u, v)`:
+    /// on an undirected graph called once per friendship with `u < v`, so that both of
+    /// its arcs get the same strength; on a directed graph once per arc from `u` to `v`.
+    /// For benchmarks and experiments on strengths a graph does not come with (the
+    /// engine's cells of strength, `examples/campaign_vs_ic.rs`).
+    ///
+    /// # Complexity
+    /// O(n + m log d): a binary search in `v`'s sorted list finds each friendship's
+    /// second arc.
+    pub fn with_strengths(&self, strength: impl Fn(NodeId, NodeId) -> f32) -> SocialGraph {
+        let mut weights = vec![0.0f32; self.targets.len()];
+        for u in 0..self.node_count() as u32 {
+            let first = self.first_arc(NodeId(u));
+            for (j, &v) in self.neighbours(NodeId(u)).iter().enumerate() {
+                if self.directed {
+                    weights[first + j] = strength(NodeId(u), NodeId(v));
+                } else if u < v {
+                    let w = strength(NodeId(u), NodeId(v));
+                    weights[first + j] = w;
+                    let back = self.neighbours(NodeId(v)).binary_search(&u).expect("friendships go both ways");
+                    weights[self.first_arc(NodeId(v)) + back] = w;
+                }
+            }
+        }
+        SocialGraph {
+            offsets: self.offsets.clone(),
+            targets: self.targets.clone(),
+            weights: Some(weights),
+            directed: self.directed,
+            original_ids: self.original_ids.clone(),
+            cleanup: self.cleanup,
+        }
+    }
+
     /// People `u` can reach (out-neighbours), sorted by id.
     #[inline]
     pub fn neighbours(&self, u: NodeId) -> &[u32] {
@@ -853,6 +887,30 @@ fn sort_and_dedupe<A: Copy + Send>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn with_strengths_gives_both_arcs_of_a_friendship_one_strength() {
+        let strength = |u: NodeId, v: NodeId| (u.0 * 1000 + v.0) as f32;
+        let g =
+            GraphSpec { model: GraphModel::BarabasiAlbert { nodes: 300, m: 3 }, tie_strength: TieStrengths::default() }
+                .generate(1)
+                .unwrap();
+        let w = g.with_strengths(strength);
+        assert_eq!(w.node_count(), g.node_count());
+        let mut arcs = 0;
+        for u in 0..g.node_count() as u32 {
+            assert_eq!(w.neighbours(NodeId(u)), g.neighbours(NodeId(u)));
+            for (&v, &s) in w.neighbours(NodeId(u)).iter().zip(w.weights(NodeId(u)).unwrap()) {
+                assert_eq!(s, strength(NodeId(u.min(v)), NodeId(u.max(v))));
+                arcs += 1;
+            }
+        }
+        assert_eq!(arcs, 2 * g.edge_count());
+        let directed = listed(4, true, &[(0, 1, 0.5), (1, 0, 0.5), (2, 3, 0.5)]).with_strengths(strength);
+        assert_eq!(directed.weights(NodeId(0)).unwrap(), [1.0]);
+        assert_eq!(directed.weights(NodeId(1)).unwrap(), [1000.0]);
+        assert_eq!(directed.weights(NodeId(2)).unwrap(), [2003.0]);
+    }
     use petgraph::graph::{DiGraph, UnGraph};
 
     #[test]
