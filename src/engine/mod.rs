@@ -1449,12 +1449,12 @@ impl<'a> Prepared<'a> {
     /// mispredicted once, not once per sender, and no draw for a sender without
     /// successes. Each success finds its sender in `slot_of`, a byte per position
     /// filled 16 at a time before the skips (as the campaign's chunks do,
-    /// [`Prepared::select_chunk`]). Until the fifteenth session a binary search of six
-    /// steps over `starts` found it: its chain of six dependent loads held up every
-    /// success, and the lookup takes 21% off a one-day cascade on ER n = 100,000,
-    /// p = 0.2 (1.91–1.94 → 1.52–1.53 ms a run, one thread), 4–5% day by day. (Before
-    /// the search, counting the starts at or before a success, vectorised, had been 25%
-    /// slower, and forcing every step to a conditional move 20%.) Two passes, each
+    /// [`Prepared::select_chunk`]). A binary search of six steps over `starts` found
+    /// it before: its chain of six dependent loads held up every success, and the
+    /// lookup takes 21% off a one-day cascade on ER n = 100,000, p = 0.2 (1.91–1.94 →
+    /// 1.52–1.53 ms a run, one thread; docs/PERFORMANCE.md), 4% day by day. (Counting
+    /// the starts at or before a success, vectorised, had been 25% slower than the
+    /// search, and forcing every step to a conditional move 20%.) Two passes, each
     /// prefetching what the next reads: the successes' friend-list entries, then (once
     /// read) the invitees' marks.
     #[allow(clippy::too_many_arguments)]
