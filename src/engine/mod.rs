@@ -896,7 +896,7 @@ const TIE_CELLS: usize = 64;
 
 /// Each arc's cell of strength ([`TIE_CELLS`]), or None if some strength is outside
 /// [0, 1] (or NaN), which no cell holds.
-fn tie_cells(weights: &[f32]) -> Option<Vec<u8>> {
+fn cells_of_arcs(weights: &[f32]) -> Option<Vec<u8>> {
     weights
         .iter()
         .map(|&w| (0.0..=1.0).contains(&w).then(|| ((w * TIE_CELLS as f32) as usize).min(TIE_CELLS - 1) as u8))
@@ -1151,7 +1151,12 @@ impl<'a> Prepared<'a> {
             _ => None,
         };
         let tie_classes = if uses_exposures { TieClasses::new(graph, &behaviour) } else { None };
-        let mut tie_cells_of_arcs = None;
+        // Many distinct strengths, all in [0, 1], which the conversion heeds the more the
+        // stronger: bounded by cells of strength.
+        let tie_cells = graph
+            .all_weights()
+            .filter(|_| uses_exposures && tie_classes.is_none() && behaviour.conversion_rises_with_tie())
+            .and_then(cells_of_arcs);
         let thresholds = if !uses_exposures {
             None
         } else if let Some(tie) = &tie_classes {
@@ -1162,10 +1167,7 @@ impl<'a> Prepared<'a> {
                 .map(|(ci, m)| behaviour.conversion(ci, m, None))
                 .collect();
             Some(ConversionThresholds::new(&table, 1, behaviour.channels.len()))
-        } else if let Some(cells) =
-            graph.all_weights().filter(|_| behaviour.conversion_rises_with_tie()).and_then(tie_cells)
-        {
-            tie_cells_of_arcs = Some(cells);
+        } else if tie_cells.is_some() {
             Some(ConversionThresholds::continuous(&behaviour))
         } else {
             None
@@ -1174,7 +1176,7 @@ impl<'a> Prepared<'a> {
             graph,
             reach: behaviour.channels.iter().map(|c| ChannelReach::new(c.invite)).collect(),
             tie_classes,
-            tie_cells: tie_cells_of_arcs,
+            tie_cells,
             thresholds,
             behaviour,
             process,
@@ -1679,10 +1681,10 @@ impl<'a> Prepared<'a> {
                         let state = mark & STATE_BITS;
                         let e = ((mark >> 2) as usize).min(TABLE_EXPOSURES - 1);
                         let open = state < PENDING;
-                        // (The sender, only for a tie's own strength: `order` is
+                        // (The sender, read only for a tie's own strength: `order` is
                         // written at `len`, past this chunk's senders.)
-                        let sender = |order: &[u32]| order[chunk + (tag >> 16) as usize];
-                        let converted = open & self.converts::<CONTINUOUS>(table, tag, e, coin, || (sender(order), v));
+                        let tie = || (order[chunk + (tag >> 16) as usize], v);
+                        let converted = open & self.converts::<CONTINUOUS>(table, tag, e, coin, tie);
                         let recruited = converted & joins;
                         censored |= converted & !joins;
                         debug_assert!(tl < touched.len() && len < order.len() && len < parent.len());
@@ -2938,17 +2940,9 @@ mod tests {
 
     /// `plain` with each tie's strength drawn from `strengths` (by a hash of its ends).
     fn with_strengths(plain: &SocialGraph, strengths: &[f32]) -> SocialGraph {
-        let mut pg = petgraph::Graph::<(), f32, petgraph::Undirected>::new_undirected();
-        let nodes: Vec<_> = (0..plain.node_count()).map(|_| pg.add_node(())).collect();
-        for u in 0..plain.node_count() {
-            for &v in plain.neighbours(NodeId(u as u32)) {
-                if (v as usize) > u {
-                    let h = crate::rng::splitmix64((u * 7919 + v as usize) as u64) as usize;
-                    pg.add_edge(nodes[u], nodes[v as usize], strengths[h % strengths.len()]);
-                }
-            }
-        }
-        SocialGraph::from_petgraph(&pg, true, None).unwrap()
+        plain.with_strengths(|u, v| {
+            strengths[crate::rng::splitmix64((u.0 * 7919 + v.0) as u64) as usize % strengths.len()]
+        })
     }
 
     #[test]
@@ -3310,19 +3304,9 @@ mod tests {
         }
         .generate(2)
         .unwrap();
-        let mut pg = petgraph::Graph::<(), f32, petgraph::Undirected>::new_undirected();
-        let nodes: Vec<_> = (0..plain.node_count()).map(|_| pg.add_node(())).collect();
-        for u in 0..plain.node_count() {
-            for &v in plain.neighbours(NodeId(u as u32)) {
-                if (v as usize) > u {
-                    let w = 0.05
-                        + 0.9 * (crate::rng::splitmix64((u * 7919 + v as usize) as u64) >> 11) as f32
-                            / (1u64 << 53) as f32;
-                    pg.add_edge(nodes[u], nodes[v as usize], w);
-                }
-            }
-        }
-        let many_ties = SocialGraph::from_petgraph(&pg, true, None).unwrap();
+        let many_ties = plain.with_strengths(|u, v| {
+            0.05 + 0.9 * (crate::rng::splitmix64((u.0 * 7919 + v.0) as u64) >> 11) as f32 / (1u64 << 53) as f32
+        });
         let viral = Behaviour::Campaign {
             levers: Levers { threshold: 0.05, complexity: 1, reward: 10.0, fun: 0.9, page_quality: 0.8 },
             coefficients: Coefficients::default(),
@@ -3343,22 +3327,14 @@ mod tests {
     /// With `few`, the strengths are 0, 0.004, 0.008 and one less each: six tie classes,
     /// not a power of two (`issue_4_each_invitation_reads_its_own_channel_and_tie_entry`).
     fn gated_ties(plain: &SocialGraph, viral: &Behaviour, few: bool) -> (SocialGraph, Behaviour) {
-        let mut pg = petgraph::Graph::<(), f32, petgraph::Undirected>::new_undirected();
-        let nodes: Vec<_> = (0..plain.node_count()).map(|_| pg.add_node(())).collect();
-        for u in 0..plain.node_count() {
-            for &v in plain.neighbours(NodeId(u as u32)) {
-                if (v as usize) > u {
-                    let hash = crate::rng::splitmix64((u * 7919 + v as usize) as u64);
-                    let jitter = match few {
-                        true => 0.004 * (hash % 3) as f32,
-                        false => 0.01 * (hash >> 40) as f32 / (1u64 << 24) as f32,
-                    };
-                    let w = if u % 3 == 0 || v % 3 == 0 { jitter } else { 1.0 - jitter };
-                    pg.add_edge(nodes[u], nodes[v as usize], w);
-                }
-            }
-        }
-        let gated = SocialGraph::from_petgraph(&pg, true, None).unwrap();
+        let gated = plain.with_strengths(|u, v| {
+            let hash = crate::rng::splitmix64((u.0 * 7919 + v.0) as u64);
+            let jitter = match few {
+                true => 0.004 * (hash % 3) as f32,
+                false => 0.01 * (hash >> 40) as f32 / (1u64 << 24) as f32,
+            };
+            if u.0 % 3 == 0 || v.0 % 3 == 0 { jitter } else { 1.0 - jitter }
+        });
         let heeding = match viral {
             Behaviour::Campaign { levers, coefficients, channels } => Behaviour::Campaign {
                 levers: *levers,
