@@ -376,9 +376,23 @@ struct Tree {
     root: Vec<u32>,
     children: Vec<u32>,
     size: Vec<u32>,
-    /// Per tree (per seed user), its size and Σ s_v (n − s_v) over its non-roots.
-    trees: Vec<(u64, u128)>,
+    /// Per tree (per seed user), its size.
+    trees: Vec<u64>,
+    /// Per tree, Σ s_v (n − s_v) over its non-roots, in [`WIENER_LANES`] lanes by
+    /// position, so that consecutive participants of one tree do not wait on each
+    /// other's sum in memory; in 64 bits when no tree is large enough to overflow them
+    /// ([`WIENER_64_BELOW`]), else in 128.
+    wiener64: Vec<[u64; WIENER_LANES]>,
+    wiener128: Vec<[u128; WIENER_LANES]>,
 }
+
+/// Lanes of the per-tree sums of [`tree_statistics`] (adding a participant's term to
+/// its tree's sum waits for the previous term of the same tree: store to load).
+const WIENER_LANES: usize = 4;
+
+/// Runs with fewer participants than this sum each tree's Σ s_v (n − s_v) in 64 bits:
+/// a tree of n people sums fewer than n terms of at most n² / 4, below 2^61 per lane.
+const WIENER_64_BELOW: usize = 1 << 21;
 
 impl Tree {
     /// Appends a participant; returns their position.
@@ -576,6 +590,31 @@ impl RunScratch {
         // The day buckets need no clearing: a run empties every bucket it fills
         // (it walks every day up to the last one scheduled).
     }
+}
+
+/// The positions [`fill_slots`] writes in one fixed-size store, whatever the length.
+const FIRST_SLOTS: usize = 64;
+
+/// Writes `slot` at the first `len` positions of `to` (and possibly up to the next
+/// multiple of 16, or to [`FIRST_SLOTS`]: the next sender's positions, which the next
+/// sender then overwrites). The first [`FIRST_SLOTS`] by one fixed-size store; a
+/// loop of 16-byte blocks only beyond, for long friend lists. (A loop over the whole
+/// length becomes a call to `memset` per sender, which took a tenth of the cascade's
+/// time on BA n = 100,000 at p = 0.05: docs/PERFORMANCE.md.)
+#[inline(always)]
+fn fill_slots<T: Copy, const FIRST: usize>(to: &mut [T], len: usize, slot: T) {
+    to[..FIRST].copy_from_slice(&[slot; FIRST]);
+    if len > FIRST {
+        for block in to[FIRST..len.next_multiple_of(16)].chunks_exact_mut(16) {
+            block.copy_from_slice(&[slot; 16]);
+        }
+    }
+}
+
+/// The room [`fill_slots`] needs past the start of a list of `len`.
+#[inline(always)]
+fn slots_room<const FIRST: usize>(len: usize) -> usize {
+    len.next_multiple_of(16).max(FIRST)
 }
 
 /// Senders whose successes a lockstep run draws before checking who among them is new
@@ -1477,12 +1516,12 @@ impl<'a> Prepared<'a> {
         if hits.len() < total {
             hits.resize(total, (0, 0));
         }
-        // Each position's sender, in blocks of 16 (a sender's last block runs into the
-        // next sender's list, which the next sender then overwrites). (On BA n = 100,000,
-        // p = 0.05, whose hubs' long lists this fills, as fast as the search; a version
-        // that searched when the senders had more than 32 friends on average was no
-        // faster there.)
-        let room = total + 16;
+        // Each position's sender: the first 64 positions by one store, then blocks of 16
+        // (a sender's last store runs into the next sender's list, which the next sender
+        // then overwrites). (On BA n = 100,000, p = 0.05, whose hubs' long lists this
+        // fills, as fast as the search; a version that searched when the senders had
+        // more than 32 friends on average was no faster there.)
+        let room = total + slots_room::<FIRST_SLOTS>(0);
         if slot_of.len() < room {
             slot_of.resize(room.max(2 * slot_of.len()), 0);
         }
@@ -1493,9 +1532,7 @@ impl<'a> Prepared<'a> {
             }
             let end = if k + 1 < LOCKSTEP_CHUNK { starts[k + 1].min(total as u32) } else { total as u32 };
             let (start, end) = (start as usize, end as usize);
-            for block in slot_of[start..start + (end - start).next_multiple_of(16)].chunks_exact_mut(16) {
-                block.copy_from_slice(&[k as u8; 16]);
-            }
+            fill_slots::<_, FIRST_SLOTS>(&mut slot_of[start..], end - start, k as u8);
         }
         let slot_of = &slot_of[..total];
         let slots = &mut hits[..];
@@ -1966,26 +2003,20 @@ impl<'a> Prepared<'a> {
             // (tag << 32) + arc - position, wrapping: adding a position of this
             // sharer gives (tag << 32) + its arc exactly.
             to_hit[slot] = ((k as u64) << 48).wrapping_add(first as u64).wrapping_sub(total as u64);
-            // Blocks of 16: one or two stores for most friend lists.
-            let room = total + degree.next_multiple_of(16);
+            let room = total + slots_room::<16>(degree);
             if s.slot_of.len() < room {
                 s.slot_of.resize(room.max(2 * s.slot_of.len()), 0);
             }
-            for block in s.slot_of[total..room].chunks_exact_mut(16) {
-                block.fill(slot as u8);
-            }
+            fill_slots::<_, 16>(&mut s.slot_of[total..], degree, slot as u8);
             for c in 0..NC {
                 if coins[c] {
                     let b = self.reach[c].coins(degree).below;
                     below[c][slot] = b;
-                    let upper = coin_upper(b);
                     let t = &mut s.upper_below[c];
                     if t.len() < room {
                         t.resize(room.max(2 * t.len()), 0);
                     }
-                    for block in t[total..room].chunks_exact_mut(16) {
-                        block.fill(upper);
-                    }
+                    fill_slots::<_, 16>(&mut t[total..], degree, coin_upper(b));
                 }
             }
             total += degree;
@@ -2595,47 +2626,76 @@ struct Sender {
 /// over compact arrays indexed by position in the order of joining.
 fn tree_statistics(t: &mut Tree, out: &mut RunOutcome) {
     let len = t.len;
-    let parent = &t.parent[..len];
+    let Tree { parent, children, size, root, trees, wiener64, wiener128, .. } = t;
+    let parent = &parent[..len];
     // Backwards (children before parents): subtree sizes and offspring counts.
-    t.size.clear();
-    t.size.resize(len, 1);
-    t.children.clear();
-    t.children.resize(len, 0);
+    // (Through local slices: through `t`, every store would reload the arrays'
+    // addresses.)
+    size.clear();
+    size.resize(len, 1);
+    children.clear();
+    children.resize(len, 0);
+    let (size, children) = (&mut size[..], &mut children[..]);
     for i in (0..len).rev() {
         let p = parent[i];
         if p != NONE {
-            t.size[p as usize] += t.size[i];
-            t.children[p as usize] += 1;
+            size[p as usize] += size[i];
+            children[p as usize] += 1;
         }
     }
     // Forwards: each participant's tree (its index among the roots) and, per tree,
     // its size and Σ s_v (n − s_v).
-    t.root.clear();
-    t.trees.clear();
-    let mut square_sum = 0u64;
-    for ((&p, &c), &size) in parent.iter().zip(&t.children).zip(&t.size) {
-        square_sum += c as u64 * c as u64;
-        if p == NONE {
-            t.root.push(t.trees.len() as u32);
-            t.trees.push((size as u64, 0));
-        } else {
-            let r = t.root[p as usize];
-            t.root.push(r);
-            let tree = &mut t.trees[r as usize];
-            let k = size as u64;
-            tree.1 += (k * (tree.0 - k)) as u128;
-        }
-    }
-    let (mut sum, mut trees) = (0.0, 0u32);
-    for &(n, wiener) in &t.trees {
+    let (children, size) = (&children[..], &size[..]);
+    root.clear();
+    root.resize(len, 0);
+    let (mut sum, mut sized) = (0.0, 0u32);
+    let mut add = |n: u64, wiener: u128| {
         if n >= 2 {
             let n = n as f64;
             sum += 2.0 * wiener as f64 / (n * (n - 1.0));
-            trees += 1;
+            sized += 1;
+        }
+    };
+    out.offspring_square_sum = if len < WIENER_64_BELOW {
+        let square_sum = wiener_sums(parent, children, size, root, trees, wiener64);
+        trees.iter().zip(wiener64.iter()).for_each(|(&n, w)| add(n, w.iter().map(|&x| x as u128).sum()));
+        square_sum
+    } else {
+        let square_sum = wiener_sums(parent, children, size, root, trees, wiener128);
+        trees.iter().zip(wiener128.iter()).for_each(|(&n, w)| add(n, w.iter().sum()));
+        square_sum
+    };
+    out.structural_virality = (sized > 0).then(|| sum / sized as f64);
+}
+
+/// The forward pass of [`tree_statistics`]: each participant's tree in `root`, each
+/// tree's size in `trees` and its Σ s_v (n − s_v) in `lanes`; returns Σ offspring².
+#[inline(always)]
+fn wiener_sums<T: Copy + Default + std::ops::AddAssign + From<u64>>(
+    parent: &[u32],
+    children: &[u32],
+    size: &[u32],
+    root: &mut [u32],
+    trees: &mut Vec<u64>,
+    lanes: &mut Vec<[T; WIENER_LANES]>,
+) -> u64 {
+    trees.clear();
+    lanes.clear();
+    let mut square_sum = 0u64;
+    for (i, ((&p, &c), &size)) in parent.iter().zip(children).zip(size).enumerate() {
+        square_sum += c as u64 * c as u64;
+        if p == NONE {
+            root[i] = trees.len() as u32;
+            trees.push(size as u64);
+            lanes.push([T::default(); WIENER_LANES]);
+        } else {
+            let r = root[p as usize] as usize;
+            root[i] = r as u32;
+            let k = size as u64;
+            lanes[r][i % WIENER_LANES] += T::from(k * (trees[r] - k));
         }
     }
-    out.offspring_square_sum = square_sum;
-    out.structural_virality = (trees > 0).then(|| sum / trees as f64);
+    square_sum
 }
 
 /// Runs per work item handed to a worker (amortises taking a scratch from the pool).
@@ -2992,6 +3052,32 @@ mod tests {
                 }
             }
             assert!(checked[0] > 1000 && checked[1] > 1000, "case {case}: {checked:?}");
+        }
+    }
+
+    /// Recruitment-tree statistics on both sides of the 64-bit limit, against closed
+    /// forms: a path of n people from its seed has structural virality (n + 1) / 3, a
+    /// star from its centre 2(n − 1) / n (Goel et al. 2016), and their mean is what a
+    /// run with the two as its trees reports; Σ offspring² is n − 1 and (n − 1)².
+    #[test]
+    fn tree_statistics_match_closed_forms_in_64_and_128_bits() {
+        for n in [50usize, WIENER_64_BELOW / 2 + 7] {
+            let mut t = Tree::default();
+            t.push(0, NONE);
+            t.push(1, NONE);
+            // Path: position 2i (i ≥ 1) is recruited by 2i − 2; star: odd positions by 1.
+            for i in 1..n {
+                t.push(2 * i as u32, 2 * (i as u32 - 1));
+                t.push(2 * i as u32 + 1, 1);
+            }
+            assert_eq!(t.len >= WIENER_64_BELOW, n > 50, "both sums are tested");
+            let mut out = RunOutcome::default();
+            tree_statistics(&mut t, &mut out);
+            let nf = n as f64;
+            let expected = ((nf + 1.0) / 3.0 + 2.0 * (nf - 1.0) / nf) / 2.0;
+            let nu = out.structural_virality.expect("two trees of two or more");
+            assert!((nu - expected).abs() < 1e-9 * expected, "n = {n}: {nu} against {expected}");
+            assert_eq!(out.offspring_square_sum, (n as u64 - 1) + (n as u64 - 1).pow(2));
         }
     }
 
