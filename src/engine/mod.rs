@@ -374,8 +374,9 @@ struct Tree {
     // Work arrays of `tree_statistics`.
     /// Per position, the index of its tree among `trees`.
     root: Vec<u32>,
-    children: Vec<u32>,
-    size: Vec<u32>,
+    /// Per position, its subtree's size in the low 32 bits and its offspring in the
+    /// high 32 (one add to a recruiter counts both).
+    size_children: Vec<u64>,
     /// Per tree (per seed user), its size.
     trees: Vec<u64>,
     /// Per tree, Σ s_v (n − s_v) over its non-roots, in [`WIENER_LANES`] lanes by
@@ -2626,26 +2627,23 @@ struct Sender {
 /// over compact arrays indexed by position in the order of joining.
 fn tree_statistics(t: &mut Tree, out: &mut RunOutcome) {
     let len = t.len;
-    let Tree { parent, children, size, root, trees, wiener64, wiener128, .. } = t;
+    let Tree { parent, size_children, root, trees, wiener64, wiener128, .. } = t;
     let parent = &parent[..len];
-    // Backwards (children before parents): subtree sizes and offspring counts.
-    // (Through local slices: through `t`, every store would reload the arrays'
-    // addresses.)
-    size.clear();
-    size.resize(len, 1);
-    children.clear();
-    children.resize(len, 0);
-    let (size, children) = (&mut size[..], &mut children[..]);
+    // Backwards (children before parents): subtree sizes and offspring counts, both by
+    // one add to the recruiter. (Through local slices: through `t`, every store would
+    // reload the arrays' addresses.)
+    size_children.clear();
+    size_children.resize(len, 1);
+    let counts = &mut size_children[..];
     for i in (0..len).rev() {
         let p = parent[i];
         if p != NONE {
-            size[p as usize] += size[i];
-            children[p as usize] += 1;
+            counts[p as usize] += (1 << 32) + (counts[i] & 0xFFFF_FFFF);
         }
     }
     // Forwards: each participant's tree (its index among the roots) and, per tree,
     // its size and Σ s_v (n − s_v).
-    let (children, size) = (&children[..], &size[..]);
+    let counts = &size_children[..];
     root.clear();
     root.resize(len, 0);
     let (mut sum, mut sized) = (0.0, 0u32);
@@ -2657,24 +2655,25 @@ fn tree_statistics(t: &mut Tree, out: &mut RunOutcome) {
         }
     };
     out.offspring_square_sum = if len < WIENER_64_BELOW {
-        let square_sum = wiener_sums(parent, children, size, root, trees, wiener64);
+        let square_sum = wiener_sums(parent, counts, root, trees, wiener64);
         trees.iter().zip(wiener64.iter()).for_each(|(&n, w)| add(n, w.iter().map(|&x| x as u128).sum()));
         square_sum
     } else {
-        let square_sum = wiener_sums(parent, children, size, root, trees, wiener128);
+        let square_sum = wiener_sums(parent, counts, root, trees, wiener128);
         trees.iter().zip(wiener128.iter()).for_each(|(&n, w)| add(n, w.iter().sum()));
         square_sum
     };
     out.structural_virality = (sized > 0).then(|| sum / sized as f64);
 }
 
-/// The forward pass of [`tree_statistics`]: each participant's tree in `root`, each
-/// tree's size in `trees` and its Σ s_v (n − s_v) in `lanes`; returns Σ offspring².
+/// The forward pass of [`tree_statistics`], given each position's subtree size and
+/// offspring (`counts`, as in [`Tree::size_children`]): each participant's tree in
+/// `root`, each tree's size in `trees` and its Σ s_v (n − s_v) in `lanes`; returns
+/// Σ offspring².
 #[inline(always)]
 fn wiener_sums<T: Copy + Default + std::ops::AddAssign + From<u64>>(
     parent: &[u32],
-    children: &[u32],
-    size: &[u32],
+    counts: &[u64],
     root: &mut [u32],
     trees: &mut Vec<u64>,
     lanes: &mut Vec<[T; WIENER_LANES]>,
@@ -2682,17 +2681,17 @@ fn wiener_sums<T: Copy + Default + std::ops::AddAssign + From<u64>>(
     trees.clear();
     lanes.clear();
     let mut square_sum = 0u64;
-    for (i, ((&p, &c), &size)) in parent.iter().zip(children).zip(size).enumerate() {
-        square_sum += c as u64 * c as u64;
+    for (i, (&p, &count)) in parent.iter().zip(counts).enumerate() {
+        let (size, c) = (count & 0xFFFF_FFFF, count >> 32);
+        square_sum += c * c;
         if p == NONE {
             root[i] = trees.len() as u32;
-            trees.push(size as u64);
+            trees.push(size);
             lanes.push([T::default(); WIENER_LANES]);
         } else {
             let r = root[p as usize] as usize;
             root[i] = r as u32;
-            let k = size as u64;
-            lanes[r][i % WIENER_LANES] += T::from(k * (trees[r] - k));
+            lanes[r][i % WIENER_LANES] += T::from(size * (trees[r] - size));
         }
     }
     square_sum
