@@ -2644,8 +2644,10 @@ fn tree_statistics(t: &mut Tree, out: &mut RunOutcome) {
     // Forwards: each participant's tree (its index among the roots) and, per tree,
     // its size and Σ s_v (n − s_v).
     let counts = &size_children[..];
-    root.clear();
-    root.resize(len, 0);
+    // (Every entry is written below: grown, never cleared.)
+    if root.len() < len {
+        root.resize(len, 0);
+    }
     let (mut sum, mut sized) = (0.0, 0u32);
     let mut add = |n: u64, wiener: u128| {
         if n >= 2 {
@@ -2655,11 +2657,11 @@ fn tree_statistics(t: &mut Tree, out: &mut RunOutcome) {
         }
     };
     out.offspring_square_sum = if len < WIENER_64_BELOW {
-        let square_sum = wiener_sums(parent, counts, root, trees, wiener64);
+        let square_sum = wiener_sums(parent, counts, &mut root[..len], trees, wiener64);
         trees.iter().zip(wiener64.iter()).for_each(|(&n, w)| add(n, w.iter().map(|&x| x as u128).sum()));
         square_sum
     } else {
-        let square_sum = wiener_sums(parent, counts, root, trees, wiener128);
+        let square_sum = wiener_sums(parent, counts, &mut root[..len], trees, wiener128);
         trees.iter().zip(wiener128.iter()).for_each(|(&n, w)| add(n, w.iter().sum()));
         square_sum
     };
