@@ -2258,10 +2258,10 @@ impl<'a> Prepared<'a> {
                         let u = at.u;
                         senders[chunk] = at;
                         ends[chunk] = 0;
-                        if share >= 1.0 || uniform(rng) < share {
-                            sharers[n_sharers] = (u, chunk as u32);
-                            n_sharers += 1;
-                        }
+                        // Kept without a branch (taken as often as people share).
+                        let shares = share >= 1.0 || uniform(rng) < share;
+                        sharers[n_sharers] = (u, chunk as u32);
+                        n_sharers += shares as usize;
                         chunk += 1;
                     }
                     out.sharers += n_sharers as u32;
