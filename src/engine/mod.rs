@@ -1522,7 +1522,7 @@ impl<'a> Prepared<'a> {
         // then overwrites). (On BA n = 100,000, p = 0.05, whose hubs' long lists this
         // fills, as fast as the search; a version that searched when the senders had
         // more than 32 friends on average was no faster there.)
-        let room = total + slots_room::<FIRST_SLOTS>(0);
+        let room = total + FIRST_SLOTS; // (what `fill_slots` may write past the last start)
         if slot_of.len() < room {
             slot_of.resize(room.max(2 * slot_of.len()), 0);
         }
