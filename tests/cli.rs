@@ -219,7 +219,17 @@ fn missing_scenario_and_bad_numbers_are_usage_errors() {
     assert_said_once(&err, "os error");
     let dir = tempfile::tempdir().unwrap();
     let s = write(dir.path(), "s.toml", SMALL);
-    fission().arg("run").arg(&s).args(["--runs", "0"]).assert().code(2).stderr(predicate::str::contains("--runs 0"));
+    fission()
+        .arg("run")
+        .arg(&s)
+        .args(["--runs", "0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("\"0\" is not a number of runs: give a whole number, at least 1"));
+    // A negative seed is named as such (clap's own message suggested `-- -1`).
+    let err = stderr(fission().arg("run").arg(&s).args(["--seed", "-1"]).assert().code(2));
+    assert!(err.contains("\"-1\" is not a seed: give a whole number from 0 to 18446744073709551615"), "{err}");
+    assert!(!err.contains("-- -1"), "{err}");
     fission().arg("run").arg(&s).args(["--threads", "0"]).assert().code(2);
     let s = write(dir.path(), "syntax.toml", "[graph\n");
     fission().arg("check").arg(&s).assert().code(2).stderr(predicate::str::contains("syntax.toml:1: syntax"));
@@ -311,17 +321,17 @@ fn unwritable_output_fails_without_touching_earlier_results() {
     // stays as it was.
     let file = write(dir.path(), "a-file", "x");
     let err = stderr(fission().arg("run").arg(&s).args(["--quiet", "--out"]).arg(&file).assert().code(2));
-    assert!(err.contains("a-file is a file: name a folder with --out"), "{err}");
+    assert!(err.contains("a-file: is a file: name a folder"), "{err}");
     assert_eq!(fs::read(&file).unwrap(), b"x");
-    // A folder that cannot be created (under that file) is a run failure (exit 1).
+    // So is a folder under that file (issue 22: it was exit 1).
     fission()
         .arg("run")
         .arg(&s)
         .args(["--quiet", "--out"])
         .arg(file.join("sub"))
         .assert()
-        .code(1)
-        .stderr(predicate::str::contains("creating output folder"));
+        .code(2)
+        .stderr(predicate::str::contains("a-file is a file, not a folder"));
     // No temporary files are left behind.
     assert!(fs::read_dir(&out).unwrap().all(|f| !f.unwrap().file_name().to_string_lossy().contains(".tmp")));
 }
@@ -490,7 +500,7 @@ fn graph_statistics_match_snap_published_values() {
     let lines =
         email["edges"].as_u64().unwrap() + count(&email, "self_loops_removed") + count(&email, "listed_both_ways");
     assert_eq!((lines, count(&email, "duplicate_edges_removed")), (25571, 0));
-    let grqc = stats("../../../shared/data/CA-GrQc.txt.gz", false);
+    let grqc = stats("../../tests/data/CA-GrQc.txt.gz", false);
     let edges = grqc["edges"].as_u64().unwrap();
     assert_eq!(edges + count(&grqc, "self_loops_removed"), 14496);
     assert_eq!((count(&grqc, "listed_both_ways"), count(&grqc, "duplicate_edges_removed")), (edges, 0));

@@ -2,7 +2,10 @@
 //! (clap), attaches the progress bar, prints warnings and results, and maps errors to
 //! exit codes (0 success, 1 the run failed, 2 bad input or usage).
 
+mod memory;
+
 use crate::engine::{Progress, run_ensemble};
+use crate::report::output::{OutputDir, OutputError, check_output_folder, check_parent_is_folder};
 use crate::report::{RunReport, write_atomic};
 use crate::scenario::{Overrides, Scenario, ScenarioError};
 use anyhow::{Context, Result, bail};
@@ -97,10 +100,10 @@ struct RunArgs {
     /// The scenario file (TOML).
     scenario: PathBuf,
     /// Monte Carlo runs (overrides simulation.runs).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_runs)]
     runs: Option<u64>,
     /// Master random seed (overrides simulation.rng_seed).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_seed)]
     seed: Option<u64>,
     /// Worker threads for building the graph and the runs (default: all cores). Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
@@ -118,11 +121,28 @@ struct CheckArgs {
     /// The scenario file (TOML).
     scenario: PathBuf,
     /// Check what `run --runs N` would do.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_runs)]
     runs: Option<u64>,
     /// Check what `run --seed S` would do.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_seed)]
     seed: Option<u64>,
+    /// Worker threads `run` would use (default: all cores): the memory check counts
+    /// each thread's scratch.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+}
+
+/// `--seed`: a whole number (clap's own message for `-1` suggested `-- -1`).
+fn parse_seed(text: &str) -> Result<u64, String> {
+    text.trim().parse().map_err(|_| format!("{text:?} is not a seed: give a whole number from 0 to {}", u64::MAX))
+}
+
+/// `--runs`: a whole number of runs, at least 1.
+fn parse_runs(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("{text:?} is not a number of runs: give a whole number, at least 1")),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -137,7 +157,11 @@ struct InitArgs {
 
 /// Exit code for an error: 2 when the input was at fault, 1 otherwise.
 pub fn exit_code(error: &anyhow::Error) -> u8 {
-    if error.chain().any(|e| e.downcast_ref::<ScenarioError>().is_some() || e.downcast_ref::<InputError>().is_some()) {
+    if error.chain().any(|e| {
+        e.downcast_ref::<ScenarioError>().is_some()
+            || e.downcast_ref::<InputError>().is_some()
+            || e.downcast_ref::<OutputError>().is_some_and(OutputError::is_bad_input)
+    }) {
         2
     } else {
         1
@@ -189,15 +213,9 @@ fn run_scenario(args: RunArgs) -> Result<()> {
             args.scenario.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into());
         Path::new("output").join(stem)
     });
-    // Create the output folder before the long run, so a bad path fails at once.
-    if out_dir.exists() && !out_dir.is_dir() {
-        bail!(InputError(format!(
-            "the output folder {} is a file: name a folder with --out (it is created if missing)",
-            out_dir.display()
-        )));
-    }
-    std::fs::create_dir_all(&out_dir).with_context(|| format!("creating output folder {}", out_dir.display()))?;
-
+    // A bad output path fails at once, before anything is built; nothing is created
+    // until the graph is built (a refused run leaves no empty folder).
+    check_output_folder(&out_dir)?;
     check_memory(&scenario, args.threads)?;
     note(args.quiet, &format!("building the graph for {:?} ...", scenario.name));
     let graph_started = Instant::now();
@@ -209,7 +227,8 @@ fn run_scenario(args: RunArgs) -> Result<()> {
         b.build().context("starting worker threads")?
     };
     // The graph is read and frozen on the same worker threads as the runs.
-    let graph = pool.install(|| scenario.build_graph())?;
+    let budget = graph_memory_budget(&scenario, args.threads);
+    let graph = pool.install(|| scenario.build_graph_within(budget))?;
     let info = graph.info();
     note(
         args.quiet,
@@ -225,6 +244,9 @@ fn run_scenario(args: RunArgs) -> Result<()> {
     );
     let seeding = scenario.resolve_seeding(&graph)?;
     let config = scenario.run_config(seeding);
+    // Taken before the long run: a second run into the same folder is refused now, not
+    // after its simulation.
+    let mut output = OutputDir::begin(&out_dir)?;
 
     let bar = if args.quiet || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()
@@ -240,7 +262,7 @@ fn run_scenario(args: RunArgs) -> Result<()> {
     // Every run of a small cascade takes microseconds; updating the bar (a lock and a
     // clock read) after each one cost more than the run itself.
     let progress = |p: Progress| {
-        if p.runs_done % 64 == 0 || p.runs_done == p.runs_total {
+        if p.runs_done.is_multiple_of(64) || p.runs_done == p.runs_total {
             bar.set_position(p.runs_done)
         }
     };
@@ -261,9 +283,9 @@ fn run_scenario(args: RunArgs) -> Result<()> {
     };
     let files = report.files()?;
     for (name, bytes) in &files {
-        let path = out_dir.join(name);
-        write_atomic(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+        output.write(name, bytes)?;
     }
+    output.commit()?;
     for w in &analysis.warnings {
         eprintln!("warning: {w}");
     }
@@ -299,31 +321,36 @@ fn run_scenario(args: RunArgs) -> Result<()> {
     text.push_str(&format!(
         "  {:<34} {}\n",
         "Files",
-        files.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
+        files.iter().map(|(n, _)| n.as_str()).chain([crate::report::output::MANIFEST]).collect::<Vec<_>>().join(", ")
     ));
     print_stdout(&text)
 }
 
-/// Memory this machine can give, in bytes (Linux: MemAvailable), if known.
-fn available_memory() -> Option<f64> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024.0)
+/// Workers a run on `threads` uses.
+fn workers(threads: Option<u16>) -> usize {
+    threads.map_or_else(rayon::current_num_threads, |t| t as usize)
 }
 
-/// Refuses, before building anything, a scenario whose estimated memory exceeds what
-/// the machine has available.
-fn check_memory(scenario: &Scenario, threads: Option<u16>) -> Result<()> {
+/// Why a scenario would not fit in the memory this process may take, if it would not:
+/// its estimate against [`memory::available`]. An estimate that is not finite (a
+/// degree of 1e308, say) never fits.
+fn memory_refusal(scenario: &Scenario, threads: Option<u16>) -> Option<String> {
     let est = scenario.estimate();
-    let workers = threads.map_or_else(rayon::current_num_threads, |t| t as usize) as f64;
-    let need = est.peak_bytes(workers);
-    if let Some(have) = available_memory()
-        && need.is_finite()
-        && need > have
-    {
-        bail!(InputError(format!(
-            "{}: this scenario needs about {:.1} GB ({:.0} people, {:.0} edges, {} runs × {} days on {} threads) but {:.1} GB is available: use a smaller graph, fewer runs or fewer threads",
+    let workers = workers(threads);
+    let need = est.peak_bytes(workers as f64);
+    let limit = memory::available(workers);
+    let over = match &limit {
+        _ if need.is_nan() => false, // an edge list the loader will report it cannot read
+        Some(l) => need > l.bytes,
+        None => need.is_infinite(),
+    };
+    over.then(|| {
+        let have = limit.map_or_else(
+            || "the machine's memory".to_string(),
+            |l| format!("{:.1} GB is available under {}", l.bytes / 1e9, l.source),
+        );
+        format!(
+            "{}: this scenario needs about {:.1} GB ({:.0} people, {:.0} edges, {} runs × {} days on {} threads) but {have}: use a smaller graph, fewer runs or fewer threads",
             scenario.file_label,
             need / 1e9,
             est.nodes,
@@ -331,10 +358,26 @@ fn check_memory(scenario: &Scenario, threads: Option<u16>) -> Result<()> {
             scenario.simulation.runs,
             scenario.simulation.days,
             workers,
-            have / 1e9
-        )));
+        )
+    })
+}
+
+/// The memory an edge list may take while it is read: what this process may take,
+/// less the runs' share of the estimate (scratch and results).
+fn graph_memory_budget(scenario: &Scenario, threads: Option<u16>) -> Option<f64> {
+    let est = scenario.estimate();
+    let workers = workers(threads);
+    let runs = est.scratch_bytes_per_worker * workers as f64 + est.result_bytes;
+    memory::available(workers).map(|l| (l.bytes - if runs.is_finite() { runs } else { 0.0 }).max(0.0))
+}
+
+/// Refuses, before building anything, a scenario whose estimated memory exceeds what
+/// this process may take ([`memory_refusal`]).
+fn check_memory(scenario: &Scenario, threads: Option<u16>) -> Result<()> {
+    match memory_refusal(scenario, threads) {
+        Some(message) => bail!(InputError(message)),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Refuses, before reading it, an edge list whose graph and statistics
@@ -348,16 +391,17 @@ fn check_edge_list_memory(path: &std::path::Path, options: crate::graph::load::E
     let view = if directed { crate::graph::memory_estimate(size.nodes, size.lines) } else { 0.0 };
     let need =
         size.memory_bytes(directed, weights).max(size.frozen_bytes(directed, weights) + size.nodes * 16.0 + view);
-    if let Some(have) = available_memory()
-        && need > have
+    if let Some(limit) = memory::available(1)
+        && need > limit.bytes
     {
         bail!(InputError(format!(
-            "{}: this edge list needs about {:.1} GB (about {:.0} lines and {:.0} people) but {:.1} GB is available",
+            "{}: this edge list needs about {:.1} GB (about {:.0} lines and {:.0} people) but {:.1} GB is available under {}",
             path.display(),
             need / 1e9,
             size.lines,
             size.nodes,
-            have / 1e9
+            limit.bytes / 1e9,
+            limit.source
         )));
     }
     Ok(())
@@ -365,6 +409,10 @@ fn check_edge_list_memory(path: &std::path::Path, options: crate::graph::load::E
 
 fn check(args: CheckArgs) -> Result<()> {
     let scenario = load(&args.scenario, args.runs, args.seed)?;
+    // What `run` would refuse is not "valid" (exit 2, as `run` would).
+    if let Some(message) = memory_refusal(&scenario, args.threads) {
+        bail!(InputError(format!("{message} (the file itself is valid, but `fission run` would refuse it)")));
+    }
     let est = scenario.estimate();
     // Sizes in the unit that shows them: kB below 1 MB, GB from 10 GB.
     let size = |b: f64| match b {
@@ -372,8 +420,10 @@ fn check(args: CheckArgs) -> Result<()> {
         b if b < 1e10 => format!("{:.0} MB", b / 1e6),
         b => format!("{:.1} GB", b / 1e9),
     };
-    let mut text =
-        format!("# {} is valid. Resolved scenario (every default filled in; runs as is):\n", args.scenario.display());
+    let mut text = format!(
+        "# {} is valid. Resolved scenario (every default filled in, files by absolute paths; runs as is from any folder):\n",
+        args.scenario.display()
+    );
     if est.graph_bytes.is_finite() {
         text.push_str(&format!(
             "# estimate: about {:.0} people and {:.0} edges; {} to build the graph, {} scratch per thread, {} of per-run results, so {} at most on {} threads; at most {:.2e} edge visits\n",
@@ -382,8 +432,8 @@ fn check(args: CheckArgs) -> Result<()> {
             size(est.graph_bytes),
             size(est.scratch_bytes_per_worker),
             size(est.result_bytes),
-            size(est.peak_bytes(rayon::current_num_threads() as f64)),
-            rayon::current_num_threads(),
+            size(est.peak_bytes(workers(args.threads) as f64)),
+            workers(args.threads),
             est.max_edge_visits
         ));
     }
@@ -424,13 +474,16 @@ fn check(args: CheckArgs) -> Result<()> {
         text.push_str("# graph not built by check (too large); `run` will build it\n");
     }
     text.push('\n');
-    text.push_str(&scenario.to_resolved_toml());
+    text.push_str(&scenario.to_standalone_toml());
     print_stdout(&text)
 }
 
 fn describe_graph(args: GraphArgs) -> Result<()> {
     use crate::graph::analysis::graph_stats;
-    use crate::graph::load::{EdgeListOptions, IdFormat, read_edge_list};
+    use crate::graph::load::{EdgeListOptions, IdFormat, read_edge_list_within};
+    if let Some(path) = &args.chart {
+        check_parent_is_folder(path)?;
+    }
     let is_scenario = args.input.extension().is_some_and(|e| e == "toml");
     let (graph, title, language) = if is_scenario {
         if args.directed || args.weights || args.text_ids {
@@ -453,7 +506,7 @@ fn describe_graph(args: GraphArgs) -> Result<()> {
             ids: if args.text_ids { IdFormat::Text } else { IdFormat::Integer },
         };
         check_edge_list_memory(&args.input, options)?;
-        let graph = read_edge_list(file, options)
+        let graph = read_edge_list_within(file, options, memory::available(1).map(|l| l.bytes))
             .map_err(|e| InputError(format!("{}: reading the edge list: {e}", args.input.display())))?;
         let title = args.input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         (graph, title, crate::scenario::Language::English)
@@ -571,6 +624,7 @@ fn init(args: InitArgs) -> Result<()> {
             args.path.display()
         )));
     }
+    check_parent_is_folder(&args.path)?;
     if let Some(dir) = args.path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }

@@ -112,7 +112,7 @@ impl CycleTime {
                 if q >= 1.0 {
                     DelaySampler::Fixed(1)
                 } else {
-                    DelaySampler::Geometric { scale: 1.0 / -(1.0 - q).ln(), table: SkipTable::new(q) }
+                    DelaySampler::Geometric { scale: 1.0 / -(-q).ln_1p(), table: SkipTable::new(q) }
                 }
             }
         }
@@ -654,7 +654,10 @@ const SELECT_COINS_ABOVE: f64 = 0.3;
 
 impl Coins {
     fn new(p: f64) -> Self {
-        let skip_scale = if p > 0.0 && p < 1.0 { 1.0 / -(1.0 - p).ln() } else { 0.0 };
+        // ln(1 - p) as ln_1p(-p): `(1.0 - p).ln()` is 0 for p below 2^-53, which made
+        // every skip 0 and took every item (issue 22). For a p so small that the scale
+        // is infinite, every skip is past the list.
+        let skip_scale = if p > 0.0 && p < 1.0 { 1.0 / -(-p).ln_1p() } else { 0.0 };
         Self { p, skip_scale, below: coin_threshold(p) }
     }
 
@@ -719,7 +722,8 @@ impl Coins {
         loop {
             let e: f64 = rng.sample(Exp1);
             let skip = e * self.skip_scale;
-            if skip >= (len - j) as f64 {
+            // (Also ends on an undefined skip: 0 × an infinite scale.)
+            if skip >= (len - j) as f64 || skip.is_nan() {
                 return;
             }
             j += skip as usize;
@@ -3206,7 +3210,7 @@ mod tests {
         for trial in 0..2000 {
             let draw = |rng: &mut SimRng| -> u16 {
                 let w = rng.next_u64();
-                if w % 3 == 0 { special[(w >> 8) as usize % special.len()] } else { (w >> 32) as u16 }
+                if w.is_multiple_of(3) { special[(w >> 8) as usize % special.len()] } else { (w >> 32) as u16 }
             };
             let coins: [u16; 16] = std::array::from_fn(|_| draw(&mut rng));
             let mut upper: [u16; 16] = std::array::from_fn(|_| draw(&mut rng));

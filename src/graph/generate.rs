@@ -30,6 +30,9 @@ pub fn generate(model: &GraphModel, ties: TieStrengths, rng_seed: u64) -> Result
                     nodes - 1
                 ));
             }
+            if p < EXACT_GNP_BELOW {
+                return SocialGraph::from_petgraph(&gnp_small_p(*nodes, p, rng_seed), false, None);
+            }
             let g: UnGraph<(), f32> =
                 rustworkx_core::generators::gnp_random_graph(*nodes, p, Some(rng_seed), || (), || NEUTRAL_TIE)
                     .map_err(|_| GraphError::InvalidParameter("erdos-renyi: invalid input".into()))?;
@@ -141,22 +144,58 @@ pub fn watts_strogatz(
     SocialGraph::from_petgraph(&g, true, None)
 }
 
+/// Below this edge probability, G(n, p) is drawn by [`gnp_small_p`]: rustworkx-core's
+/// generator computes ln(1 − p), which keeps only p's first digits below about 1e-6
+/// and is 0 below 2^-53, where it then takes every pair (an audit's `mean_degree =
+/// 1e-13` on 10,000 people built 49,990,002 edges).
+const EXACT_GNP_BELOW: f64 = 1e-6;
+
+/// G(n, p) for a small `p`: each of the n (n − 1) / 2 pairs kept with probability `p`,
+/// by geometric skips over the pairs' triangular index ([`for_each_bernoulli_index`]).
+///
+/// # Complexity
+/// O(n + p n²) expected time.
+fn gnp_small_p(nodes: usize, p: f64, rng_seed: u64) -> UnGraph<(), f32> {
+    let mut rng = SimRng::seed_from_u64(rng_seed);
+    let pairs = nodes as u64 * (nodes as u64).saturating_sub(1) / 2;
+    let mut g = UnGraph::<(), f32>::with_capacity(nodes, edge_capacity(pairs as f64 * p));
+    for _ in 0..nodes {
+        g.add_node(());
+    }
+    for_each_bernoulli_index(pairs, p, &mut rng, |k| {
+        let (i, j) = triangle_pair(k);
+        g.add_edge(NodeIndex::new(i), NodeIndex::new(j), NEUTRAL_TIE);
+    });
+    g
+}
+
+/// Room to reserve for `expected` edges: a hint, capped so that a huge expectation
+/// (which the memory check refuses before building) never overflows a capacity.
+fn edge_capacity(expected: f64) -> usize {
+    if expected.is_finite() && expected > 0.0 { expected.min((1u64 << 28) as f64) as usize } else { 0 }
+}
+
 /// Visits the indices in `0..total` kept independently with probability `p`, by
 /// geometric skips (Batagelj & Brandes 2005): O(1 + p·total) draws, not O(total).
+///
+/// The skip is floor(ln U / ln(1 − p)) with ln(1 − p) computed as `ln_1p(−p)`, which
+/// is exact for any tiny p (`(1.0 - p).ln()` is 0 below 2^-53, so every skip would be
+/// 0 and every index kept).
 fn for_each_bernoulli_index(total: u64, p: f64, rng: &mut SimRng, mut f: impl FnMut(u64)) {
-    if p <= 0.0 || total == 0 {
+    if p.is_nan() || p <= 0.0 || total == 0 {
         return;
     }
     if p >= 1.0 {
         (0..total).for_each(f);
         return;
     }
-    let log_q = (1.0 - p).ln();
+    let log_q = (-p).ln_1p();
     let mut i: u64 = 0;
     loop {
         let r = 1.0 - uniform(rng); // in (0, 1]
         let skip = (r.ln() / log_q).floor();
-        if skip >= (total - i) as f64 {
+        // (Written so that an infinite or undefined skip ends the walk too.)
+        if skip >= (total - i) as f64 || skip.is_nan() {
             return;
         }
         i += skip as u64;
@@ -171,8 +210,15 @@ fn for_each_bernoulli_index(total: u64, p: f64, rng: &mut SimRng, mut f: impl Fn
 /// Stochastic block model with p_in = within / (s_b − 1) inside block b and
 /// p_out = between / (n − n/B) between blocks (B blocks, n people).
 ///
+/// With few blocks, each pair of blocks is walked by geometric skips in turn. With
+/// many (B (B − 1) / 2 above n), walking every pair of blocks would cost O(B²) even
+/// where no edge is expected (an audit's 10^6 blocks did not finish in ten minutes):
+/// then every pair of people is walked once with p_out, and a pair inside one block
+/// is passed over (its edge is drawn with p_in), which keeps each pair of people in
+/// other blocks with probability p_out and costs O(n + m).
+///
 /// # Complexity
-/// O(n + m) expected time by geometric skipping over each block pair.
+/// O(n + m + min(B², n)) expected time.
 pub fn stochastic_block(
     block_sizes: &[usize],
     within_degree: f64,
@@ -180,15 +226,22 @@ pub fn stochastic_block(
     ties: TieStrengths,
     rng_seed: u64,
 ) -> Result<SocialGraph, GraphError> {
-    let n: usize = block_sizes.iter().sum();
     let b = block_sizes.len();
     if b == 0 || block_sizes.contains(&0) {
         return Err(GraphError::InvalidParameter("stochastic-block needs blocks of at least one person".into()));
     }
-    let mut rng = SimRng::seed_from_u64(rng_seed);
-    let mut g = UnGraph::<(), f32>::with_capacity(n, (n as f64 * (within_degree + between_degree) / 2.0) as usize);
-    for _ in 0..n {
-        g.add_node(());
+    let n = block_sizes
+        .iter()
+        .try_fold(0usize, |acc, &s| acc.checked_add(s))
+        .filter(|&n| n <= u32::MAX as usize)
+        .ok_or_else(|| {
+            GraphError::InvalidParameter("stochastic-block: the blocks hold more people than a graph can".into())
+        })?;
+    let p_out = if b > 1 { between_degree / (n as f64 - n as f64 / b as f64) } else { 0.0 };
+    if !(0.0..=1.0).contains(&p_out) {
+        return Err(GraphError::InvalidParameter(format!(
+            "between_degree {between_degree} is more than the people in other blocks"
+        )));
     }
     let mut start = Vec::with_capacity(b);
     let mut acc = 0;
@@ -196,15 +249,16 @@ pub fn stochastic_block(
         start.push(acc);
         acc += s;
     }
-    let p_out = if b > 1 { between_degree / (n as f64 - n as f64 / b as f64) } else { 0.0 };
-    if p_out > 1.0 {
-        return Err(GraphError::InvalidParameter(format!(
-            "between_degree {between_degree} is more than the people in other blocks"
-        )));
+    let mut rng = SimRng::seed_from_u64(rng_seed);
+    let mut g = UnGraph::<(), f32>::with_capacity(n, edge_capacity(n as f64 * (within_degree + between_degree) / 2.0));
+    for _ in 0..n {
+        g.add_node(());
     }
+    let block_pairs = b as u64 * (b as u64 - 1) / 2;
+    let walk_block_pairs = block_pairs <= n as u64;
     for (bi, &si) in block_sizes.iter().enumerate() {
         let p_in = if si > 1 { within_degree / (si as f64 - 1.0) } else { 0.0 };
-        if p_in > 1.0 {
+        if !(0.0..=1.0).contains(&p_in) && si > 1 {
             return Err(GraphError::InvalidParameter(format!(
                 "within_degree {within_degree} is more than a block of {si} people allows (at most {})",
                 si - 1
@@ -217,13 +271,26 @@ pub fn stochastic_block(
             let (i, j) = triangle_pair(k);
             g.add_edge(NodeIndex::new(base + i), NodeIndex::new(base + j), ties.strong);
         });
+        if !walk_block_pairs {
+            continue;
+        }
         for (bj, &sj) in block_sizes.iter().enumerate().skip(bi + 1) {
             let base_j = start[bj];
-            for_each_bernoulli_index((si * sj) as u64, p_out, &mut rng, |k| {
+            for_each_bernoulli_index(si as u64 * sj as u64, p_out, &mut rng, |k| {
                 let (i, j) = ((k / sj as u64) as usize, (k % sj as u64) as usize);
                 g.add_edge(NodeIndex::new(base + i), NodeIndex::new(base_j + j), ties.weak);
             });
         }
+    }
+    if !walk_block_pairs {
+        let block_of = |u: usize| start.partition_point(|&s| s <= u) - 1;
+        let pairs = n as u64 * (n as u64 - 1) / 2;
+        for_each_bernoulli_index(pairs, p_out, &mut rng, |k| {
+            let (i, j) = triangle_pair(k);
+            if block_of(i) != block_of(j) {
+                g.add_edge(NodeIndex::new(i), NodeIndex::new(j), ties.weak);
+            }
+        });
     }
     SocialGraph::from_petgraph(&g, true, None)
 }

@@ -13,7 +13,7 @@ use super::{GraphError, NEUTRAL_TIE, OriginalIds, SocialGraph};
 use crate::hint::prefetch;
 use indexmap::IndexSet;
 use rustc_hash::{FxBuildHasher, FxHashMap};
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Seek};
 use std::ops::Range;
 
 /// How to read an edge list.
@@ -64,13 +64,30 @@ impl IdFormat {
 /// # Complexity
 /// O(m) time plus one hash lookup per id.
 pub fn read_edge_list(reader: impl Read + Send, options: EdgeListOptions) -> Result<SocialGraph, GraphError> {
+    read_edge_list_within(reader, options, None)
+}
+
+/// As [`read_edge_list`], stopping with [`GraphError::TooLarge`] as soon as the lines
+/// and people read so far show that the graph would need more than `memory_budget`
+/// bytes ([`EdgeListSize::memory_bytes`]): the check before reading estimates from a
+/// sample, and a file unlike its sample (a gzipped one whose first megabytes are not
+/// typical) is then refused here, before memory runs out, rather than aborted by the
+/// system.
+///
+/// # Errors
+/// As [`read_edge_list`], and [`GraphError::TooLarge`].
+pub fn read_edge_list_within(
+    reader: impl Read + Send,
+    options: EdgeListOptions,
+    memory_budget: Option<f64>,
+) -> Result<SocialGraph, GraphError> {
     let mut buffered = BufReader::with_capacity(1 << 20, reader);
     let is_gzip = buffered.fill_buf()?.starts_with(&[0x1f, 0x8b]);
     if is_gzip {
         let decoder = flate2::bufread::MultiGzDecoder::new(buffered);
-        parse(BufReader::with_capacity(1 << 20, decoder), options)
+        parse(BufReader::with_capacity(1 << 20, decoder), options, memory_budget)
     } else {
-        parse(buffered, options)
+        parse(buffered, options, memory_budget)
     }
 }
 
@@ -172,12 +189,62 @@ fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> std::io::Result<b
 /// How much of an edge list [`estimate_edge_list`] reads (decompressed).
 pub const SAMPLE_BYTES: usize = 8 << 20;
 
-/// Estimates an edge list's lines and people from its size and its first
-/// [`SAMPLE_BYTES`] (decompressed). Lines: the sample's lines per byte of file (gzip's
-/// compression included). People: those seen, or for a larger file the number of
-/// people that random ends would need to show as many distinct ids as the sample does
-/// (n with n (1 − e^(−2l/n)) = d for l lines and d ids), and at least one per five
-/// lines (a mean degree of 10), at most two per line.
+/// Parts a plain file's sample is taken in, spread evenly over the file.
+const SAMPLE_PARTS: u64 = 16;
+
+/// What a sample of lines holds: lines, distinct ids, and the bytes read.
+#[derive(Default)]
+struct Sample {
+    lines: u64,
+    bytes: usize,
+    numbers: rustc_hash::FxHashSet<u64>,
+    texts: rustc_hash::FxHashSet<Box<[u8]>>,
+}
+
+impl Sample {
+    /// Counts one line (with its `\n`) of the file.
+    fn add(&mut self, line: &[u8], ids: IdFormat) {
+        self.bytes += line.len();
+        let raw = line.trim_ascii();
+        if raw.is_empty() || raw[0] == b'#' || raw[0] == b'%' {
+            return;
+        }
+        self.lines += 1;
+        match ids {
+            IdFormat::Integer => {
+                if let Some((a, b, _)) = two_ids(raw) {
+                    self.numbers.insert(a);
+                    self.numbers.insert(b);
+                }
+            }
+            IdFormat::Text => {
+                for field in raw.split(|&c| is_separator(c)).filter(|f| !f.is_empty()).take(2) {
+                    let field = std::str::from_utf8(field).map_or(field, |f| unquote(f).as_bytes());
+                    if !self.texts.contains(field) {
+                        self.texts.insert(field.into());
+                    }
+                }
+            }
+        }
+    }
+
+    fn distinct(&self) -> usize {
+        self.numbers.len() + self.texts.len()
+    }
+}
+
+/// Estimates an edge list's lines and people before reading it.
+///
+/// A file of at most [`SAMPLE_BYTES`] (decompressed) is read whole, and both figures
+/// are exact. Of a larger plain file, [`SAMPLE_BYTES`] are read in 16 parts spread
+/// evenly over it, so that a file whose beginning is not typical (a long header, longer
+/// lines first) is still sized right; of a larger gzipped file, which cannot be read
+/// from the middle, its first [`SAMPLE_BYTES`] (the loader then stops a file that
+/// outgrows its memory budget as it reads it, [`read_edge_list_within`]). Lines: the
+/// sample's lines per byte of file (gzip's compression included). People: those seen,
+/// or for a larger file the number of people that random ends would need to show as
+/// many distinct ids as the sample does (n with n (1 − e^(−2l/n)) = d for l lines and
+/// d ids), and at least one per five lines (a mean degree of 10), at most two per line.
 ///
 /// # Errors
 /// Reading or decompressing the file; a path that is not a regular file (a pipe, read
@@ -195,7 +262,7 @@ pub fn estimate_edge_list(path: &std::path::Path, ids: IdFormat) -> std::io::Res
             Ok(n)
         }
     }
-    let file = std::fs::File::open(path)?;
+    let mut file = std::fs::File::open(path)?;
     let metadata = file.metadata()?;
     if !metadata.is_file() {
         // A pipe (`fission graph <(zcat edges.gz)`): what the sample read, the loader
@@ -203,95 +270,102 @@ pub fn estimate_edge_list(path: &std::path::Path, ids: IdFormat) -> std::io::Res
         return Err(std::io::Error::other("not a regular file: its size is unknown"));
     }
     let file_len = metadata.len();
-    enum Source<R: BufRead> {
-        Plain(R),
-        Gzip(Box<BufReader<flate2::bufread::MultiGzDecoder<R>>>),
-    }
-    let mut raw = BufReader::with_capacity(1 << 16, Counting { inner: file, read: 0 });
-    let mut source = if raw.fill_buf()?.starts_with(&[0x1f, 0x8b]) {
-        Source::Gzip(Box::new(BufReader::with_capacity(1 << 16, flate2::bufread::MultiGzDecoder::new(raw))))
-    } else {
-        Source::Plain(raw)
-    };
-    let (mut lines, mut taken) = (0u64, 0usize);
-    let (mut numbers, mut texts) = (rustc_hash::FxHashSet::default(), rustc_hash::FxHashSet::<Box<[u8]>>::default());
+    let mut sample = Sample::default();
     let mut line = Vec::new();
-    let mut exact = false;
-    while taken < SAMPLE_BYTES {
-        line.clear();
-        let more = match &mut source {
-            Source::Gzip(r) => read_line(r.as_mut(), &mut line)?,
-            Source::Plain(r) => read_line(r, &mut line)?,
-        };
-        if !more {
-            exact = true;
-            break;
-        }
-        let n = line.len();
-        if n as u64 > MAX_LINE {
-            // Not an edge list past here: the loader will say so; estimate from before.
-            break;
-        }
-        taken += n;
-        let raw = line.trim_ascii();
-        if raw.is_empty() || raw[0] == b'#' || raw[0] == b'%' {
-            continue;
-        }
-        lines += 1;
-        match ids {
-            IdFormat::Integer => {
-                if let Some((a, b, _)) = two_ids(raw) {
-                    numbers.insert(a);
-                    numbers.insert(b);
+    let mut head = [0u8; 2];
+    let is_gzip = file.read(&mut head)? == 2 && head == [0x1f, 0x8b];
+    file.seek(std::io::SeekFrom::Start(0))?;
+    let share = if !is_gzip {
+        if file_len <= SAMPLE_BYTES as u64 {
+            let mut r = BufReader::with_capacity(1 << 16, file);
+            loop {
+                line.clear();
+                if !read_line(&mut r, &mut line)? {
+                    break;
                 }
+                sample.add(&line, ids);
             }
-            IdFormat::Text => {
-                for field in raw.split(|&c| is_separator(c)).filter(|f| !f.is_empty()).take(2) {
-                    let field = std::str::from_utf8(field).map_or(field, |f| unquote(f).as_bytes());
-                    if !texts.contains(field) {
-                        texts.insert(field.into());
-                    }
+            return Ok(sample.size(ids, true, 1.0));
+        }
+        // Parts spread over the file, each starting at the line after its offset.
+        let part = SAMPLE_BYTES as u64 / SAMPLE_PARTS;
+        for i in 0..SAMPLE_PARTS {
+            let offset = (file_len - part) * i / (SAMPLE_PARTS - 1);
+            file.seek(std::io::SeekFrom::Start(offset))?;
+            let mut r = BufReader::with_capacity(1 << 16, &file);
+            if i > 0 {
+                line.clear();
+                read_line(&mut r, &mut line)?;
+            }
+            let start = sample.bytes;
+            while ((sample.bytes - start) as u64) < part {
+                line.clear();
+                if !read_line(&mut r, &mut line)? || line.len() as u64 > MAX_LINE {
+                    // The end, or not an edge list past here (the loader will say so).
+                    break;
                 }
+                sample.add(&line, ids);
             }
         }
-    }
-    let seen = (numbers.len() + texts.len()) as f64;
-    let text_id_len = match ids {
-        IdFormat::Integer => None,
-        IdFormat::Text => Some(texts.iter().map(|t| t.len()).sum::<usize>() as f64 / texts.len().max(1) as f64),
-    };
-    if exact {
-        return Ok(EdgeListSize { lines: lines as f64, nodes: seen, exact, text_id_len });
-    }
-    // The share of the file the sample came from: the bytes read, less those still in
-    // the buffers (decompressed ones converted at the sample's compression ratio).
-    let (read, ahead) = match &source {
-        Source::Gzip(r) => {
-            // Compressed bytes not yet inflated, and inflated ones not yet taken.
-            let raw = r.get_ref().get_ref();
-            let (read, pending) = (raw.get_ref().read as f64, raw.buffer().len() as f64);
-            let ratio = (read - pending) / (taken + r.buffer().len()).max(1) as f64;
-            (read, pending + r.buffer().len() as f64 * ratio)
-        }
-        Source::Plain(r) => (r.get_ref().read as f64, r.buffer().len() as f64),
-    };
-    let share = ((read - ahead) / file_len.max(1) as f64).clamp(1e-12, 1.0);
-    let total = (lines as f64 / share).max(lines as f64);
-    let sample = lines as f64;
-    // n (1 − e^(−2l/n)) grows with n towards 2l: bisect for d (geometric steps).
-    let shows = |n: f64| n * (1.0 - (-2.0 * sample / n).exp());
-    let random_ends = if seen >= 2.0 * sample || shows(2.0 * total) < seen {
-        2.0 * total
+        (sample.bytes as f64 / file_len as f64).clamp(1e-12, 1.0)
     } else {
-        let (mut lo, mut hi) = (seen.max(1.0), 2.0 * total);
-        for _ in 0..100 {
-            let mid = (lo * hi).sqrt();
-            if shows(mid) < seen { lo = mid } else { hi = mid }
+        let raw = BufReader::with_capacity(1 << 16, Counting { inner: file, read: 0 });
+        let mut r = BufReader::with_capacity(1 << 16, flate2::bufread::MultiGzDecoder::new(raw));
+        loop {
+            if sample.bytes >= SAMPLE_BYTES {
+                break;
+            }
+            line.clear();
+            if !read_line(&mut r, &mut line)? {
+                return Ok(sample.size(ids, true, 1.0));
+            }
+            if line.len() as u64 > MAX_LINE {
+                break;
+            }
+            sample.add(&line, ids);
         }
-        hi
+        // The share of the file the sample came from: the compressed bytes read, less
+        // those not yet inflated and those inflated but not yet taken (converted at
+        // the sample's compression ratio).
+        let raw = r.get_ref().get_ref();
+        let (read, pending) = (raw.get_ref().read as f64, raw.buffer().len() as f64);
+        let ratio = (read - pending) / (sample.bytes + r.buffer().len()).max(1) as f64;
+        let ahead = pending + r.buffer().len() as f64 * ratio;
+        ((read - ahead) / file_len.max(1) as f64).clamp(1e-12, 1.0)
     };
-    let nodes = random_ends.max(total / 5.0).clamp(seen, 2.0 * total);
-    Ok(EdgeListSize { lines: total, nodes, exact, text_id_len })
+    Ok(sample.size(ids, false, share))
+}
+
+impl Sample {
+    /// The file's size from this sample, which is `share` of the file.
+    fn size(&self, ids: IdFormat, exact: bool, share: f64) -> EdgeListSize {
+        let seen = self.distinct() as f64;
+        let text_id_len = match ids {
+            IdFormat::Integer => None,
+            IdFormat::Text => {
+                Some(self.texts.iter().map(|t| t.len()).sum::<usize>() as f64 / self.texts.len().max(1) as f64)
+            }
+        };
+        if exact {
+            return EdgeListSize { lines: self.lines as f64, nodes: seen, exact, text_id_len };
+        }
+        let sample = self.lines as f64;
+        let total = (sample / share).max(sample);
+        // n (1 − e^(−2l/n)) grows with n towards 2l: bisect for d (geometric steps).
+        let shows = |n: f64| n * (1.0 - (-2.0 * sample / n).exp());
+        let random_ends = if seen >= 2.0 * sample || shows(2.0 * total) < seen {
+            2.0 * total
+        } else {
+            let (mut lo, mut hi) = (seen.max(1.0), 2.0 * total);
+            for _ in 0..100 {
+                let mid = (lo * hi).sqrt();
+                if shows(mid) < seen { lo = mid } else { hi = mid }
+            }
+            hi
+        };
+        let nodes = random_ends.max(total / 5.0).clamp(seen, 2.0 * total);
+        EdgeListSize { lines: total, nodes, exact, text_id_len }
+    }
 }
 
 /// Parses `a<sep>b[<sep>rest]` where a and b are decimal u64 and the separators are
@@ -521,6 +595,29 @@ struct Edges {
 }
 
 impl Edges {
+    /// The refusal once the edges read so far show that the graph needs more than
+    /// `budget` bytes.
+    fn over_budget(&self, options: EdgeListOptions, budget: Option<f64>) -> Option<GraphError> {
+        let budget = budget?;
+        let size = EdgeListSize {
+            lines: self.ends.len() as f64,
+            nodes: self.ids.len() as f64,
+            exact: false,
+            // (Text ids: counted as inline ones, the least they take.)
+            text_id_len: (options.ids == IdFormat::Text).then_some(0.0),
+        };
+        let need = size.memory_bytes(options.directed, options.weight_column);
+        (need > budget).then(|| {
+            GraphError::TooLarge(format!(
+                "after {} lines and {} people, the edge list already needs about {:.1} GB of the {:.1} GB this process may take, and it goes on (it is larger than its sample suggested): use a machine with more memory or a smaller graph",
+                self.ends.len(),
+                self.ids.len(),
+                need / 1e9,
+                budget / 1e9
+            ))
+        })
+    }
+
     /// Maps a batch's ids in file order (so that dense ids follow first appearance),
     /// ID_BATCH lines at a time with their table entries prefetched.
     fn absorb(&mut self, batch: &Parsed, format: IdFormat) {
@@ -621,9 +718,24 @@ impl<H: FnMut(Parsed) -> Option<Parsed>> Lines<H> {
                 message: format!("longer than {} MB: is this an edge list?", MAX_LINE >> 20),
             });
         }
+        let mut bytes = bytes;
+        if self.number == 1 {
+            // Excel's "CSV UTF-8" starts the file with a byte-order mark.
+            bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
+        }
         let raw = bytes.trim_ascii();
         if raw.is_empty() || raw[0] == b'#' || raw[0] == b'%' {
             return Ok(true);
+        }
+        if !self.any
+            && let Some(names) = header_row(raw)
+        {
+            return Err(GraphError::BadLine {
+                line: self.number,
+                message: format!(
+                    "looks like a header row ({names}), not a tie between two people: start it with # so that it is read as a comment"
+                ),
+            });
         }
         let options = self.options;
         if options.ids == IdFormat::Text {
@@ -685,6 +797,72 @@ impl<H> Lines<H> {
         }
         Ok(())
     }
+}
+
+/// The byte-order mark that Excel's "CSV UTF-8" puts at the start of a file.
+const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
+
+/// Column names of edge-list exports (after lowercasing and dropping `_`, `-` and
+/// spaces, and a trailing `openid`, `id` or `name`; "" is a bare `id`): a first line
+/// whose two ids are both among them is a header row, not two people.
+const HEADER_WORDS: &[&str] = &[
+    "",
+    "source",
+    "target",
+    "src",
+    "dst",
+    "dest",
+    "from",
+    "to",
+    "inviter",
+    "invitee",
+    "referrer",
+    "referee",
+    "referred",
+    "user",
+    "friend",
+    "node",
+    "vertex",
+    "person",
+    "member",
+    "follower",
+    "followee",
+    "sender",
+    "receiver",
+    "parent",
+    "child",
+    "邀请人",
+    "被邀请人",
+    "邀请者",
+    "被邀请者",
+    "用户",
+    "好友",
+    "推荐人",
+    "被推荐人",
+    "上级",
+    "下级",
+    "来源",
+    "目标",
+    "分享者",
+    "参与者",
+];
+
+/// The first two fields of `line`, as written, if both are header words
+/// ([`HEADER_WORDS`]) and neither is a number.
+fn header_row(line: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(line).ok()?;
+    let mut fields = text.split(|c: char| c.is_ascii() && is_separator(c as u8)).filter(|f| !f.is_empty());
+    let (a, b) = (unquote(fields.next()?), unquote(fields.next()?));
+    let is_header_word = |field: &str| {
+        let word: String =
+            field.chars().filter(|c| !matches!(c, '_' | '-' | ' ')).flat_map(char::to_lowercase).collect();
+        if word.is_empty() {
+            return false;
+        }
+        let word = ["openid", "id", "name"].iter().find_map(|s| word.strip_suffix(s)).unwrap_or(&word);
+        HEADER_WORDS.contains(&word)
+    };
+    (is_header_word(a) && is_header_word(b)).then(|| format!("{a:?}, {b:?}"))
 }
 
 /// A text id without the double quotes a CSV writer may put around it.
@@ -754,8 +932,13 @@ fn careful<'a, T>(
 /// current pool), one thread reads, decompresses and parses lines while the calling
 /// thread maps their ids, batches passing between them in file order; the graph is the
 /// same either way.
-fn parse(reader: impl BufRead + Send, options: EdgeListOptions) -> Result<SocialGraph, GraphError> {
+fn parse(
+    reader: impl BufRead + Send,
+    options: EdgeListOptions,
+    memory_budget: Option<f64>,
+) -> Result<SocialGraph, GraphError> {
     let mut edges = Edges::default();
+    let mut too_large = None;
     if rayon::current_num_threads() > 1 {
         let (to_map, parsed) = std::sync::mpsc::sync_channel::<Parsed>(PARSED_QUEUE);
         let (to_reuse, emptied) = std::sync::mpsc::channel::<Parsed>();
@@ -768,6 +951,11 @@ fn parse(reader: impl BufRead + Send, options: EdgeListOptions) -> Result<Social
             })?;
             for mut batch in parsed {
                 edges.absorb(&batch, options.ids);
+                if let Some(error) = edges.over_budget(options, memory_budget) {
+                    // Dropping the receiver stops the reading thread at its next batch.
+                    too_large = Some(error);
+                    break;
+                }
                 batch.clear();
                 // The reading thread may have finished: then the batch is dropped.
                 let _ = to_reuse.send(batch);
@@ -777,9 +965,16 @@ fn parse(reader: impl BufRead + Send, options: EdgeListOptions) -> Result<Social
     } else {
         read_batches(reader, options, |mut batch| {
             edges.absorb(&batch, options.ids);
+            if let Some(error) = edges.over_budget(options, memory_budget) {
+                too_large = Some(error);
+                return None;
+            }
             batch.clear();
             Some(batch)
         })?;
+    }
+    if let Some(error) = too_large {
+        return Err(error);
     }
     if edges.ends.is_empty() {
         return Err(GraphError::Empty);

@@ -2,13 +2,16 @@
 //! `runs.csv`, the charts ([`plots`]) and the summary table for the terminal.
 //!
 //! Records are separate from engine and stats types: they are the file format, each
-//! field with its unit, and carry a `schema_version`. Writers render to bytes; one
-//! function ([`write_atomic`]) puts bytes in a file, through a temporary file and a
-//! rename, so earlier results are never half overwritten. Every output records the
+//! field with its unit, and carry a `schema_version`. Writers render to bytes; [`output`] puts them on disk:
+//! a run's files as one set that replaces the earlier set whole or not at all, a single
+//! file through a temporary file and a rename. Every output records the
 //! seed, the program version and the resolved scenario.
 
+pub mod output;
 pub mod plots;
 mod text;
+
+pub use output::write_atomic;
 
 pub use text::{Labels, labels};
 
@@ -18,8 +21,6 @@ use crate::model::NominalK;
 use crate::scenario::Scenario;
 use crate::stats::{Analysis, Distribution, Estimate};
 use serde::Serialize;
-use std::io::Write;
-use std::path::Path;
 
 /// Version of the JSON and CSV layout; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -471,28 +472,6 @@ pub fn format_coefficient(x: f64) -> String {
         x if x >= 0.01 || x <= 0.0 || !x.is_finite() => format!("{x:.4}"),
         x => format!("{x:.*}", (-x.log10()).ceil() as usize + 1),
     }
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename,
-/// so a reader never sees a half-written file and an interrupted write leaves the
-/// earlier file intact.
-///
-/// # Errors
-/// Any I/O error, with the temporary file removed.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 #[cfg(test)]

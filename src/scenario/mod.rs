@@ -197,7 +197,7 @@ impl Checker {
                     x
                 } else {
                     let range = if hi == f64::INFINITY { format!(">= {lo}") } else { format!("in [{lo}, {hi}]") };
-                    self.problem(Some(&s.span()), key, format!("{key} = {x}: must be {range} ({what})"));
+                    self.problem(Some(&s.span()), key, format!("{key} = {}: must be {range} ({what})", show_number(x)));
                     default
                 }
             }
@@ -209,7 +209,11 @@ impl Checker {
         match v {
             Some(s) if !(s.get_ref().is_finite() && *s.get_ref() > 0.0) => {
                 let x = *s.get_ref();
-                self.problem(Some(&s.span()), key, format!("{key} = {x}: must be a number > 0 ({what})"));
+                self.problem(
+                    Some(&s.span()),
+                    key,
+                    format!("{key} = {}: must be a number > 0 ({what})", show_number(x)),
+                );
                 default
             }
             Some(s) => *s.get_ref(),
@@ -295,6 +299,33 @@ fn span<T>(v: &S<T>) -> Option<Range<usize>> {
     v.as_ref().map(|s| s.span())
 }
 
+/// A number as a message shows it: 1e308 in scientific notation, not 309 digits.
+fn show_number(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && !(1e-6..1e15).contains(&x.abs()) { format!("{x:e}") } else { format!("{x}") }
+}
+
+/// The dotted name of the `[section]` or `[[section]]` header on line `line` (1-based).
+fn section_at_line(text: &str, line: usize) -> Option<String> {
+    let t = text.lines().nth(line.checked_sub(1)?)?.trim();
+    let t = t.split('#').next().unwrap_or(t).trim();
+    (t.starts_with('[') && t.ends_with(']'))
+        .then(|| t.trim_matches(|c| c == '[' || c == ']').trim().trim_matches('"').to_string())
+}
+
+/// A parser message in the user's terms: serde's `expected struct RawGraph` (an
+/// internal type's name) becomes `expected a table ([section] or { ... })`.
+fn plain_serde_message(message: &str) -> String {
+    let mut out = message.to_string();
+    while let Some(i) = out.find("struct Raw") {
+        let end = out[i..].find(|c: char| !c.is_alphanumeric() && c != ' ').map_or(out.len(), |j| i + j);
+        let end = out[i + "struct Raw".len()..end]
+            .find(|c: char| !c.is_alphanumeric())
+            .map_or(end, |j| i + "struct Raw".len() + j);
+        out.replace_range(i..end, "a table (a [section], or { key = value, ... })");
+    }
+    out
+}
+
 /// Dotted key of the `key = value` on line `line` (1-based), from the table headers
 /// above it; None when the line is not a plain key/value line.
 fn key_at_line(text: &str, line: usize) -> Option<String> {
@@ -361,26 +392,52 @@ impl Scenario {
                 Err(e) => {
                     let line = e.span().map(|s| work[..s.start.min(work.len())].matches('\n').count() + 1);
                     let key = line.and_then(|l| key_at_line(&work, l));
+                    // An error on a `[section]` line is about the section as a whole.
+                    let section = line.and_then(|l| section_at_line(&work, l));
                     let accepted = key
                         .as_deref()
                         .and_then(|k| KEYS.iter().find(|(name, _)| *name == k))
                         .map(|(_, a)| format!(" (accepted: {a})"))
                         .unwrap_or_default();
-                    let message = format!("{}{accepted}", e.message().trim());
+                    let mut message = plain_serde_message(e.message().trim());
+                    if section.is_some() {
+                        message = message.replacen("unknown field", "unknown section", 1);
+                    }
                     checker.problems.push(Problem {
                         line,
-                        key: key.clone().unwrap_or_else(|| "syntax".into()),
-                        message,
+                        key: key.clone().or_else(|| section.clone()).unwrap_or_else(|| "syntax".into()),
+                        message: format!("{message}{accepted}"),
                     });
-                    match (line, key) {
-                        (Some(l), Some(_)) => {
+                    // Blank what was reported (the line, or the whole section) and parse
+                    // again; line numbers stay those of the file.
+                    let blank = match (line, &key, &section) {
+                        (Some(l), Some(_), _) => Some((l, l)),
+                        (Some(l), None, Some(_)) => {
+                            let end = work
+                                .lines()
+                                .enumerate()
+                                .skip(l)
+                                .find(|(_, t)| t.trim_start().starts_with('['))
+                                .map_or(usize::MAX, |(i, _)| i);
+                            Some((l, end))
+                        }
+                        _ => None,
+                    };
+                    match blank {
+                        Some((first, last)) => {
                             work = work
                                 .split_inclusive('\n')
                                 .enumerate()
-                                .map(|(i, s)| if i + 1 == l { if s.ends_with('\n') { "\n" } else { "" } } else { s })
+                                .map(|(i, s)| {
+                                    if (first..=last).contains(&(i + 1)) {
+                                        if s.ends_with('\n') { "\n" } else { "" }
+                                    } else {
+                                        s
+                                    }
+                                })
                                 .collect();
                         }
-                        _ => break,
+                        None => break,
                     }
                 }
             }
@@ -412,6 +469,15 @@ impl Scenario {
 
         // [graph]
         let (graph, graph_seed, graph_nodes) = match &raw.graph {
+            None if c.problems.iter().any(|p| p.key == "graph") => (
+                // (`graph = "x"` is reported where it stands, not also as missing.)
+                GraphSpec {
+                    model: GraphModel::ErdosRenyi { nodes: 2, mean_degree: 1.0 },
+                    tie_strength: TieStrengths::default(),
+                },
+                None,
+                None,
+            ),
             None => {
                 c.problem(
                     None,
@@ -1068,6 +1134,26 @@ impl Scenario {
                                 "graph.block_sizes must list at least one block, each of at least 1 person".into(),
                             );
                         }
+                        // (Summed without wrapping: sizes summing to 2^64 once wrapped to 0.)
+                        let total = s.get_ref().iter().try_fold(0u64, |acc, &x| acc.checked_add(x));
+                        if total.is_none_or(|t| t > MAX_NODES) {
+                            c.problem(
+                                Some(&s.span()),
+                                "graph.block_sizes",
+                                format!(
+                                    "graph.block_sizes add up to {}: at most {MAX_NODES} people in all",
+                                    total.map_or_else(|| "2^64 or more".to_string(), |t| t.to_string())
+                                ),
+                            );
+                            return (
+                                GraphSpec {
+                                    model: GraphModel::ErdosRenyi { nodes: 2, mean_degree: 1.0 },
+                                    tie_strength: ties,
+                                },
+                                None,
+                                None,
+                            );
+                        }
                         // (Invalid sizes are reported above; none bounds the degree below.)
                         s.get_ref().iter().filter(|&&x| x > 0).map(|&x| x as usize).collect()
                     }
@@ -1103,6 +1189,7 @@ impl Scenario {
                 };
                 // (No valid block: the sizes' problem is reported, not a degree bound.)
                 let below_smallest = sizes.iter().copied().min().map_or(f64::INFINITY, |s| (s.max(2) - 1) as f64);
+                let no_valid_block = sizes.is_empty();
                 if sizes.is_empty() {
                     sizes.push(1);
                 }
@@ -1114,13 +1201,25 @@ impl Scenario {
                     below_smallest,
                     "expected friends inside one's block, below the smallest block",
                 );
+                // p_out = between / (n − n/B) is a probability: at most the people in
+                // other blocks, on average (1e308 once overflowed a capacity).
+                let n = sizes.iter().sum::<usize>() as f64;
+                let others = match sizes.len() {
+                    _ if no_valid_block => f64::INFINITY,
+                    1 => 0.0,
+                    b => n - n / b as f64,
+                };
                 let between = c.float(
                     &g.between_degree,
                     "graph.between_degree",
-                    2.0,
+                    if sizes.len() > 1 || no_valid_block { 2.0_f64.min(others) } else { 0.0 },
                     0.0,
-                    f64::INFINITY,
-                    "expected friends in other blocks",
+                    others,
+                    if sizes.len() > 1 || no_valid_block {
+                        "expected friends in other blocks, at most the people outside one's block"
+                    } else {
+                        "expected friends in other blocks: 0 with a single block"
+                    },
                 );
                 GraphModel::StochasticBlock { block_sizes: sizes, within_degree: within, between_degree: between }
             }
@@ -1147,6 +1246,25 @@ impl Scenario {
                             "graph.degrees",
                             format!("graph.degrees has {bad}, more than the {} other people", n.saturating_sub(1)),
                         );
+                    } else if n > MAX_NODES {
+                        c.problem(
+                            Some(&d.span()),
+                            "graph.degrees",
+                            format!("graph.degrees lists {n} people: at most {MAX_NODES}"),
+                        );
+                    } else {
+                        // Each friendship has two ends: an odd sum once silently left a
+                        // stub unpaired.
+                        let sum: u64 = d.get_ref().iter().sum();
+                        if sum % 2 == 1 {
+                            c.problem(
+                                Some(&d.span()),
+                                "graph.degrees",
+                                format!(
+                                    "graph.degrees add up to {sum}, an odd number: every friendship has two ends, so the degrees must add up to an even number"
+                                ),
+                            );
+                        }
                     }
                     GraphModel::Configuration {
                         degrees: DegreeSequence::Given {
@@ -1196,7 +1314,13 @@ impl Scenario {
                     .required(&g.path, "graph.path", section, "edge-list needs the path of the edge list file")
                     .unwrap_or_default();
                 let full = base_dir.join(&path);
-                if !path.is_empty() && !full.is_file() {
+                if path.trim().is_empty() && g.path.is_some() {
+                    c.problem(
+                        span(&g.path).as_ref(),
+                        "graph.path",
+                        "graph.path is empty: give the edge list's file, relative to the scenario's folder".into(),
+                    );
+                } else if !path.is_empty() && !full.is_file() {
                     c.problem(
                         span(&g.path).as_ref(),
                         "graph.path",
@@ -1236,6 +1360,16 @@ impl Scenario {
     /// # Errors
     /// [`ScenarioError::Graph`] naming the file and what failed.
     pub fn build_graph(&self) -> Result<SocialGraph, ScenarioError> {
+        self.build_graph_within(None)
+    }
+
+    /// As [`Self::build_graph`], refusing an edge list as soon as what it has read shows
+    /// the graph needs more than `memory_budget` bytes
+    /// ([`crate::graph::load::read_edge_list_within`]).
+    ///
+    /// # Errors
+    /// [`ScenarioError::Graph`] naming the file and what failed.
+    pub fn build_graph_within(&self, memory_budget: Option<f64>) -> Result<SocialGraph, ScenarioError> {
         match &self.graph.model {
             GraphModel::EdgeList { path, directed, weight_column, ids } => {
                 let full = self.base_dir.join(path);
@@ -1245,9 +1379,10 @@ impl Scenario {
                     what: "opening the edge list".into(),
                     error: GraphError::Io(e),
                 })?;
-                crate::graph::load::read_edge_list(
+                crate::graph::load::read_edge_list_within(
                     file,
                     EdgeListOptions { directed: *directed, weight_column: *weight_column, ids: *ids },
+                    memory_budget,
                 )
                 .map_err(|error| ScenarioError::Graph {
                     file: label,
@@ -1618,6 +1753,28 @@ impl Scenario {
     /// The resolved scenario as TOML (a valid scenario file that runs identically).
     pub fn to_resolved_toml(&self) -> String {
         toml::to_string(&self.to_resolved()).expect("a resolved scenario always serialises")
+    }
+
+    /// The resolved scenario as TOML with its files (the edge list, the seeds file)
+    /// named by absolute paths, so that it runs from any folder: what `fission check
+    /// FILE > resolved.toml` prints. (summary.json keeps the paths as written, so that
+    /// its bytes do not depend on where the project lies.)
+    pub fn to_standalone_toml(&self) -> String {
+        let mut raw = self.to_resolved();
+        let absolute = |written: &mut S<String>| {
+            if let Some(p) = written.as_mut() {
+                let full = std::path::absolute(self.base_dir.join(p.get_ref()))
+                    .unwrap_or_else(|_| self.base_dir.join(p.get_ref()));
+                *p = Spanned::new(0..0, full.display().to_string());
+            }
+        };
+        if let Some(g) = raw.graph.as_mut() {
+            absolute(&mut g.get_mut().path);
+        }
+        if let Some(seeding) = raw.seeding.as_mut() {
+            absolute(&mut seeding.file);
+        }
+        toml::to_string(&raw).expect("a resolved scenario always serialises")
     }
 
     /// The resolved scenario as JSON (for summary.json).
