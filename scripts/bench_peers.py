@@ -12,6 +12,7 @@ import math
 import os
 import random
 import re
+import json
 import subprocess
 import sys
 
@@ -22,8 +23,23 @@ import numpy as np
 
 QUICK = "--quick" in sys.argv
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BFS = os.path.join(ROOT, "target", "release", "examples", "bfs_baseline")
-FLOOR = os.path.join(ROOT, "target", "release", "examples", "ic_floor")
+
+
+def bench_program(name):
+    """The executable of the bench program `name` (benches/NAME.rs), as cargo built it."""
+    out = subprocess.run(
+        ["cargo", "bench", "--quiet", "--no-run", "--bench", name, "--message-format=json"],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout
+    for line in out.splitlines():
+        msg = json.loads(line)
+        if msg.get("reason") == "compiler-artifact" and msg["target"]["name"] == name and msg.get("executable"):
+            return msg["executable"]
+    sys.exit(f"cargo built no executable for benches/{name}.rs")
+
+
+BFS = bench_program("bfs_baseline")
+FLOOR = bench_program("ic_floor")
 
 
 def fission_time(path, seeds, p, runs):
@@ -45,7 +61,7 @@ def bfs_time(path, seeds, repeats):
 
 
 def floor_time(path, seeds, p, runs, ahead):
-    """The bare cascade (no bookkeeping) of examples/ic_floor.rs, prefetching `ahead` senders ahead."""
+    """The bare cascade (no bookkeeping) of benches/ic_floor.rs, prefetching `ahead` senders ahead."""
     r = subprocess.run([FLOOR, path, str(p), str(runs), str(ahead)] + [str(s) for s in seeds], check=True, capture_output=True, text=True)
     m = re.search(r"mean_reach=([0-9.]+) seconds_per_run=([0-9.]+)", r.stdout)
     return float(m.group(2)), float(m.group(1))

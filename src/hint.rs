@@ -4,7 +4,7 @@
 /// Asks the CPU to start loading the cache line at `p`, which the run will read soon
 /// (the engine: the next people to join, whose friend lists are scattered over the edge
 /// arrays; the edge-list loader: the id table entries of the next lines). On ER
-/// n = 100,000, p = 0.2 the bare cascade of examples/ic_floor.rs takes 2.8–3.6 ms a
+/// n = 100,000, p = 0.2 the bare cascade of benches/ic_floor.rs takes 2.8–3.6 ms a
 /// run with it and 4.0–4.2 ms without (scripts/bench-peers prints both).
 #[inline(always)]
 pub(crate) fn prefetch<T>(p: *const T) {

@@ -500,7 +500,7 @@ struct RunScratch {
     /// Per person, one byte: the state (UNTOUCHED, EXPOSED, PENDING or JOINED) in the
     /// low two bits and, in the campaign model, the invitations received so far
     /// (saturating at 63) in the upper six, so that an invitation reads and writes one
-    /// byte (examples/campaign_vs_ic.rs).
+    /// byte (benches/campaign_vs_ic.rs).
     marks: Vec<u8>,
     people: Vec<Person>,
     /// Threshold processes: the threshold each person has left to reach.
@@ -626,7 +626,7 @@ const LOCKSTEP_CHUNK: usize = 64;
 // in a chunk fits the byte of `RunScratch::slot_of`.
 const _: () = assert!(LOCKSTEP_CHUNK == 64);
 
-/// How many people ahead in the day's queue to prefetch (examples/ic_floor.rs: 4 to 16
+/// How many people ahead in the day's queue to prefetch (benches/ic_floor.rs: 4 to 16
 /// are within noise of each other).
 const PREFETCH_DISTANCE: usize = 8;
 
@@ -649,7 +649,7 @@ const COINS_ABOVE: f64 = 0.5;
 
 /// The same when selecting into a list ([`Coins::select`]): branch-free coins cost no
 /// mispredicted branches, so they win from a lower probability
-/// (examples/campaign_vs_ic.rs).
+/// (benches/campaign_vs_ic.rs).
 const SELECT_COINS_ABOVE: f64 = 0.3;
 
 impl Coins {
@@ -743,7 +743,7 @@ impl Coins {
 /// skips is resolved exactly from the word's other 52 bits and a logarithm. The result
 /// is the inverse-CDF draw floor(ln V / ln(1 - p)) with V the 64-bit uniform on (0, 1],
 /// with no Exp(1) draw and no float on the common path: the bare cascade of
-/// `examples/ic_floor.rs` on ER n = 100,000, p = 0.2 goes from 7.3–8.4 ms to
+/// `benches/ic_floor.rs` on ER n = 100,000, p = 0.2 goes from 7.3–8.4 ms to
 /// 5.0–5.4 ms a run. 8 kB, so it stays in the first-level cache.
 #[derive(Debug, Clone)]
 pub struct SkipTable {
@@ -890,7 +890,7 @@ impl ChannelReach {
 /// A campaign on a graph whose ties take few distinct strengths (a stochastic block
 /// model's strong and weak ties): each arc's strength class and the conversion table
 /// by channel, class and invitations received, so no invitation computes a logistic
-/// (examples/campaign_vs_ic.rs).
+/// (benches/campaign_vs_ic.rs).
 struct TieClasses {
     class_of_arc: Vec<u8>,
     classes: usize,
@@ -1630,7 +1630,7 @@ impl<'a> Prepared<'a> {
     /// after the whole chunk's reach, and an invitation to someone recruited earlier in
     /// the same generation is not counted against them, which nothing reads
     /// (`lockstep_campaign_runs_match_the_day_by_day_schedule`). On ER n = 100,000 and
-    /// the Qixi graph (examples/campaign_vs_ic.rs) a run takes 2.5–3× less than with
+    /// the Qixi graph (benches/campaign_vs_ic.rs) a run takes 2.5–3× less than with
     /// one sender and one invitation at a time; dropping the invitations to
     /// participants before drawing takes 5–8% of that.
     fn run_lockstep_campaign<const CONTINUOUS: bool>(
@@ -1735,7 +1735,7 @@ impl<'a> Prepared<'a> {
                         // most `count`; `touched`, `order` and `parent` were extended to
                         // hold `count` more above. (Without the bounds checks, which
                         // keep three lengths live in the loop, the ER and Qixi
-                        // campaigns of examples/campaign_vs_ic.rs take 2–3% less.)
+                        // campaigns of benches/campaign_vs_ic.rs take 2–3% less.)
                         unsafe {
                             *touched.get_unchecked_mut(tl) = v;
                             *order.get_unchecked_mut(len) = v;
@@ -2090,7 +2090,7 @@ impl<'a> Prepared<'a> {
                     debug_assert!(n < hits.len());
                     // SAFETY: `n` grows by at most one per channel and position, so it
                     // stays below NC × `total` + 1, the room made above in `hits`. (The
-                    // bounds checks cost the Qixi campaign of examples/campaign_vs_ic.rs
+                    // bounds checks cost the Qixi campaign of benches/campaign_vs_ic.rs
                     // 1–2%.)
                     unsafe { *hits.get_unchecked_mut(n) = (v, tag + base[c]) };
                     n += ((by[c] >> i) & 1) as usize;

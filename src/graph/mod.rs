@@ -529,7 +529,7 @@ impl SocialGraph {
     /// on an undirected graph called once per friendship with `u < v`, so that both of
     /// its arcs get the same strength; on a directed graph once per arc from `u` to `v`.
     /// For benchmarks and experiments on strengths a graph does not come with (the
-    /// engine's cells of strength, `examples/campaign_vs_ic.rs`).
+    /// engine's cells of strength, `benches/campaign_vs_ic.rs`).
     ///
     /// # Complexity
     /// O(n + m log d): a binary search in `v`'s sorted list finds each friendship's

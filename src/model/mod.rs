@@ -401,7 +401,7 @@ impl CompiledBehaviour {
     /// entry `(channel × ties.len() + t) × TABLE_EXPOSURES + (m − 1)` is
     /// [`Self::conversion`]`(channel, m, Some(ties[t]))` for m = 1..=TABLE_EXPOSURES, so
     /// that the engine looks conversions up instead of computing a logistic per
-    /// invitation (examples/campaign_vs_ic.rs).
+    /// invitation (benches/campaign_vs_ic.rs).
     pub fn tie_table(&self, ties: &[f32]) -> Vec<f64> {
         let mut table = Vec::with_capacity(self.channels.len() * ties.len() * TABLE_EXPOSURES);
         for channel in 0..self.channels.len() {

@@ -313,7 +313,8 @@ fn section_at_line(text: &str, line: usize) -> Option<String> {
 }
 
 /// A parser message in the user's terms: serde's `expected struct RawGraph` (an
-/// internal type's name) becomes `expected a table ([section] or { ... })`.
+/// internal type's name) becomes `expected a table (a [section], or { ... })`, and
+/// `expected u64` `expected a whole number`.
 fn plain_serde_message(message: &str) -> String {
     let mut out = message.to_string();
     while let Some(i) = out.find("struct Raw") {
@@ -322,6 +323,16 @@ fn plain_serde_message(message: &str) -> String {
             .find(|c: char| !c.is_alphanumeric())
             .map_or(end, |j| i + "struct Raw".len() + j);
         out.replace_range(i..end, "a table (a [section], or { key = value, ... })");
+    }
+    for (rust, plain) in [
+        ("expected u64", "expected a whole number"),
+        ("expected u32", "expected a whole number"),
+        ("expected usize", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected f32", "expected a number"),
+        ("expected a sequence", "expected a list [ ... ]"),
+    ] {
+        out = out.replace(rust, plain);
     }
     out
 }

@@ -3,7 +3,7 @@
 //! `scripts/bench-peers` to report how far an independent cascade is from just reading
 //! the reached part of the graph.
 //!
-//! Usage: `cargo run --release --example bfs_baseline -- EDGES REPEATS SEED...`
+//! Usage: `cargo bench --bench bfs_baseline -- EDGES REPEATS SEED...`
 //! Prints: `bfs reached=<nodes> arcs=<arcs read> seconds_per_search=<s>`.
 
 use fission::graph::NodeId;
@@ -11,7 +11,8 @@ use fission::graph::load::{EdgeListOptions, read_edge_list};
 use std::time::Instant;
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
+    // (`cargo bench` adds `--bench`; only the positional arguments count.)
+    let args: Vec<String> = std::env::args().filter(|a| !a.starts_with("--")).collect();
     if args.len() < 4 {
         eprintln!("usage: bfs_baseline EDGES REPEATS SEED...");
         std::process::exit(2);

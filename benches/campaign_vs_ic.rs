@@ -6,7 +6,7 @@
 //! with the scenarios' default cycle, geometric with a mean of two days (both sides day
 //! by day).
 //!
-//! Usage: `cargo run --release --example campaign_vs_ic [-- RUNS [PAIRS]]` (default 200
+//! Usage: `cargo bench --bench campaign_vs_ic [-- RUNS [PAIRS]]` (default 200
 //! runs, 10 pairs). The two sides are timed alternately, PAIRS times each: the table
 //! gives each side's fastest time and the median of the PAIRS paired ratios (campaign
 //! / IC, each pair timed within seconds, so that a shared machine's slow spells cancel)
@@ -38,8 +38,10 @@ fn with_random_strengths(g: &SocialGraph) -> SocialGraph {
 }
 
 fn main() {
-    let runs: usize = std::env::args().nth(1).map_or(200, |s| s.parse().expect("RUNS is a number"));
-    let pairs: usize = std::env::args().nth(2).map_or(10, |s| s.parse().expect("PAIRS is a number")).max(1);
+    // (`cargo bench` adds `--bench`; only the positional arguments count.)
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let runs: usize = args.first().map_or(200, |s| s.parse().expect("RUNS is a number"));
+    let pairs: usize = args.get(1).map_or(10, |s| s.parse().expect("PAIRS is a number")).max(1);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("a one-thread pool builds");
     let graphs = [
         (

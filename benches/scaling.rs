@@ -2,7 +2,7 @@
 //! runs, on all threads of the current machine. Prints Markdown tables (used by
 //! `scripts/bench` and docs/PERFORMANCE.md).
 //!
-//! Usage: `cargo run --release --example scaling [-- MAX_NODES]` (default 10,000,000).
+//! Usage: `cargo bench --bench scaling [-- MAX_NODES]` (default 10,000,000).
 
 use fission::engine::{CycleTime, RunConfig, Seeding, run_ensemble};
 use fission::graph::{GraphModel, GraphSpec, SocialGraph, TieStrengths};
@@ -30,7 +30,11 @@ fn per_run(g: &SocialGraph, levers: Levers, runs: usize) -> (f64, f64, f64) {
 }
 
 fn main() {
-    let max_nodes: usize = std::env::args().nth(1).map_or(10_000_000, |s| s.parse().expect("MAX_NODES is a number"));
+    // (`cargo bench` adds `--bench`; only the positional arguments count.)
+    let max_nodes: usize = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with("--"))
+        .map_or(10_000_000, |s| s.parse().expect("MAX_NODES is a number"));
     let ordinary = Levers::default();
     let viral = Levers { threshold: 0.05, complexity: 1, reward: 10.0, fun: 0.9, page_quality: 0.8 };
     println!("threads: {}", rayon::current_num_threads());

@@ -6,7 +6,7 @@
 //! show what fission's bookkeeping and chunked draws cost or save, and to measure the
 //! prefetch of the next senders' friend lists (`PREFETCH` = how far ahead, 0 = off).
 //!
-//! Usage: `cargo run --release --example ic_floor -- EDGES P RUNS PREFETCH SEED...`
+//! Usage: `cargo bench --bench ic_floor -- EDGES P RUNS PREFETCH SEED...`
 //! Prints: `floor mean_reach=<people> seconds_per_run=<s>`.
 
 use fission::engine::SkipTable;
@@ -17,7 +17,8 @@ use rand::RngExt;
 use std::time::Instant;
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
+    // (`cargo bench` adds `--bench`; only the positional arguments count.)
+    let args: Vec<String> = std::env::args().filter(|a| !a.starts_with("--")).collect();
     if args.len() < 6 {
         eprintln!("usage: ic_floor EDGES P RUNS PREFETCH SEED...");
         std::process::exit(2);
