@@ -198,62 +198,65 @@ fn assert_complete_set(dir: &Path) {
     }
 }
 
-const RUN: &str = "name = \"r\"\n[graph]\nkind = \"erdos-renyi\"\nnodes = 20000\nmean_degree = 10\n\
-                   [seeding]\ncount = 10\n[campaign]\nfun = 0.9\nreward = 20\n[simulation]\nruns = 3000\ndays = 30\n";
+/// The Qixi example: a viral campaign whose runs take about a second in all.
+const QIXI: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/qixi-minigame.toml");
 
 #[test]
 fn issue_22_a_killed_run_leaves_the_earlier_set_or_the_new_one_never_a_mix() {
     let dir = tempfile::tempdir().unwrap();
-    let s = write(dir.path(), "s.toml", RUN);
+    let s = PathBuf::from(QIXI);
     let out = dir.path().join("out");
-    fission().arg("run").arg(&s).args(["--quiet", "--seed", "1", "--out"]).arg(&out).assert().success();
+    let run = ["--quiet", "--runs", "1000", "--out"];
+    fission().arg("run").arg(&s).args(run).arg(&out).args(["--seed", "1"]).assert().success();
     let first = fs::read(out.join("summary.json")).unwrap();
-    // Kill runs with another seed at spread moments: during the simulation, while
-    // writing, after. Each time the folder holds one complete set.
+    // Kill runs with another seed at spread moments (0 to 1.2 times a whole run): during
+    // the simulation, while writing, after. Each time the folder holds one complete set.
     let started = Instant::now();
-    fission()
-        .arg("run")
-        .arg(&s)
-        .args(["--quiet", "--seed", "2", "--out"])
-        .arg(dir.path().join("timing"))
-        .assert()
-        .success();
+    fission().arg("run").arg(&s).args(run).arg(dir.path().join("timing")).args(["--seed", "2"]).assert().success();
     let whole = started.elapsed();
+    let mut kept = [0; 2];
     for i in 0..12u32 {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_fission"))
             .arg("run")
             .arg(&s)
-            .args(["--quiet", "--seed", "2", "--out"])
+            .args(run)
             .arg(&out)
+            .args(["--seed", "2"])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(whole.mul_f64(0.1 * i as f64));
-        let _ = child.kill();
+        // The last one is left to finish, so both sets are seen.
+        std::thread::sleep(whole.mul_f64(0.12 * i as f64));
+        if i < 11 {
+            let _ = child.kill();
+        }
         let _ = child.wait();
         assert_complete_set(&out);
         let now = fs::read(out.join("summary.json")).unwrap();
-        assert!(now == first || now == fs::read(dir.path().join("timing/summary.json")).unwrap());
+        let new = fs::read(dir.path().join("timing/summary.json")).unwrap();
+        assert!(now == first || now == new, "kill {i}: the summary is neither the earlier set's nor the new one's");
+        // Count which set each kill left: both must be seen for the test to mean much.
+        kept[usize::from(now == new)] += 1;
     }
+    assert!(kept[0] > 0 && kept[1] > 0, "earlier set kept {} times, new set {} times", kept[0], kept[1]);
     // The next complete run cleans what the killed ones left beside the folder.
-    fission().arg("run").arg(&s).args(["--quiet", "--seed", "1", "--out"]).arg(&out).assert().success();
+    fission().arg("run").arg(&s).args(run).arg(&out).args(["--seed", "1"]).assert().success();
     assert_complete_set(&out);
     let mut beside: Vec<String> =
         fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     beside.sort();
-    assert_eq!(beside, ["out", "s.toml", "timing"]);
+    assert_eq!(beside, ["out", "timing"]);
 }
 
 #[test]
 fn issue_22_a_second_run_into_the_same_folder_is_refused_while_the_first_writes() {
     let dir = tempfile::tempdir().unwrap();
-    let s = write(dir.path(), "s.toml", &RUN.replace("runs = 3000", "runs = 20000"));
     let out = dir.path().join("out");
     let mut first = std::process::Command::new(env!("CARGO_BIN_EXE_fission"))
         .arg("run")
-        .arg(&s)
-        .args(["--quiet", "--out"])
+        .arg(QIXI)
+        .args(["--quiet", "--runs", "6000", "--out"])
         .arg(&out)
         .stdout(std::process::Stdio::null())
         .spawn()
@@ -264,7 +267,7 @@ fn issue_22_a_second_run_into_the_same_folder_is_refused_while_the_first_writes(
     while !lock.exists() && waiting.elapsed() < Duration::from_secs(30) {
         std::thread::sleep(Duration::from_millis(5));
     }
-    let err = stderr(fission().arg("run").arg(&s).args(["--quiet", "--out"]).arg(&out).assert().code(1));
+    let err = stderr(fission().arg("run").arg(QIXI).args(["--quiet", "--out"]).arg(&out).assert().code(1));
     assert!(err.contains("is being written by another fission run"), "{err}");
     assert!(first.wait().unwrap().success());
     assert_complete_set(&out);
