@@ -191,7 +191,14 @@ pub struct RunReport<'a> {
     pub nominal: Option<NominalK>,
 }
 
-impl RunReport<'_> {
+impl<'a> RunReport<'a> {
+    /// The report of `ensemble`, run on a graph summarised by `graph`, with the
+    /// design's nominal K on an idealised network of the graph's mean degree.
+    pub fn new(scenario: &'a Scenario, graph: GraphInfo, ensemble: &'a Ensemble, analysis: &'a Analysis) -> Self {
+        let nominal = scenario.behaviour.nominal(graph.mean_degree.round() as usize);
+        Self { scenario, graph, ensemble, analysis, nominal }
+    }
+
     /// One line describing the graph, for chart footers.
     pub fn graph_description(&self) -> String {
         let l = labels(self.scenario.report.language);
