@@ -12,6 +12,8 @@
 //! 3. [`model`] turns the campaign levers (threshold, rule complexity, reward, fun,
 //!    page quality) into per-person probabilities to notice, join and share.
 //! 4. [`engine`] runs the Monte Carlo spread day by day, in parallel and reproducibly.
+//!    Its results ([`outcome`]: runs, ensembles, traced cascades) are what the layers
+//!    below read.
 //! 5. [`stats`] estimates the viral coefficient K, reach, takeoff probability and cost.
 //! 6. [`report`] writes JSON, CSV and charts; [`cli`] is the command line.
 //!
@@ -37,6 +39,7 @@ pub mod engine;
 pub mod graph;
 mod hint;
 pub mod model;
+pub mod outcome;
 pub mod report;
 
 pub mod rng;

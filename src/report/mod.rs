@@ -15,9 +15,9 @@ pub use output::write_atomic;
 
 pub use text::{Labels, labels};
 
-use crate::engine::Ensemble;
 use crate::graph::GraphInfo;
 use crate::model::NominalK;
+use crate::outcome::Ensemble;
 use crate::scenario::Scenario;
 use crate::stats::{Analysis, Distribution, Estimate};
 use serde::Serialize;

@@ -6,7 +6,7 @@
 //! Main types: [`Estimate`], [`Analysis`], [`AnalysisConfig`], [`Warning`].
 //! Formulas and assumptions are in docs/MODEL.md ("Estimating K").
 
-use crate::engine::Ensemble;
+use crate::outcome::Ensemble;
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
 /// A point estimate with its standard error and a 95% confidence interval.

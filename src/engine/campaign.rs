@@ -1,0 +1,283 @@
+//! The campaign's chunked paths: 64 sharers at a time, generation by generation
+//! with a fixed cycle, day by day otherwise; the same process as one invitation at a
+//! time (tested).
+
+use super::*;
+
+impl<'a> Prepared<'a> {
+    /// The campaign with a fixed cycle time and chunked conversions (tabulated, or
+    /// bounded on `CONTINUOUS` ties), generation by generation in chunks of
+    /// [`LOCKSTEP_CHUNK`] senders, each in passes whose memory reads overlap instead of
+    /// each waiting behind the last: who shares and which friends each channel reaches
+    /// (the draws alone decide, [`Prepared::select_chunk`]; prefetching the friend-list
+    /// entries), and who those friends are (prefetching their marks); dropping
+    /// the invitations to people already recruited, which change nothing but the
+    /// count of invitations; then, in the order of the invitations, each one counted
+    /// against its invitee and its conversion drawn, without a branch. The same process
+    /// as the day-by-day schedule, not its draws: a sharer's conversions are drawn
+    /// after the whole chunk's reach, and an invitation to someone recruited earlier in
+    /// the same generation is not counted against them, which nothing reads
+    /// (`lockstep_campaign_runs_match_the_day_by_day_schedule`). On ER n = 100,000 and
+    /// the Qixi graph (benches/campaign_vs_ic.rs) a run takes 2.5–3× less than with
+    /// one sender and one invitation at a time; dropping the invitations to
+    /// participants before drawing takes 5–8% of that.
+    pub(super) fn run_lockstep_campaign<const CONTINUOUS: bool>(
+        &self,
+        delay: u32,
+        s: &mut RunScratch,
+        rng: &mut SimRng,
+        out: &mut RunOutcome,
+    ) {
+        let Some(thresholds) = &self.thresholds else {
+            return self.run_lockstep_invitations(EdgeRule::Model, delay, s, rng, out);
+        };
+        let graph = self.graph;
+        let table = &thresholds.table[..];
+        let share_below = coin_threshold(self.behaviour.share_probability);
+        let channel_base = &thresholds.channel_base[..];
+        self.by_generation(delay, s, out, |s, out, start, end, joins| {
+            let mut invitations = 0u64;
+            let mut chunk = start;
+            while chunk < end {
+                let chunk_end = (chunk + LOCKSTEP_CHUNK).min(end);
+                let mut hits = std::mem::take(&mut s.hits);
+                // Pass 1: who shares (a 32-bit coin each, two per draw, without a
+                // branch), and which friends each channel reaches (arcs).
+                let mut sharers = [(0u32, 0u32); LOCKSTEP_CHUNK];
+                let (mut n, mut word) = (0, 0u64);
+                // (Local slices and generator: through `s` and `rng`, their addresses
+                // and the generator's state would be reloaded after every store.)
+                let (order, marks) = (s.tree.order(), &mut s.marks[..]);
+                let mut local = rng.clone();
+                for (k, i) in (chunk..chunk_end).enumerate() {
+                    if let Some(&ahead) = order.get(i + PREFETCH_DISTANCE) {
+                        prefetch(graph.offset_entry(NodeId(ahead)));
+                        prefetch(&marks[ahead as usize]);
+                    }
+                    let u = order[i];
+                    marks[u as usize] = (marks[u as usize] & !STATE_BITS) | JOINED;
+                    let coin = if k % 2 == 0 {
+                        word = local.next_u64();
+                        word & 0xFFFF_FFFF
+                    } else {
+                        word >> 32
+                    };
+                    sharers[n] = (u, k as u32);
+                    n += (coin < share_below) as usize;
+                }
+                *rng = local;
+                out.sharers += n as u32;
+                let count = self.select_chunk(&sharers[..n], s, rng, channel_base, &mut hits);
+                let mut hits_all = hits;
+                let hits = &mut hits_all[..count];
+                invitations += count as u64;
+                // Pass 2: invitations to someone already recruited before this chunk
+                // change nothing but the count of invitations: drop them, without a
+                // branch.
+                // (Through a slice: read through `s`, the marks' address and length would
+                // be reloaded after every store to `hits`.)
+                let marks = &s.marks[..];
+                let mut open = 0;
+                for i in 0..hits.len() {
+                    let hit = hits[i];
+                    hits[open] = hit;
+                    open += ((marks[hit.0 as usize] & STATE_BITS) < PENDING) as usize;
+                }
+                let hits = &mut hits[..open];
+                // Pass 3: in order, each invitation to someone not yet recruited is
+                // counted (their mark's upper six bits) and converts with the
+                // probability for that count, channel and tie; written at the next
+                // position of the order of joining (and of `touched`) and kept only
+                // when it counts, without a branch.
+                let tree = &mut s.tree;
+                let room = tree.len + count;
+                if tree.order.len() < room {
+                    tree.order.resize(room, 0);
+                    tree.parent.resize(room, 0);
+                }
+                let touched_len = s.touched.len();
+                s.touched.resize(touched_len + count, 0);
+                let (order, parent, marks, touched) =
+                    (&mut tree.order[..], &mut tree.parent[..], &mut s.marks[..], &mut s.touched[..]);
+                let (mut len, mut tl, mut censored) = (tree.len, touched_len, false);
+                let recruiter = chunk as u32;
+                // (Through `identity` so that the closure can be marked inline: it has
+                // three call sites.)
+                let mut step = std::convert::identity(
+                    #[inline(always)]
+                    |(v, tag): (u32, u32), coin: u64| {
+                        let vi = v as usize;
+                        let mark = marks[vi];
+                        let state = mark & STATE_BITS;
+                        let e = ((mark >> 2) as usize).min(TABLE_EXPOSURES - 1);
+                        let open = state < PENDING;
+                        // (The sender, read only for a tie's own strength: `order` is
+                        // written at `len`, past this chunk's senders.)
+                        let tie = || (order[chunk + (tag >> 16) as usize], v);
+                        let converted = open & self.converts::<CONTINUOUS>(table, tag, e, coin, tie);
+                        let recruited = converted & joins;
+                        censored |= converted & !joins;
+                        debug_assert!(tl < touched.len() && len < order.len() && len < parent.len());
+                        // SAFETY: `tl` and `len` start at `touched_len` and `tree.len`
+                        // and grow by at most one per invitation, of which there are at
+                        // most `count`; `touched`, `order` and `parent` were extended to
+                        // hold `count` more above. (Without the bounds checks, which
+                        // keep three lengths live in the loop, the ER and Qixi
+                        // campaigns of benches/campaign_vs_ic.rs take 2–3% less.)
+                        unsafe {
+                            *touched.get_unchecked_mut(tl) = v;
+                            *order.get_unchecked_mut(len) = v;
+                            *parent.get_unchecked_mut(len) = recruiter + (tag >> 16);
+                        }
+                        tl += (state == UNTOUCHED) as usize;
+                        len += recruited as usize;
+                        let counted = (count_exposure(mark) & !STATE_BITS) | if recruited { PENDING } else { EXPOSED };
+                        marks[vi] = if open { counted } else { mark };
+                    },
+                );
+                // Two 32-bit coins per 64-bit draw.
+                // (A local copy of the generator, kept in registers.)
+                let mut local = rng.clone();
+                let mut i = 0;
+                while i + 1 < hits.len() {
+                    let word = local.next_u64();
+                    step(hits[i], word & 0xFFFF_FFFF);
+                    step(hits[i + 1], word >> 32);
+                    i += 2;
+                }
+                if i < hits.len() {
+                    step(hits[i], local.next_u64() >> 32);
+                }
+                *rng = local;
+                tree.len = len;
+                s.touched.truncate(tl);
+                out.is_censored |= censored;
+                s.hits = hits_all;
+                chunk = chunk_end;
+            }
+            invitations
+        });
+    }
+
+    /// The campaign with chunked conversions and a random cycle time, day by day,
+    /// each day's joiners in chunks of [`LOCKSTEP_CHUNK`] as in
+    /// [`Prepared::run_lockstep_campaign`]: who of the day's bucket joins (lazy
+    /// deletion, as in [`Prepared::run_days`]), shares and which friends each channel
+    /// reaches, and who those friends are (their marks prefetched); dropping invitations
+    /// to participants; then each invitation in order, counted against its invitee, its
+    /// conversion a 32-bit coin ([`Prepared::converts`]); then the conversions in order,
+    /// each scheduled with its own delay (first passage: an earlier arrival replaces a
+    /// later one). The same process as the one-invitation-at-a-time schedule, not its
+    /// draws (`chunked_campaign_runs_match_the_one_at_a_time_schedule`).
+    pub(super) fn run_days_campaign<const CONTINUOUS: bool>(
+        &self,
+        s: &mut RunScratch,
+        rng: &mut SimRng,
+        out: &mut RunOutcome,
+    ) {
+        let Some(thresholds) = &self.thresholds else {
+            return self.run_days(s, rng, out);
+        };
+        let table = &thresholds.table[..];
+        let share = self.behaviour.share_probability;
+        let channel_base = &thresholds.channel_base[..];
+        let mut senders = [Sender { u: 0, day: 0, g: 0, position: 0 }; LOCKSTEP_CHUNK];
+        let mut ends = [0usize; LOCKSTEP_CHUNK];
+        self.by_day(
+            s,
+            out,
+            #[inline(always)]
+            |s, out, bucket, day, last_scheduled| {
+                let mut next = 0;
+                while next < bucket.len() {
+                    let mut hits = std::mem::take(&mut s.hits);
+                    let (mut chunk, mut n_sharers) = (0, 0);
+                    let mut sharers = [(0u32, 0u32); LOCKSTEP_CHUNK];
+                    // Pass 1: up to a chunk of the day's joiners; who shares, and which
+                    // friends each channel reaches (arcs).
+                    while chunk < LOCKSTEP_CHUNK {
+                        let Some(at) = self.next_joiner(bucket, &mut next, day, s, out) else {
+                            break;
+                        };
+                        let u = at.u;
+                        senders[chunk] = at;
+                        ends[chunk] = 0;
+                        // Kept without a branch (taken as often as people share).
+                        let shares = share >= 1.0 || uniform(rng) < share;
+                        sharers[n_sharers] = (u, chunk as u32);
+                        n_sharers += shares as usize;
+                        chunk += 1;
+                    }
+                    out.sharers += n_sharers as u32;
+                    let count = self.select_chunk(&sharers[..n_sharers], s, rng, channel_base, &mut hits);
+                    // Each sender's invitations: `hits` holds them sender by sender, in the
+                    // order of the chunk, so where each sender's run ends tells how many
+                    // there are (plain stores, where counting would wait on the previous
+                    // count of the same sender).
+                    for (i, &(_, tag)) in hits[..count].iter().enumerate() {
+                        ends[(tag >> 16) as usize % LOCKSTEP_CHUNK] = i + 1;
+                    }
+                    let mut done = 0;
+                    for (at, &end) in senders[..chunk].iter().zip(&ends[..chunk]) {
+                        let end = end.max(done);
+                        s.rows.record_invitations(out, at.g, (end - done) as u64);
+                        done = end;
+                    }
+                    // Pass 2: drop the invitations to participants, which change nothing
+                    // but the count of invitations.
+                    let marks = &s.marks[..];
+                    let mut open = 0;
+                    for i in 0..count {
+                        let hit = hits[i];
+                        hits[open] = hit;
+                        open += ((marks[hit.0 as usize] & STATE_BITS) != JOINED) as usize;
+                    }
+                    // Pass 3: in order, each invitation counted against its invitee (even
+                    // one already due to join: an earlier arrival may replace theirs) and
+                    // its conversion drawn, two 32-bit coins per 64-bit draw. (Each invitee
+                    // is written at the end of `touched`, which is kept only for one who was
+                    // untouched, without a branch; `schedule` never sees them untouched.)
+                    // The conversions are kept in `hits`, in order and without a branch, and
+                    // scheduled after: neither a conversion nor its delay depends on the
+                    // others' schedules, and a branch per conversion here was mispredicted
+                    // as often as conversions happen.
+                    let mut word = 0u64;
+                    let mut tl = s.touched.len();
+                    s.touched.resize(tl + open, 0);
+                    let mut local = rng.clone();
+                    let mut converted = 0;
+                    // (Local slices: through `s`, the marks' and `touched`'s addresses
+                    // and lengths would be reloaded after every store.)
+                    let (marks, touched) = (&mut s.marks[..], &mut s.touched[..]);
+                    for i in 0..open {
+                        let (v, tag) = hits[i];
+                        let coin = if i % 2 == 0 {
+                            word = local.next_u64();
+                            word & 0xFFFF_FFFF
+                        } else {
+                            word >> 32
+                        };
+                        let vi = v as usize;
+                        let mark = marks[vi];
+                        let state = mark & STATE_BITS;
+                        debug_assert!(state != JOINED, "pass 2 dropped invitations to participants");
+                        touched[tl] = v;
+                        tl += (state == UNTOUCHED) as usize;
+                        let e = ((mark >> 2) as usize).min(TABLE_EXPOSURES - 1);
+                        marks[vi] =
+                            (count_exposure(mark) & !STATE_BITS) | if state == UNTOUCHED { EXPOSED } else { state };
+                        hits[converted] = (v, tag);
+                        let sender = senders[(tag >> 16) as usize % LOCKSTEP_CHUNK].u;
+                        converted += self.converts::<CONTINUOUS>(table, tag, e, coin, || (sender, v)) as usize;
+                    }
+                    s.touched.truncate(tl);
+                    for &(v, tag) in &hits[..converted] {
+                        self.schedule(senders[(tag >> 16) as usize], v, s, &mut local, out, last_scheduled);
+                    }
+                    *rng = local;
+                    s.hits = hits;
+                }
+            },
+        );
+    }
+}

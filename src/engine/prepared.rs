@@ -1,0 +1,339 @@
+//! Everything one run reads, prepared once per ensemble ([`Prepared`]), and the
+//! choice of the process and schedule a run takes.
+
+use super::*;
+
+/// How each edge's conversion probability is found in the invitation process.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum EdgeRule {
+    /// From the compiled behaviour (campaign model).
+    Model,
+    /// The same probability on every edge, every friend invited (uniform independent
+    /// cascade): converting friends are found by geometric skips, so the work follows
+    /// the conversions, not the edges (benches/engine.rs: `cascade/ic-er-k10-p0.2`).
+    Uniform(Coins),
+    /// The edge's weight.
+    Weight,
+    /// 1 / in-degree of the invitee.
+    InverseInDegree,
+}
+
+/// Which process a run simulates.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Process {
+    Invitation(EdgeRule),
+    Threshold { start: StartThreshold, contribution: Contribution },
+    Sir { beta: f64, recovery: Recovery },
+}
+
+/// A threshold process's threshold for a person, drawn when first reached.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum StartThreshold {
+    Uniform,
+    Count(u32),
+    Fraction(f64),
+}
+
+/// What a participating in-neighbour contributes towards the threshold.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Contribution {
+    One,
+    Weight,
+    InverseInDegree,
+}
+
+/// Everything one run reads, prepared once per ensemble.
+pub(super) struct Prepared<'a> {
+    pub(super) graph: &'a SocialGraph,
+    pub(super) behaviour: CompiledBehaviour,
+    pub(super) process: Process,
+    /// Per channel of `behaviour`: how a sharer reaches friends.
+    pub(super) reach: Vec<ChannelReach>,
+    /// Campaign conversions by tie class, when the graph's ties take few strengths.
+    pub(super) tie_classes: Option<TieClasses>,
+    /// Campaigns on ties of many distinct strengths in [0, 1]: each arc's cell of
+    /// strength ([`TIE_CELLS`]), which with the invitations received picks the bounds
+    /// of its conversion in the continuous `thresholds`.
+    pub(super) tie_cells: Option<Vec<u8>>,
+    /// Campaign conversions as 32-bit coin thresholds (tabulated when the ties have no
+    /// strengths or few distinct ones, bounded otherwise): the chunked runs
+    /// ([`Prepared::run_lockstep_campaign`], [`Prepared::run_days_campaign`]). None
+    /// only for a library caller's tie weight below 0 or strengths outside [0, 1].
+    pub(super) thresholds: Option<ConversionThresholds>,
+    /// 1 / in-degree per node (weighted cascade, linear threshold), else empty.
+    pub(super) inverse_in_degree: Vec<f32>,
+    /// In-degree per node (Watts fractions), else empty.
+    pub(super) in_degree: Vec<u32>,
+    pub(super) generation_width: usize,
+    pub(super) delay: DelaySampler,
+    pub(super) seeding: &'a Seeding,
+    pub(super) fixed_seeds: Vec<u32>,
+    pub(super) days: u32,
+    pub(super) rng_seed: u64,
+    /// The uniform independent cascade's skips by table (probability at most
+    /// [`COINS_ABOVE`]).
+    pub(super) skips: Option<SkipTable>,
+    /// Some(delay) when a run can go generation by generation: an invitation process
+    /// with a fixed cycle time, where everyone reached in generation g joins on day
+    /// g × delay ([`Prepared::run_lockstep`] for the uniform independent cascade,
+    /// [`Prepared::run_lockstep_campaign`] for the campaign with chunked conversions,
+    /// [`Prepared::run_lockstep_invitations`] for the others).
+    pub(super) lockstep: Option<u32>,
+    /// Whether the uniform independent cascade with a random cycle time runs day by day
+    /// in chunks ([`Prepared::run_days_cascade`]); false only in tests, to compare it
+    /// with one sender at a time ([`Prepared::run_days`]).
+    pub(super) chunked_days: bool,
+}
+
+impl<'a> Prepared<'a> {
+    pub(super) fn new(graph: &'a SocialGraph, config: &'a RunConfig) -> Result<Self, EngineError> {
+        let n = graph.node_count();
+        if config.days > MAX_DAYS {
+            return Err(EngineError::HorizonTooLong(config.days));
+        }
+        let count = config.seeding.count();
+        if count == 0 || count > n {
+            return Err(EngineError::BadSeeding(format!(
+                "{count} seed users do not fit a graph of {n} people (accepted: 1 to {n})"
+            )));
+        }
+        let fixed_seeds = match &config.seeding {
+            Seeding::Random { .. } => Vec::new(),
+            Seeding::HighestDegree { count } => graph.highest_degree(*count),
+            Seeding::Nodes { nodes } => {
+                let mut seen = std::collections::HashSet::new();
+                for v in nodes {
+                    if v.0 as usize >= n || !seen.insert(v.0) {
+                        return Err(EngineError::BadSeeding(format!(
+                            "seed node {} is outside the graph or repeated",
+                            v.0
+                        )));
+                    }
+                }
+                nodes.iter().map(|v| v.0).collect()
+            }
+        };
+        let (process, need_inverse, need_in_degree) = Self::process(graph, &config.behaviour)?;
+        let in_degree = if need_inverse || need_in_degree { graph.in_degrees() } else { Vec::new() };
+        let inverse_in_degree = if need_inverse {
+            in_degree.iter().map(|&d| if d > 0 { 1.0 / d as f32 } else { 0.0 }).collect()
+        } else {
+            Vec::new()
+        };
+        let generation_width = match process {
+            // Continuous time allows several generations a day.
+            Process::Sir { .. } => (8 * (config.days as usize + 1)).clamp(64, 4096),
+            _ => config.days as usize + 1,
+        };
+        let behaviour = config.behaviour.compile();
+        let uses_exposures = matches!(process, Process::Invitation(EdgeRule::Model));
+        let delay = config.cycle_time.sampler();
+        let skips = match process {
+            Process::Invitation(EdgeRule::Uniform(coins)) => SkipTable::new(coins.p).filter(|_| coins.p <= COINS_ABOVE),
+            _ => None,
+        };
+        let lockstep = match (process, &delay) {
+            (Process::Invitation(_), &DelaySampler::Fixed(d)) => Some(d),
+            _ => None,
+        };
+        let tie_classes = if uses_exposures { TieClasses::new(graph, &behaviour) } else { None };
+        // Many distinct strengths, all in [0, 1], which the conversion heeds the more the
+        // stronger: bounded by cells of strength.
+        let tie_cells = graph
+            .all_weights()
+            .filter(|_| uses_exposures && tie_classes.is_none() && behaviour.conversion_rises_with_tie())
+            .and_then(cells_of_arcs);
+        let thresholds = if !uses_exposures {
+            None
+        } else if let Some(tie) = &tie_classes {
+            Some(ConversionThresholds::new(&tie.table, tie.classes, behaviour.channels.len()))
+        } else if !graph.has_weights() {
+            let table: Vec<f64> = (0..behaviour.channels.len())
+                .flat_map(|ci| (1..=TABLE_EXPOSURES as u32).map(move |m| (ci, m)))
+                .map(|(ci, m)| behaviour.conversion(ci, m, None))
+                .collect();
+            Some(ConversionThresholds::new(&table, 1, behaviour.channels.len()))
+        } else if tie_cells.is_some() {
+            Some(ConversionThresholds::continuous(&behaviour))
+        } else {
+            None
+        };
+        Ok(Self {
+            graph,
+            reach: behaviour.channels.iter().map(|c| ChannelReach::new(c.invite)).collect(),
+            tie_classes,
+            tie_cells,
+            thresholds,
+            behaviour,
+            process,
+            inverse_in_degree,
+            in_degree,
+            generation_width,
+            delay,
+            seeding: &config.seeding,
+            fixed_seeds,
+            days: config.days,
+            rng_seed: config.rng_seed,
+            skips,
+            lockstep,
+            chunked_days: true,
+        })
+    }
+
+    /// The process of `behaviour` on `graph`, and whether it needs 1/in-degree and
+    /// in-degrees; checks that the model fits the graph.
+    pub(super) fn process(graph: &SocialGraph, behaviour: &Behaviour) -> Result<(Process, bool, bool), EngineError> {
+        let unfit = |m: String| Err(EngineError::ModelDoesNotFitGraph(m));
+        let need_weights = |what: &str| -> Result<(), EngineError> {
+            if graph.has_weights() {
+                Ok(())
+            } else {
+                Err(EngineError::ModelDoesNotFitGraph(format!(
+                    "{what} needs edge weights, but the graph has none: use an edge list with graph.weight_column = true"
+                )))
+            }
+        };
+        Ok(match behaviour {
+            Behaviour::Campaign { .. } => (Process::Invitation(EdgeRule::Model), false, false),
+            Behaviour::IndependentCascade { probability } => match probability {
+                EdgeProbability::Uniform(p) => (Process::Invitation(EdgeRule::Uniform(Coins::new(*p))), false, false),
+                EdgeProbability::EdgeWeights => {
+                    need_weights("independent-cascade with probability = \"edge-weights\"")?;
+                    (Process::Invitation(EdgeRule::Weight), false, false)
+                }
+                EdgeProbability::WeightedCascade => (Process::Invitation(EdgeRule::InverseInDegree), true, false),
+            },
+            Behaviour::LinearThreshold { weights } => match weights {
+                InfluenceWeights::InDegree => (
+                    Process::Threshold { start: StartThreshold::Uniform, contribution: Contribution::InverseInDegree },
+                    true,
+                    false,
+                ),
+                InfluenceWeights::EdgeWeights => {
+                    need_weights("linear-threshold with weights = \"edge-weights\"")?;
+                    let sums = graph.in_weight_sums().expect("checked: the graph has weights");
+                    if let Some((v, s)) = sums.iter().enumerate().find(|(_, s)| **s > 1.0 + 1e-6) {
+                        return unfit(format!(
+                            "linear-threshold needs the weights into each person to sum to at most 1, but those into node {} sum to {s:.4}",
+                            graph.original_id(NodeId(v as u32))
+                        ));
+                    }
+                    (
+                        Process::Threshold { start: StartThreshold::Uniform, contribution: Contribution::Weight },
+                        false,
+                        false,
+                    )
+                }
+            },
+            Behaviour::ComplexContagion { threshold } => match threshold {
+                AdoptionThreshold::Count(c) => {
+                    let max_in = graph.in_degrees().into_iter().max().unwrap_or(0);
+                    if *c > max_in {
+                        return unfit(format!(
+                            "complex-contagion threshold_count = {c} is larger than anyone's number of friends (at most {max_in}): no one but the seeds could ever join"
+                        ));
+                    }
+                    (
+                        Process::Threshold { start: StartThreshold::Count(*c), contribution: Contribution::One },
+                        false,
+                        false,
+                    )
+                }
+                AdoptionThreshold::Fraction(f) => (
+                    Process::Threshold { start: StartThreshold::Fraction(*f), contribution: Contribution::One },
+                    false,
+                    true,
+                ),
+            },
+            Behaviour::Sir { transmission_rate, recovery } => {
+                (Process::Sir { beta: *transmission_rate, recovery: *recovery }, false, false)
+            }
+        })
+    }
+
+    /// Simulates run `run` into `scratch` (its rows in `scratch.rows`, its tree in
+    /// `scratch.tree`) and returns its scalars.
+    pub(super) fn run(&self, run: u64, scratch: &mut RunScratch) -> RunOutcome {
+        scratch.reset();
+        let mut rng = stream_rng(self.rng_seed, run);
+        let n = self.graph.node_count() as u64;
+        let mut out = RunOutcome::default();
+
+        let is_sir = matches!(self.process, Process::Sir { .. });
+        let add_seed = |s: &mut RunScratch, v: u32| {
+            s.touched.push(v);
+            s.set_state(v as usize, PENDING);
+            s.people[v as usize] = Person { join_day: 0, ..Person::FRESH };
+            if is_sir {
+                s.times[v as usize] = 0.0;
+                s.heap.push(Reverse((0f64.to_bits(), v)));
+            } else {
+                s.buckets[0].push(v);
+            }
+        };
+        match self.seeding {
+            Seeding::Random { count } => {
+                // Rejection sampling on the state marks: distinct, no allocation.
+                let mut placed = 0;
+                while placed < *count {
+                    let v = below(&mut rng, n) as u32;
+                    if scratch.state(v as usize) == UNTOUCHED {
+                        add_seed(scratch, v);
+                        placed += 1;
+                    }
+                }
+            }
+            _ => {
+                for &v in &self.fixed_seeds {
+                    add_seed(scratch, v);
+                }
+            }
+        }
+
+        // Chunked campaign conversions: Some(whether bounded on continuous ties).
+        let chunked = self.thresholds.as_ref().map(|t| t.continuous);
+        match (self.process, self.lockstep, chunked) {
+            (Process::Sir { beta, recovery }, ..) => self.run_sir(beta, recovery, scratch, &mut rng, &mut out),
+            (Process::Invitation(EdgeRule::Uniform(coins)), Some(delay), _) => {
+                self.run_lockstep(coins, delay, scratch, &mut rng, &mut out)
+            }
+            (Process::Invitation(EdgeRule::Model), Some(delay), Some(true)) => {
+                self.run_lockstep_campaign::<true>(delay, scratch, &mut rng, &mut out)
+            }
+            (Process::Invitation(EdgeRule::Model), Some(delay), Some(false)) => {
+                self.run_lockstep_campaign::<false>(delay, scratch, &mut rng, &mut out)
+            }
+            (Process::Invitation(rule), Some(delay), _) => {
+                self.run_lockstep_invitations(rule, delay, scratch, &mut rng, &mut out)
+            }
+            (Process::Invitation(EdgeRule::Model), None, Some(true)) => {
+                self.run_days_campaign::<true>(scratch, &mut rng, &mut out)
+            }
+            (Process::Invitation(EdgeRule::Model), None, Some(false)) => {
+                self.run_days_campaign::<false>(scratch, &mut rng, &mut out)
+            }
+            (Process::Invitation(EdgeRule::Uniform(coins)), None, _) if self.chunked_days => {
+                self.run_days_cascade(coins, scratch, &mut rng, &mut out)
+            }
+            _ => self.run_days(scratch, &mut rng, &mut out),
+        }
+        tree_statistics(&mut scratch.tree, &mut out);
+        out
+    }
+
+    /// Calls `f(j)` for each friend `j` in `0..len` whom a uniform independent cascade's
+    /// coins reach.
+    #[inline(always)]
+    pub(super) fn for_each_success(
+        &self,
+        coins: Coins,
+        len: usize,
+        rng: &mut SimRng,
+        f: impl FnMut(usize, &mut SimRng),
+    ) {
+        match &self.skips {
+            Some(table) => table.for_each(len, rng, f),
+            None => coins.for_each(len, rng, f),
+        }
+    }
+}

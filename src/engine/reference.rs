@@ -1,0 +1,164 @@
+//! The invitation process one invitation at a time, day by day: each sharer's
+//! channels, each reached friend's invitation and its conversion, written plainly.
+//! The chunked paths are shown to be the same process by tests against it.
+
+use super::*;
+
+impl<'a> Prepared<'a> {
+    /// A new participant shares and invites; returns the invitations sent.
+    #[inline]
+    pub(super) fn spread_invitations(
+        &self,
+        at: Sender,
+        rule: EdgeRule,
+        s: &mut RunScratch,
+        rng: &mut SimRng,
+        out: &mut RunOutcome,
+        last_scheduled: &mut u32,
+    ) -> u64 {
+        let behaviour = &self.behaviour;
+        if behaviour.share_probability < 1.0 && uniform(rng) >= behaviour.share_probability {
+            return 0;
+        }
+        out.sharers += 1;
+        let neighbours = self.graph.neighbours(NodeId(at.u));
+        let degree = neighbours.len();
+        if let EdgeRule::Uniform(coins) = rule {
+            self.for_each_success(
+                coins,
+                degree,
+                rng,
+                #[inline(always)]
+                |j, rng| {
+                    let v = neighbours[j];
+                    if s.state(v as usize) != JOINED {
+                        self.schedule(at, v, s, rng, out, last_scheduled);
+                    }
+                },
+            );
+            return degree as u64;
+        }
+        self.invite_friends(
+            at.u,
+            rule,
+            s,
+            rng,
+            #[inline(always)]
+            |v, s, rng| self.schedule(at, v, s, rng, out, last_scheduled),
+        )
+    }
+
+    /// `u` (who shares) invites friends through each channel: each invitation counts
+    /// towards the invitee's invitations received and converts with the rule's
+    /// probability, calling `convert(v)` for an invitee `v` who has not joined yet
+    /// (they may already be due to join). Returns the invitations sent.
+    #[inline(always)]
+    pub(super) fn invite_friends(
+        &self,
+        u: u32,
+        rule: EdgeRule,
+        s: &mut RunScratch,
+        rng: &mut SimRng,
+        mut convert: impl FnMut(u32, &mut RunScratch, &mut SimRng),
+    ) -> u64 {
+        let behaviour = &self.behaviour;
+        let graph = self.graph;
+        let neighbours = graph.neighbours(NodeId(u));
+        let weights = graph.weights(NodeId(u));
+        let degree = neighbours.len();
+        let mut invitations = 0u64;
+        let first_arc = graph.first_arc(NodeId(u));
+        // Every channel picks its friends; then they are invited friend by friend, a
+        // friend reached by several channels in channel order (as in the chunked runs,
+        // [`Prepared::select_chunk`]): key j × channels + channel.
+        let channels = self.reach.len();
+        let mut reached = std::mem::take(&mut s.reached);
+        let mut picked = std::mem::take(&mut s.picked_by_channel);
+        reached.clear();
+        for (ci, reach) in self.reach.iter().enumerate() {
+            reach.select(degree, rng, &mut picked);
+            reached.extend(picked.iter().map(|&j| j * channels as u32 + ci as u32));
+        }
+        s.picked_by_channel = picked;
+        if channels > 1 {
+            reached.sort_unstable();
+        }
+        invitations += reached.len() as u64;
+        for &key in &reached {
+            let (j, ci) = ((key / channels as u32) as usize, (key % channels as u32) as usize);
+            let v = neighbours[j];
+            let vi = v as usize;
+            // One read and one write of the invitee's mark: state and count.
+            let mark = s.marks[vi];
+            let state = mark & STATE_BITS;
+            if state == JOINED {
+                continue;
+            }
+            let mark = if state == UNTOUCHED {
+                s.touched.push(v);
+                EXPOSED
+            } else {
+                mark
+            };
+            let mark = count_exposure(mark);
+            s.marks[vi] = mark;
+            let p = match rule {
+                EdgeRule::Model | EdgeRule::Uniform(_) => {
+                    let e = mark >> 2;
+                    match &self.tie_classes {
+                        Some(tie) => tie.conversion(ci, first_arc + j, e),
+                        None => behaviour.conversion(ci, e as u32, weights.map(|w| w[j])),
+                    }
+                }
+                EdgeRule::Weight => weights.map_or(0.0, |w| w[j] as f64),
+                EdgeRule::InverseInDegree => self.inverse_in_degree[vi] as f64,
+            };
+            if uniform(rng) < p {
+                convert(v, s, rng);
+            }
+        }
+        s.reached = reached;
+        invitations
+    }
+
+    /// A converted invitation from `at` to `v` (not yet joined): `v` joins one cycle
+    /// later, unless an earlier invitation already makes them join sooner (first
+    /// passage). An invitation that would convert after the horizon, and matter,
+    /// marks the run censored.
+    #[inline(always)]
+    pub(super) fn schedule(
+        &self,
+        at: Sender,
+        v: u32,
+        s: &mut RunScratch,
+        rng: &mut SimRng,
+        out: &mut RunOutcome,
+        last_scheduled: &mut u32,
+    ) {
+        let vi = v as usize;
+        let state = s.state(vi);
+        // Days are processed in order, so with a fixed delay an earlier schedule is
+        // never later than this one: no need to read the person's record.
+        if state == PENDING && matches!(self.delay, DelaySampler::Fixed(_)) {
+            return;
+        }
+        let arrival = at.day.saturating_add(self.delay.sample(rng));
+        if state == PENDING && s.people[vi].join_day as u32 <= arrival {
+            return;
+        }
+        if arrival > self.days {
+            out.is_censored = true;
+            return;
+        }
+        if state == UNTOUCHED {
+            s.touched.push(v);
+        }
+        s.set_state(vi, PENDING);
+        let person = &mut s.people[vi];
+        person.join_day = arrival as u16;
+        person.recruiter = at.position;
+        person.generation = next_generation(at.g);
+        s.buckets[arrival as usize].push(v);
+        *last_scheduled = (*last_scheduled).max(arrival);
+    }
+}

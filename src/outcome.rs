@@ -1,0 +1,119 @@
+//! What a simulation produces, as the estimators and the reports read it: one run's
+//! scalars ([`RunOutcome`]), an ensemble of runs with their daily and per-generation
+//! rows ([`Ensemble`]), and one traced run ([`Cascade`]). Written by [`crate::engine`];
+//! read by [`crate::stats`] and [`crate::report`], which need not import the engine.
+
+use crate::graph::NodeId;
+
+/// Scalar results of one run.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct RunOutcome {
+    /// Participants at the end, seeds included.
+    pub reach: u32,
+    /// Participants who shared.
+    pub sharers: u32,
+    /// Invitations sent (direct messages and Moments views reaching a friend).
+    pub invitations: u64,
+    /// Number of generations reached (1 = only the seeds).
+    pub generations: u32,
+    /// Last day on which someone joined.
+    pub last_join_day: u32,
+    /// Whether some invitation would still convert after the horizon.
+    pub is_censored: bool,
+    /// Σ over participants of (people they recruited)², for the offspring dispersion.
+    pub offspring_square_sum: u64,
+    /// Mean structural virality (Goel et al. 2016) of the run's recruitment trees with
+    /// at least two people; None when every tree is a lone seed.
+    pub structural_virality: Option<f64>,
+    /// Whether some generation went past the generation rows (SIR only; counted in the
+    /// last row).
+    pub generations_truncated: bool,
+}
+
+/// The results of many runs: per-run scalars plus per-day and per-generation rows.
+///
+/// Each run's rows are kept only as long as that run needed (a run whose last person
+/// joined on day 12 keeps 13 daily entries): entries past the end of a row are zero.
+/// This keeps an ensemble of long horizons small (`days = 3650` costs nothing for runs
+/// that end in a week).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ensemble {
+    /// Number of runs.
+    pub runs: usize,
+    /// Horizon in days (day 0 to `days`).
+    pub days: u32,
+    /// Seed users per run.
+    pub seed_count: usize,
+    /// People in the graph.
+    pub population: usize,
+    /// Most generation entries a run can have: `days + 1` (a generation takes at least
+    /// a day), more for continuous-time SIR.
+    pub generation_width: usize,
+    /// Scalars per run.
+    pub outcomes: Vec<RunOutcome>,
+    /// New participants per day, the runs' rows one after another.
+    pub(crate) daily_new: Vec<u32>,
+    /// Where run `r`'s daily row starts in `daily_new` (`runs + 1` entries).
+    pub(crate) daily_start: Vec<usize>,
+    /// Participants per generation (generation 0 = seeds), rows one after another.
+    pub(crate) generation_size: Vec<u32>,
+    /// Invitations sent by the participants of each generation, parallel to
+    /// `generation_size`.
+    pub(crate) generation_invitations: Vec<u64>,
+    /// Where run `r`'s generation rows start (`runs + 1` entries).
+    pub(crate) generation_start: Vec<usize>,
+}
+
+impl Ensemble {
+    /// Days in the horizon, day 0 included (`days + 1`).
+    pub fn width(&self) -> usize {
+        self.days as usize + 1
+    }
+    /// New participants by day in run `run`, from day 0 to the run's last join day
+    /// (zero afterwards).
+    pub fn daily_row(&self, run: usize) -> &[u32] {
+        &self.daily_new[self.daily_start[run]..self.daily_start[run + 1]]
+    }
+    /// New participants on `day` in run `run` (zero past the run's row).
+    #[inline]
+    pub fn daily_new(&self, run: usize, day: usize) -> u32 {
+        self.daily_row(run).get(day).copied().unwrap_or(0)
+    }
+    /// Participants by generation in run `run`, up to its last generation.
+    pub fn generation_row(&self, run: usize) -> &[u32] {
+        &self.generation_size[self.generation_start[run]..self.generation_start[run + 1]]
+    }
+    /// Invitations by sender generation in run `run`, parallel to
+    /// [`Self::generation_row`].
+    pub fn invitation_row(&self, run: usize) -> &[u64] {
+        &self.generation_invitations[self.generation_start[run]..self.generation_start[run + 1]]
+    }
+    /// Bytes held by the rows (for the benchmarks and memory estimates).
+    pub fn row_bytes(&self) -> usize {
+        self.daily_new.len() * 4 + self.generation_size.len() * 12 + self.daily_start.len() * 16
+    }
+}
+
+/// One participant of a recorded cascade.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Participant {
+    /// Who joined.
+    pub node: NodeId,
+    /// Who recruited them (None for seed users).
+    pub recruiter: Option<NodeId>,
+    /// Generation (0 = seed users).
+    pub generation: u32,
+    /// Day of joining.
+    pub day: u32,
+    /// Time of joining in days: the day, or the exact time for SIR.
+    pub time_days: f64,
+}
+
+/// One run in full: who recruited whom, in order of joining.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cascade {
+    /// Participants, by day then by the order they were processed.
+    pub participants: Vec<Participant>,
+    /// Scalars of the run.
+    pub outcome: RunOutcome,
+}
