@@ -79,10 +79,35 @@ pub(super) struct Prepared<'a> {
     /// [`Prepared::run_lockstep_campaign`] for the campaign with chunked conversions,
     /// [`Prepared::run_lockstep_invitations`] for the others).
     pub(super) lockstep: Option<u32>,
-    /// Whether the uniform independent cascade with a random cycle time runs day by day
-    /// in chunks ([`Prepared::run_days_cascade`]); false only in tests, to compare it
-    /// with one sender at a time ([`Prepared::run_days`]).
-    pub(super) chunked_days: bool,
+    /// The way a run is simulated, chosen once ([`Prepared::choose_path`]).
+    pub(super) path: Path,
+}
+
+/// The way a run is simulated: the reference process, or a specialisation of it used
+/// where it applies. Each specialisation is shown to be the same process as the
+/// reference by the tests of `tests/schedules.rs` (distributions over runs, or the
+/// same draws where the specialisation draws what the reference draws).
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Path {
+    /// One invitation at a time, day by day ([`Prepared::run_days`]: reference.rs,
+    /// schedule.rs; the threshold processes, threshold.rs).
+    Reference,
+    /// Continuous-time SIR, event by event (sir.rs).
+    Sir { beta: f64, recovery: Recovery },
+    /// The uniform independent cascade with a fixed cycle: generation by generation,
+    /// 64 senders at a time ([`Prepared::run_lockstep`]).
+    CascadeByGeneration { coins: Coins, delay: u32 },
+    /// The uniform independent cascade with a random cycle: day by day, each day's
+    /// joiners 64 at a time ([`Prepared::run_days_cascade`]).
+    CascadeByDay { coins: Coins },
+    /// The other invitation processes with a fixed cycle: generation by generation,
+    /// the reference's draws ([`Prepared::run_lockstep_invitations`]).
+    InvitationsByGeneration { rule: EdgeRule, delay: u32 },
+    /// The campaign with chunked conversions (bounded on continuous ties or not) and a
+    /// fixed cycle ([`Prepared::run_lockstep_campaign`]).
+    CampaignByGeneration { continuous: bool, delay: u32 },
+    /// The same with a random cycle, day by day ([`Prepared::run_days_campaign`]).
+    CampaignByDay { continuous: bool },
 }
 
 impl<'a> Prepared<'a> {
@@ -176,8 +201,9 @@ impl<'a> Prepared<'a> {
             rng_seed: config.rng_seed,
             skips,
             lockstep,
-            chunked_days: true,
-        })
+            path: Path::Reference,
+        }
+        .with_chosen_path())
     }
 
     /// The process of `behaviour` on `graph`, and whether it needs 1/in-degree and
@@ -251,6 +277,32 @@ impl<'a> Prepared<'a> {
         })
     }
 
+    /// The fastest path that simulates this process: a specialisation where one applies
+    /// (a fixed cycle goes generation by generation; chunked conversions where the
+    /// campaign's conversions are tables or bounded), else the reference.
+    pub(super) fn choose_path(&self) -> Path {
+        // Chunked campaign conversions: Some(whether bounded on continuous ties).
+        let chunked = self.thresholds.as_ref().map(|t| t.continuous);
+        match (self.process, self.lockstep, chunked) {
+            (Process::Sir { beta, recovery }, ..) => Path::Sir { beta, recovery },
+            (Process::Invitation(EdgeRule::Uniform(coins)), Some(delay), _) => {
+                Path::CascadeByGeneration { coins, delay }
+            }
+            (Process::Invitation(EdgeRule::Model), Some(delay), Some(continuous)) => {
+                Path::CampaignByGeneration { continuous, delay }
+            }
+            (Process::Invitation(rule), Some(delay), _) => Path::InvitationsByGeneration { rule, delay },
+            (Process::Invitation(EdgeRule::Model), None, Some(continuous)) => Path::CampaignByDay { continuous },
+            (Process::Invitation(EdgeRule::Uniform(coins)), None, _) => Path::CascadeByDay { coins },
+            _ => Path::Reference,
+        }
+    }
+
+    fn with_chosen_path(mut self) -> Self {
+        self.path = self.choose_path();
+        self
+    }
+
     /// Simulates run `run` into `scratch` (its rows in `scratch.rows`, its tree in
     /// `scratch.tree`) and returns its scalars.
     pub(super) fn run(&self, run: u64, scratch: &mut RunScratch) -> RunOutcome {
@@ -290,32 +342,22 @@ impl<'a> Prepared<'a> {
             }
         }
 
-        // Chunked campaign conversions: Some(whether bounded on continuous ties).
-        let chunked = self.thresholds.as_ref().map(|t| t.continuous);
-        match (self.process, self.lockstep, chunked) {
-            (Process::Sir { beta, recovery }, ..) => self.run_sir(beta, recovery, scratch, &mut rng, &mut out),
-            (Process::Invitation(EdgeRule::Uniform(coins)), Some(delay), _) => {
-                self.run_lockstep(coins, delay, scratch, &mut rng, &mut out)
-            }
-            (Process::Invitation(EdgeRule::Model), Some(delay), Some(true)) => {
+        match self.path {
+            Path::Sir { beta, recovery } => self.run_sir(beta, recovery, scratch, &mut rng, &mut out),
+            Path::CascadeByGeneration { coins, delay } => self.run_lockstep(coins, delay, scratch, &mut rng, &mut out),
+            Path::CampaignByGeneration { continuous: true, delay } => {
                 self.run_lockstep_campaign::<true>(delay, scratch, &mut rng, &mut out)
             }
-            (Process::Invitation(EdgeRule::Model), Some(delay), Some(false)) => {
+            Path::CampaignByGeneration { continuous: false, delay } => {
                 self.run_lockstep_campaign::<false>(delay, scratch, &mut rng, &mut out)
             }
-            (Process::Invitation(rule), Some(delay), _) => {
+            Path::InvitationsByGeneration { rule, delay } => {
                 self.run_lockstep_invitations(rule, delay, scratch, &mut rng, &mut out)
             }
-            (Process::Invitation(EdgeRule::Model), None, Some(true)) => {
-                self.run_days_campaign::<true>(scratch, &mut rng, &mut out)
-            }
-            (Process::Invitation(EdgeRule::Model), None, Some(false)) => {
-                self.run_days_campaign::<false>(scratch, &mut rng, &mut out)
-            }
-            (Process::Invitation(EdgeRule::Uniform(coins)), None, _) if self.chunked_days => {
-                self.run_days_cascade(coins, scratch, &mut rng, &mut out)
-            }
-            _ => self.run_days(scratch, &mut rng, &mut out),
+            Path::CampaignByDay { continuous: true } => self.run_days_campaign::<true>(scratch, &mut rng, &mut out),
+            Path::CampaignByDay { continuous: false } => self.run_days_campaign::<false>(scratch, &mut rng, &mut out),
+            Path::CascadeByDay { coins } => self.run_days_cascade(coins, scratch, &mut rng, &mut out),
+            Path::Reference => self.run_days(scratch, &mut rng, &mut out),
         }
         tree_statistics(&mut scratch.tree, &mut out);
         out

@@ -26,7 +26,8 @@ fn lockstep_runs_match_the_day_by_day_schedule() {
         let lockstep = Prepared::new(&g, cfg).unwrap();
         assert_eq!(lockstep.lockstep, Some(*delay));
         let mut by_day = Prepared::new(&g, cfg).unwrap();
-        by_day.lockstep = None;
+        let Path::CascadeByGeneration { coins, .. } = lockstep.path else { panic!("{:?}", lockstep.path) };
+        by_day.path = Path::CascadeByDay { coins };
         // Per schedule: Σ reach, Σ reach², censored runs, Σ and Σ² of each early
         // generation's size.
         let mut sums = [(0.0, 0.0, 0.0, [(0.0, 0.0); GENERATIONS]); 2];
@@ -129,9 +130,11 @@ fn lockstep_invitation_runs_equal_the_day_by_day_schedule() {
     for (case, (g, cfg)) in cases.iter().enumerate() {
         let mut lockstep = Prepared::new(g, cfg).unwrap();
         assert!(lockstep.lockstep.is_some() && lockstep.thresholds.is_some() == (case < 2), "case {case}");
-        lockstep.thresholds = None;
+        // The lockstep run without chunked conversions draws what the reference draws.
+        let (Process::Invitation(rule), Some(delay)) = (lockstep.process, lockstep.lockstep) else { unreachable!() };
+        lockstep.path = Path::InvitationsByGeneration { rule, delay };
         let mut by_day = Prepared::new(g, cfg).unwrap();
-        (by_day.lockstep, by_day.thresholds) = (None, None);
+        by_day.path = Path::Reference;
         let (mut a, mut b) = (RunScratch::new(&lockstep), RunScratch::new(&by_day));
         let (mut rows_a, mut rows_b) = (TaskRows::default(), TaskRows::default());
         for run in 0..40 {
@@ -217,7 +220,7 @@ fn chunked_campaign_runs_match_the_one_at_a_time_schedule() {
         // on the earliest of the arrivals their converted invitations draw.
         (&star, with(viral_once, Seeding::Nodes { nodes: (1..=30).map(NodeId).collect() }, 60, geometric(8.0))),
     ];
-    day_by_day_schedules_agree(&cases, |p| p.thresholds.is_some(), |p| p.thresholds = None);
+    day_by_day_schedules_agree(&cases, |p| matches!(p.path, Path::CampaignByDay { .. }), |p| p.path = Path::Reference);
 }
 
 #[test]
@@ -238,9 +241,5 @@ fn chunked_cascade_runs_match_the_one_at_a_time_schedule() {
         // them: that person joins on the earliest of thirty arrivals.
         (&star, ic(1.0, Seeding::Nodes { nodes: (1..=30).map(NodeId).collect() }, 60, geometric(8.0))),
     ];
-    day_by_day_schedules_agree(
-        &cases,
-        |p| p.chunked_days && matches!(p.process, Process::Invitation(EdgeRule::Uniform(_))),
-        |p| p.chunked_days = false,
-    );
+    day_by_day_schedules_agree(&cases, |p| matches!(p.path, Path::CascadeByDay { .. }), |p| p.path = Path::Reference);
 }
