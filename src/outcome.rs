@@ -62,6 +62,11 @@ pub struct Ensemble {
     pub(crate) generation_invitations: Vec<u64>,
     /// Where run `r`'s generation rows start (`runs + 1` entries).
     pub(crate) generation_start: Vec<usize>,
+    /// Each run's recruitment trees (one per seed user), the runs' rows one after
+    /// another.
+    pub(crate) trees: Vec<TreeShape>,
+    /// Where run `r`'s trees start (`runs + 1` entries).
+    pub(crate) tree_start: Vec<usize>,
 }
 
 impl Ensemble {
@@ -88,9 +93,45 @@ impl Ensemble {
     pub fn invitation_row(&self, run: usize) -> &[u64] {
         &self.generation_invitations[self.generation_start[run]..self.generation_start[run + 1]]
     }
+    /// The recruitment trees of run `run`, one per seed user, in the order their roots
+    /// joined.
+    pub fn tree_row(&self, run: usize) -> &[TreeShape] {
+        &self.trees[self.tree_start[run]..self.tree_start[run + 1]]
+    }
+    /// Every run's trees, with the run's index.
+    pub fn trees(&self) -> impl Iterator<Item = (usize, &TreeShape)> {
+        (0..self.runs).flat_map(move |r| self.tree_row(r).iter().map(move |t| (r, t)))
+    }
     /// Bytes held by the rows (for the benchmarks and memory estimates).
     pub fn row_bytes(&self) -> usize {
-        self.daily_new.len() * 4 + self.generation_size.len() * 12 + self.daily_start.len() * 16
+        self.daily_new.len() * 4
+            + self.generation_size.len() * 12
+            + self.daily_start.len() * 24
+            + self.trees.len() * std::mem::size_of::<TreeShape>()
+    }
+}
+
+/// The shape of one recruitment tree: a seed user and everyone recruited through them
+/// in one run (a row of `trees.csv`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TreeShape {
+    /// The seed user at its root.
+    pub root: NodeId,
+    /// People in the tree, the root included.
+    pub size: u32,
+    /// Its last generation (0: the root alone; 1: a star, everyone recruited by the root).
+    pub depth: u32,
+    /// The most people one member recruited directly.
+    pub max_offspring: u32,
+    /// Mean distance between two people of the tree (Goel et al. 2016); None for a tree
+    /// of one person.
+    pub structural_virality: Option<f64>,
+}
+
+impl TreeShape {
+    /// Whether everyone joined through the root (depth 1).
+    pub fn is_star(&self) -> bool {
+        self.depth == 1
     }
 }
 

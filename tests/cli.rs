@@ -593,3 +593,51 @@ fn edge_lists_of_text_ids_load_describe_and_run() {
     let err = stderr(fission().arg("run").arg(&missing).arg("--quiet").assert().code(2));
     assert!(err.contains("node \"oU9999x\" is not in the graph"), "{err}");
 }
+
+#[test]
+fn trees_csv_has_a_row_per_seed_user_per_run_named_as_in_the_input() {
+    // Text ids: each row's root is the seed user as the edge list names them, and each
+    // run's trees add up to its reach in runs.csv.
+    let dir = tempfile::tempdir().unwrap();
+    let mut edges = String::new();
+    for i in 0..300 {
+        edges.push_str(&format!("u{i},u{}\nu{i},u{}\n", (i + 1) % 300, (i * 7 + 3) % 300));
+    }
+    write(dir.path(), "e.csv", &edges);
+    let s = write(
+        dir.path(),
+        "s.toml",
+        "[graph]\nkind = \"edge-list\"\npath = \"e.csv\"\nids = \"text\"\n[seeding]\nnodes = [\"u5\", \"u77\"]\n\
+         [campaign]\nfun = 0.9\nthreshold = 0.05\n[simulation]\nruns = 30\ndays = 20\n",
+    );
+    let out = dir.path().join("o");
+    fission().arg("run").arg(&s).args(["--quiet", "--out"]).arg(&out).assert().success();
+    let read = |name: &str| -> Vec<csv::StringRecord> {
+        let text = fs::read_to_string(out.join(name)).unwrap();
+        let body: String = text.lines().filter(|l| !l.starts_with('#')).map(|l| format!("{l}\n")).collect();
+        let mut r = csv::Reader::from_reader(body.as_bytes());
+        assert!(
+            name != "trees.csv"
+                || r.headers().unwrap().iter().eq([
+                    "run",
+                    "root",
+                    "size",
+                    "depth",
+                    "structural_virality",
+                    "max_offspring"
+                ])
+        );
+        r.records().map(Result::unwrap).collect()
+    };
+    let trees = read("trees.csv");
+    let runs = read("runs.csv");
+    assert_eq!(trees.len(), 30 * 2);
+    for (r, run) in runs.iter().enumerate() {
+        let mine: Vec<_> = trees.iter().filter(|t| t[0] == *r.to_string()).collect();
+        let mut roots: Vec<&str> = mine.iter().map(|t| &t[1]).collect();
+        roots.sort();
+        assert_eq!(roots, ["u5", "u77"]);
+        let sizes: u32 = mine.iter().map(|t| t[2].parse::<u32>().unwrap()).sum();
+        assert_eq!(sizes.to_string(), run[1], "run {r}");
+    }
+}

@@ -236,3 +236,51 @@ fn results_do_not_depend_on_the_number_of_threads() {
     assert_eq!(format!("{:?}", cfg(&a)), format!("{:?}", cfg(&b)));
     let _ = analyse;
 }
+
+/// Recruitment trees (`trees.csv`, issue 23): an independent cascade seeded at the hub
+/// of a star of 30 leaves recruits Bin(30, p) leaves, all directly: every tree of two
+/// or more is a star, and the share of trees of at least 10 people is the binomial
+/// tail P(Bin(30, p) >= 9), computed here exactly. Generation by generation (fixed
+/// cycle) and day by day (geometric cycle); every run's trees add up to its reach.
+#[test]
+fn trees_of_a_star_seeded_at_its_hub_are_stars_with_binomial_sizes() {
+    use fission::engine::{CycleTime, DelayDistribution};
+    use fission::graph::{NodeId, SocialGraph};
+    let mut g = petgraph::graph::UnGraph::<(), f32>::new_undirected();
+    let hub = g.add_node(());
+    for _ in 0..30 {
+        let leaf = g.add_node(());
+        g.add_edge(hub, leaf, 0.5);
+    }
+    let star = SocialGraph::from_petgraph(&g, false, None).unwrap();
+    let p: f64 = 0.3;
+    // P(Bin(30, p) >= 9) by summing the probability mass function.
+    let choose = |n: u64, k: u64| (0..k).fold(1.0, |c, i| c * (n - i) as f64 / (i + 1) as f64);
+    let tail: f64 = (9..=30).map(|k| choose(30, k) * p.powi(k as i32) * (1.0 - p).powi(30 - k as i32)).sum();
+    for distribution in [DelayDistribution::Fixed, DelayDistribution::Geometric] {
+        let runs = 4000;
+        let config = RunConfig {
+            behaviour: Behaviour::IndependentCascade { probability: EdgeProbability::Uniform(p) },
+            cycle_time: CycleTime { mean_days: 2.0, distribution },
+            seeding: Seeding::Nodes { nodes: vec![NodeId(0)] },
+            runs,
+            days: 60,
+            rng_seed: 23,
+        };
+        let e = run_ensemble(&star, &config, &|_| {}).unwrap();
+        for r in 0..runs {
+            let trees = e.tree_row(r);
+            assert_eq!(trees.len(), 1);
+            assert_eq!(trees[0].root, NodeId(0));
+            assert_eq!(trees[0].size, e.outcomes[r].reach, "run {r}");
+            assert_eq!(trees[0].is_star(), trees[0].size >= 2, "run {r}");
+            assert_eq!(trees[0].max_offspring, trees[0].size - 1);
+        }
+        let c = analysis(&e).cascades;
+        assert_eq!(c.star_share, Some(1.0));
+        let share = c.trees_of_10_or_more as f64 / runs as f64;
+        let se = (tail * (1.0 - tail) / runs as f64).sqrt();
+        assert_within_4se("P(tree of 10 or more)", share, se, tail);
+        assert_eq!(c.p_size_100_given_10, Some(0.0));
+    }
+}

@@ -239,7 +239,7 @@ fn exercise_scenario(text: &str, base: &Path) {
     let config = scenario.run_config(seeding);
     let Ok(ensemble) = fission::engine::run_ensemble(&graph, &config, &|_| {}) else { return };
     let analysis = fission::stats::analyse(&ensemble, &scenario.analysis_config());
-    let report = RunReport::new(&scenario, graph.info(), &ensemble, &analysis);
+    let report = RunReport::new(&scenario, &graph, &ensemble, &analysis);
     let _ = report.table();
     let _ = report.files();
     REPORTED.fetch_add(1, Ordering::Relaxed);

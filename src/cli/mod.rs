@@ -274,7 +274,7 @@ fn run_scenario(args: RunArgs) -> Result<()> {
     let sim_seconds = sim_started.elapsed().as_secs_f64();
 
     let analysis = crate::stats::analyse(&ensemble, &scenario.analysis_config());
-    let report = RunReport::new(&scenario, info.clone(), &ensemble, &analysis);
+    let report = RunReport::new(&scenario, &graph, &ensemble, &analysis);
     let files = report.files()?;
     for (name, bytes) in &files {
         output.write(name, bytes)?;

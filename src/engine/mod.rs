@@ -97,7 +97,7 @@ mod sir;
 mod threshold;
 mod tree;
 
-pub use crate::outcome::{Cascade, Ensemble, Participant, RunOutcome};
+pub use crate::outcome::{Cascade, Ensemble, Participant, RunOutcome, TreeShape};
 pub use config::{CycleTime, DelayDistribution, Progress, RunConfig, Seeding};
 pub use draws::SkipTable;
 pub use runner::{check_config, run_ensemble, simulate_cascade};

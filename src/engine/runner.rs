@@ -44,6 +44,8 @@ pub fn run_ensemble(
                 let run = (t * RUNS_PER_TASK + k) as u64;
                 *out = prepared.run(run, &mut scratch);
                 scratch.rows.drain_into(out, &mut rows);
+                rows.trees.extend_from_slice(&scratch.tree.shapes);
+                rows.tree_lengths.push(scratch.tree.shapes.len());
                 let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
                 progress(Progress { runs_done: finished, runs_total: runs as u64 });
             }
@@ -59,7 +61,14 @@ pub fn run_ensemble(
     let (mut daily_start, mut generation_start) = (Vec::with_capacity(runs + 1), Vec::with_capacity(runs + 1));
     daily_start.push(0);
     generation_start.push(0);
+    let mut trees = Vec::with_capacity(tasks.iter().map(|t| t.trees.len()).sum());
+    let mut tree_start = Vec::with_capacity(runs + 1);
+    tree_start.push(0);
     for task in tasks {
+        trees.extend_from_slice(&task.trees);
+        for n in task.tree_lengths {
+            tree_start.push(tree_start.last().expect("starts with 0") + n);
+        }
         daily_new.extend_from_slice(&task.daily);
         generation_size.extend_from_slice(&task.gen_size);
         generation_invitations.extend_from_slice(&task.gen_invites);
@@ -82,6 +91,8 @@ pub fn run_ensemble(
         generation_size,
         generation_invitations,
         generation_start,
+        trees,
+        tree_start,
     })
 }
 

@@ -108,6 +108,8 @@ pub(super) struct TaskRows {
     pub(super) gen_size: Vec<u32>,
     pub(super) gen_invites: Vec<u64>,
     pub(super) gen_lengths: Vec<usize>,
+    pub(super) trees: Vec<TreeShape>,
+    pub(super) tree_lengths: Vec<usize>,
 }
 
 /// Per-worker scratch, allocated once per worker and reset between runs by undoing

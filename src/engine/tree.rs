@@ -1,5 +1,7 @@
 //! Recruitment trees: who recruited whom in a run, by position in the order of
-//! joining, and their statistics (Σ offspring², structural virality) in O(reach).
+//! joining, and their statistics in O(reach): per run Σ offspring² and the mean
+//! structural virality; per tree (per seed user) its size, depth, structural virality
+//! and largest offspring count ([`TreeShape`], the rows of `trees.csv`).
 
 use super::*;
 
@@ -15,8 +17,10 @@ pub(super) struct Tree {
     /// Position of each participant's recruiter (NONE for seed users).
     pub(super) parent: Vec<u32>,
     // Work arrays of `tree_statistics`.
-    /// Per position, the index of its tree among `trees`.
-    pub(super) root: Vec<u32>,
+    /// Per position, the index of its tree among `trees` in the low 32 bits and its
+    /// depth in the tree in the high 32 (a child reads both from its recruiter's entry
+    /// in one load).
+    pub(super) root_depth: Vec<u64>,
     /// Per position, its subtree's size in the low 32 bits and its offspring in the
     /// high 32 (one add to a recruiter counts both).
     pub(super) size_children: Vec<u64>,
@@ -28,6 +32,19 @@ pub(super) struct Tree {
     /// ([`WIENER_64_BELOW`]), else in 128.
     pub(super) wiener64: Vec<[u64; WIENER_LANES]>,
     pub(super) wiener128: Vec<[u128; WIENER_LANES]>,
+    /// Per tree: its root's position, its depth and its largest offspring count.
+    pub(super) per_tree: Vec<PerTree>,
+    /// This run's trees, in the order of their roots' joining (the output of
+    /// [`tree_statistics`]).
+    pub(super) shapes: Vec<TreeShape>,
+}
+
+/// What [`wiener_sums`] finds of one tree besides its size and sum.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct PerTree {
+    root_position: u32,
+    depth: u32,
+    max_offspring: u32,
 }
 
 /// Lanes of the per-tree sums of [`tree_statistics`] (adding a participant's term to
@@ -75,7 +92,7 @@ impl Tree {
 /// over compact arrays indexed by position in the order of joining.
 pub(super) fn tree_statistics(t: &mut Tree, out: &mut RunOutcome) {
     let len = t.len;
-    let Tree { parent, size_children, root, trees, wiener64, wiener128, .. } = t;
+    let Tree { order, parent, size_children, root_depth, trees, wiener64, wiener128, per_tree, shapes, .. } = t;
     let parent = &parent[..len];
     // Backwards (children before parents): subtree sizes and offspring counts, both by
     // one add to the recruiter. (Through local slices: through `t`, every store would
@@ -89,60 +106,85 @@ pub(super) fn tree_statistics(t: &mut Tree, out: &mut RunOutcome) {
             counts[p as usize] += (1 << 32) + (counts[i] & 0xFFFF_FFFF);
         }
     }
-    // Forwards: each participant's tree (its index among the roots) and, per tree,
-    // its size and Σ s_v (n − s_v).
+    // Forwards: each participant's tree and depth and, per tree, its size, Σ s_v (n − s_v),
+    // depth and largest offspring count.
     let counts = &size_children[..];
     // (Every entry is written below: grown, never cleared.)
-    if root.len() < len {
-        root.resize(len, 0);
+    if root_depth.len() < len {
+        root_depth.resize(len, 0);
     }
+    out.offspring_square_sum = if len < WIENER_64_BELOW {
+        wiener_sums(parent, counts, &mut root_depth[..len], trees, wiener64, per_tree)
+    } else {
+        wiener_sums(parent, counts, &mut root_depth[..len], trees, wiener128, per_tree)
+    };
+    // Each tree's shape, and the mean structural virality of those of two or more.
+    shapes.clear();
     let (mut sum, mut sized) = (0.0, 0u32);
-    let mut add = |n: u64, wiener: u128| {
-        if n >= 2 {
-            let n = n as f64;
-            sum += 2.0 * wiener as f64 / (n * (n - 1.0));
+    for (r, (&size, tree)) in trees.iter().zip(per_tree.iter()).enumerate() {
+        let virality = (size >= 2).then(|| {
+            let wiener: u128 = if len < WIENER_64_BELOW {
+                wiener64[r].iter().map(|&x| x as u128).sum()
+            } else {
+                wiener128[r].iter().sum()
+            };
+            let n = size as f64;
+            2.0 * wiener as f64 / (n * (n - 1.0))
+        });
+        if let Some(v) = virality {
+            sum += v;
             sized += 1;
         }
-    };
-    out.offspring_square_sum = if len < WIENER_64_BELOW {
-        let square_sum = wiener_sums(parent, counts, &mut root[..len], trees, wiener64);
-        trees.iter().zip(wiener64.iter()).for_each(|(&n, w)| add(n, w.iter().map(|&x| x as u128).sum()));
-        square_sum
-    } else {
-        let square_sum = wiener_sums(parent, counts, &mut root[..len], trees, wiener128);
-        trees.iter().zip(wiener128.iter()).for_each(|(&n, w)| add(n, w.iter().sum()));
-        square_sum
-    };
+        shapes.push(TreeShape {
+            root: NodeId(order[tree.root_position as usize]),
+            size: size as u32,
+            depth: tree.depth,
+            max_offspring: tree.max_offspring,
+            structural_virality: virality,
+        });
+    }
     out.structural_virality = (sized > 0).then(|| sum / sized as f64);
 }
 
 /// The forward pass of [`tree_statistics`], given each position's subtree size and
-/// offspring (`counts`, as in [`Tree::size_children`]): each participant's tree in
-/// `root`, each tree's size in `trees` and its Σ s_v (n − s_v) in `lanes`; returns
-/// Σ offspring².
+/// offspring (`counts`, as in [`Tree::size_children`]): each participant's tree and
+/// depth in `root_depth`, each tree's size in `trees`, its Σ s_v (n − s_v) in `lanes`
+/// and its root, depth and largest offspring count in `per_tree`; returns Σ offspring².
 #[inline(always)]
 pub(super) fn wiener_sums<T: Copy + Default + std::ops::AddAssign + From<u64>>(
     parent: &[u32],
     counts: &[u64],
-    root: &mut [u32],
+    root_depth: &mut [u64],
     trees: &mut Vec<u64>,
     lanes: &mut Vec<[T; WIENER_LANES]>,
+    per_tree: &mut Vec<PerTree>,
 ) -> u64 {
     trees.clear();
     lanes.clear();
+    per_tree.clear();
     let mut square_sum = 0u64;
     for (i, (&p, &count)) in parent.iter().zip(counts).enumerate() {
         let (size, c) = (count & 0xFFFF_FFFF, count >> 32);
         square_sum += c * c;
-        if p == NONE {
-            root[i] = trees.len() as u32;
+        let r = if p == NONE {
+            let r = trees.len();
+            per_tree.push(PerTree { root_position: i as u32, depth: 0, max_offspring: 0 });
             trees.push(size);
             lanes.push([T::default(); WIENER_LANES]);
+            root_depth[i] = r as u64;
+            r
         } else {
-            let r = root[p as usize] as usize;
-            root[i] = r as u32;
+            // The recruiter's tree, and one generation below it.
+            let entry = root_depth[p as usize] + (1 << 32);
+            root_depth[i] = entry;
+            let r = (entry & 0xFFFF_FFFF) as usize;
             lanes[r][i % WIENER_LANES] += T::from(size * (trees[r] - size));
-        }
+            let tree = &mut per_tree[r];
+            tree.depth = tree.depth.max((entry >> 32) as u32);
+            r
+        };
+        let tree = &mut per_tree[r];
+        tree.max_offspring = tree.max_offspring.max(c as u32);
     }
     square_sum
 }

@@ -15,7 +15,7 @@ pub use output::write_atomic;
 
 pub use text::{Labels, labels};
 
-use crate::graph::GraphInfo;
+use crate::graph::{GraphInfo, OriginalId, SocialGraph};
 use crate::model::NominalK;
 use crate::outcome::Ensemble;
 use crate::scenario::Scenario;
@@ -189,14 +189,20 @@ pub struct RunReport<'a> {
     pub analysis: &'a Analysis,
     /// The design's idealised K (campaign and uniform independent cascade).
     pub nominal: Option<NominalK>,
+    /// The id of each tree's root as the graph's input names it, parallel to the
+    /// ensemble's trees ([`Ensemble::trees`]).
+    pub tree_roots: Vec<OriginalId>,
 }
 
 impl<'a> RunReport<'a> {
-    /// The report of `ensemble`, run on a graph summarised by `graph`, with the
-    /// design's nominal K on an idealised network of the graph's mean degree.
-    pub fn new(scenario: &'a Scenario, graph: GraphInfo, ensemble: &'a Ensemble, analysis: &'a Analysis) -> Self {
-        let nominal = scenario.behaviour.nominal(graph.mean_degree.round() as usize);
-        Self { scenario, graph, ensemble, analysis, nominal }
+    /// The report of `ensemble`, run on `graph`, with the design's nominal K on an
+    /// idealised network of the graph's mean degree and the trees' roots by the ids of
+    /// the graph's input.
+    pub fn new(scenario: &'a Scenario, graph: &SocialGraph, ensemble: &'a Ensemble, analysis: &'a Analysis) -> Self {
+        let info = graph.info();
+        let nominal = scenario.behaviour.nominal(info.mean_degree.round() as usize);
+        let tree_roots = ensemble.trees().map(|(_, t)| graph.original_id(t.root)).collect();
+        Self { scenario, graph: info, ensemble, analysis, nominal, tree_roots }
     }
 
     /// One line describing the graph, for chart footers.
@@ -388,6 +394,30 @@ impl<'a> RunReport<'a> {
         self.csv(rows)
     }
 
+    /// `trees.csv`: one row per recruitment tree (one per seed user per run): the run,
+    /// the root's id as the graph's input names it, size, depth, structural virality
+    /// (empty for a tree of one person) and the most people one member recruited.
+    pub fn trees_csv(&self) -> Vec<u8> {
+        #[derive(Serialize)]
+        struct Row<'r> {
+            run: usize,
+            root: &'r OriginalId,
+            size: u32,
+            depth: u32,
+            structural_virality: Option<f64>,
+            max_offspring: u32,
+        }
+        let rows = self.ensemble.trees().zip(&self.tree_roots).map(|((run, t), root)| Row {
+            run,
+            root,
+            size: t.size,
+            depth: t.depth,
+            structural_virality: t.structural_virality,
+            max_offspring: t.max_offspring,
+        });
+        self.csv(rows)
+    }
+
     fn csv<R: Serialize>(&self, rows: impl Iterator<Item = R>) -> Vec<u8> {
         let mut out = self.csv_preamble().into_bytes();
         {
@@ -410,6 +440,7 @@ impl<'a> RunReport<'a> {
             ("daily.csv".to_string(), self.daily_csv()),
             ("generations.csv".to_string(), self.generations_csv()),
             ("runs.csv".to_string(), self.runs_csv()),
+            ("trees.csv".to_string(), self.trees_csv()),
         ];
         for chart in plots::Chart::ALL {
             let (png, svg) = plots::render(*chart, self)?;

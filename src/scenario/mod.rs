@@ -1561,7 +1561,16 @@ impl Scenario {
         }
         let width = self.simulation.days as f64 + 1.0;
         // At worst every run lasts the whole horizon (rows are as long as each run needed).
-        let rows = self.simulation.runs as f64 * width * 16.0 + self.simulation.runs as f64 * 64.0;
+        // Each seed user's tree keeps its shape (32 bytes) and, in the report, its root's
+        // id (24) and its row of trees.csv (about 40).
+        let seeds = match &self.seeding {
+            SeedingSpec::Random(k) | SeedingSpec::HighestDegree(k) => *k as f64,
+            SeedingSpec::Nodes(ids) => ids.len() as f64,
+            SeedingSpec::File(path, _) => std::fs::read_to_string(path).map_or(0.0, |t| {
+                t.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')).count() as f64
+            }),
+        };
+        let rows = self.simulation.runs as f64 * (width * 16.0 + 64.0 + seeds * 96.0);
         ResourceEstimate {
             nodes,
             edges,
@@ -1569,8 +1578,8 @@ impl Scenario {
             frozen_bytes,
             // A one-byte mark and an 8-byte record per person, plus, per participant at
             // worst, the day queue (4), the order of joining (4) and the tree
-            // statistics' work arrays (28); SIR and threshold processes add up to 8.
-            scratch_bytes_per_worker: nodes * 53.0,
+            // statistics' work arrays (32); SIR and threshold processes add up to 8.
+            scratch_bytes_per_worker: nodes * 57.0,
             result_bytes: rows,
             max_edge_visits: self.simulation.runs as f64 * edges * 2.0,
         }

@@ -351,9 +351,25 @@ pub struct CascadeSummary {
     /// participants recruit most people (superspreading); None when the variance does
     /// not exceed the mean (no overdispersion).
     pub offspring_dispersion: Option<f64>,
+    /// Recruitment trees (one per seed user per run) of at least
+    /// [`LARGE_TREE`] people: the trees whose shape real cascades are compared on.
+    pub trees_of_10_or_more: usize,
+    /// Among those, the share that are stars (everyone recruited by the root).
+    pub star_share: Option<f64>,
+    /// Among those, the mean depth (last generation).
+    pub mean_depth_of_10_or_more: Option<f64>,
+    /// Among those, the median structural virality.
+    pub median_structural_virality_of_10_or_more: Option<f64>,
+    /// Among those, the share that reach 100 people or more (the size tail).
+    pub p_size_100_given_10: Option<f64>,
 }
 
-/// Summarises depth, structural virality and offspring dispersion across runs.
+/// The size from which a recruitment tree's shape is summarised (real cascade studies
+/// compare trees of at least 10 people: most trees are a single person or two).
+pub const LARGE_TREE: u32 = 10;
+
+/// Summarises depth, structural virality and offspring dispersion across runs, and
+/// the shapes of the recruitment trees of at least [`LARGE_TREE`] people.
 /// Participants of censored runs whose recruits would join after the horizon count
 /// as recruiting fewer people than they will.
 pub fn cascade_summary(ensemble: &Ensemble) -> CascadeSummary {
@@ -364,7 +380,21 @@ pub fn cascade_summary(ensemble: &Ensemble) -> CascadeSummary {
     let squares: f64 = ensemble.outcomes.iter().map(|o| o.offspring_square_sum as f64).sum();
     let mean = children / people.max(1.0);
     let variance = squares / people.max(1.0) - mean * mean;
+    let large: Vec<&crate::outcome::TreeShape> =
+        ensemble.trees().map(|(_, t)| t).filter(|t| t.size >= LARGE_TREE).collect();
+    let count = large.len();
+    let share = |f: &dyn Fn(&crate::outcome::TreeShape) -> bool| {
+        (count > 0).then(|| large.iter().filter(|t| f(t)).count() as f64 / count as f64)
+    };
+    let mut large_virality: Vec<f64> = large.iter().filter_map(|t| t.structural_virality).collect();
+    large_virality.sort_by(f64::total_cmp);
     CascadeSummary {
+        trees_of_10_or_more: count,
+        star_share: share(&|t| t.is_star()),
+        mean_depth_of_10_or_more: (count > 0).then(|| large.iter().map(|t| t.depth as f64).sum::<f64>() / count as f64),
+        median_structural_virality_of_10_or_more: (!large_virality.is_empty())
+            .then(|| quantile_sorted(&large_virality, 0.5)),
+        p_size_100_given_10: share(&|t| t.size >= 100),
         depth: Distribution::from_values(&mut depth),
         runs_with_trees: virality.len(),
         structural_virality: Distribution::from_values(&mut virality),

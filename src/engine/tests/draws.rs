@@ -97,7 +97,36 @@ fn tree_statistics_match_closed_forms_in_64_and_128_bits() {
         let nu = out.structural_virality.expect("two trees of two or more");
         assert!((nu - expected).abs() < 1e-9 * expected, "n = {n}: {nu} against {expected}");
         assert_eq!(out.offspring_square_sum, (n as u64 - 1) + (n as u64 - 1).pow(2));
+        // Per tree: the path (root 0) and the star (root 1), in the order of their roots.
+        let [path, star] = [t.shapes[0], t.shapes[1]];
+        assert_eq!(t.shapes.len(), 2);
+        assert_eq!((path.root, path.size, path.depth, path.max_offspring), (NodeId(0), n as u32, n as u32 - 1, 1));
+        assert_eq!((star.root, star.size, star.depth, star.max_offspring), (NodeId(1), n as u32, 1, n as u32 - 1));
+        assert!(star.is_star() && !path.is_star());
+        let sv = |s: TreeShape| s.structural_virality.expect("two or more people");
+        assert!((sv(path) - (nf + 1.0) / 3.0).abs() < 1e-9 * nf);
+        assert!((sv(star) - 2.0 * (nf - 1.0) / nf).abs() < 1e-9);
     }
+}
+
+#[test]
+fn tree_shapes_of_a_forest_of_singles_and_a_broom() {
+    // Seeds 10, 11, 12; 11 recruits 20 and 21; 21 recruits 30, 31 and 32.
+    let mut t = Tree::default();
+    for (node, parent) in [(10, NONE), (11, NONE), (20, 1), (21, 1), (12, NONE), (30, 3), (31, 3), (32, 3)] {
+        t.push(node, parent);
+    }
+    let mut out = RunOutcome::default();
+    tree_statistics(&mut t, &mut out);
+    let rows: Vec<(u32, u32, u32, u32)> =
+        t.shapes.iter().map(|s| (s.root.0, s.size, s.depth, s.max_offspring)).collect();
+    assert_eq!(rows, [(10, 1, 0, 0), (11, 6, 2, 3), (12, 1, 0, 0)]);
+    assert_eq!(t.shapes[0].structural_virality, None);
+    // The broom of 6: subtree sizes 1, 4, 1, 1, 1 below the root: Σ s (6 − s) = 4·5 + 8 = 28,
+    // ν = 2 · 28 / 30.
+    let nu = t.shapes[1].structural_virality.unwrap();
+    assert!((nu - 56.0 / 30.0).abs() < 1e-12, "{nu}");
+    assert_eq!(out.structural_virality, Some(nu));
 }
 
 #[test]
