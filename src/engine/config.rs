@@ -4,7 +4,7 @@
 use super::*;
 
 /// How the delay between joining and one's invitees joining is distributed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DelayDistribution {
     /// Geometric on 1, 2, 3, ... days with the given mean (memoryless response).
@@ -12,6 +12,14 @@ pub enum DelayDistribution {
     /// Exactly the mean (rounded to whole days): generations move in lockstep, as in
     /// the viral-loop formula.
     Fixed,
+    /// Heavy-tailed: a lognormal delay X with the given mean and log-scale `sigma`
+    /// (ln X ~ Normal(ln mean − σ²/2, σ²)), rounded to whole days and at least one
+    /// (most people respond within a day or two, a few weeks later; Doerr, Blenn &
+    /// Van Mieghem 2013 measured lognormal infection times on Digg).
+    Lognormal {
+        /// Standard deviation of ln X.
+        sigma: f64,
+    },
 }
 
 /// Cycle time: days from a person joining to their invitees joining.
@@ -41,6 +49,9 @@ impl CycleTime {
                     DelaySampler::Geometric { scale: 1.0 / -(-q).ln_1p(), table: SkipTable::new(q) }
                 }
             }
+            DelayDistribution::Lognormal { sigma } => {
+                DelaySampler::Lognormal { mu: self.mean_days.max(1.0).ln() - sigma * sigma / 2.0, sigma }
+            }
         }
     }
 }
@@ -58,6 +69,11 @@ pub(super) enum DelaySampler {
         scale: f64,
         table: Option<SkipTable>,
     },
+    /// max(1, round(exp(mu + sigma Z))) with Z standard normal.
+    Lognormal {
+        mu: f64,
+        sigma: f64,
+    },
 }
 
 impl DelaySampler {
@@ -69,6 +85,10 @@ impl DelaySampler {
             DelaySampler::Geometric { scale, table: None } => {
                 let extra = rng.sample::<f64, _>(Exp1) * scale;
                 1 + extra.min(u32::MAX as f64 / 2.0) as u32
+            }
+            DelaySampler::Lognormal { mu, sigma } => {
+                let z: f64 = rng.sample(rand_distr::StandardNormal);
+                (mu + sigma * z).exp().round().clamp(1.0, u32::MAX as f64 / 2.0) as u32
             }
         }
     }

@@ -645,11 +645,28 @@ impl Scenario {
             &campaign.cycle_time_distribution,
             "campaign.cycle_time_distribution",
             "geometric",
-            &["geometric", "fixed"],
+            &["geometric", "fixed", "lognormal"],
         ) {
             "fixed" => DelayDistribution::Fixed,
+            "lognormal" => DelayDistribution::Lognormal {
+                sigma: c.float(
+                    &campaign.cycle_time_sigma,
+                    "campaign.cycle_time_sigma",
+                    1.0,
+                    0.05,
+                    3.0,
+                    "spread of a lognormal cycle time: the standard deviation of its logarithm",
+                ),
+            },
             _ => DelayDistribution::Geometric,
         };
+        if campaign.cycle_time_sigma.is_some() && !matches!(distribution, DelayDistribution::Lognormal { .. }) {
+            c.problem(
+                span(&campaign.cycle_time_sigma).as_ref(),
+                "campaign.cycle_time_sigma",
+                "campaign.cycle_time_sigma applies to cycle_time_distribution = \"lognormal\" only".into(),
+            );
+        }
         let mean_days = c.float(
             &campaign.cycle_time_days,
             "campaign.cycle_time_days",
@@ -1734,7 +1751,12 @@ impl Scenario {
             cycle_time_distribution: f(match self.cycle_time.distribution {
                 DelayDistribution::Geometric => "geometric".into(),
                 DelayDistribution::Fixed => "fixed".into(),
+                DelayDistribution::Lognormal { .. } => "lognormal".into(),
             }),
+            cycle_time_sigma: match self.cycle_time.distribution {
+                DelayDistribution::Lognormal { sigma } => f(sigma),
+                _ => None,
+            },
             ..Default::default()
         };
         if let Some(l) = campaign_levers {

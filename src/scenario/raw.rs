@@ -141,6 +141,8 @@ pub struct RawCampaign {
     pub cycle_time_days: S<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cycle_time_distribution: S<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cycle_time_sigma: S<f64>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]

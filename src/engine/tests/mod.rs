@@ -129,6 +129,49 @@ fn geometric_delay_has_the_requested_distribution() {
     }
 }
 
+#[test]
+fn lognormal_delay_is_the_rounded_lognormal() {
+    // D = max(1, round(X)), ln X ~ Normal(ln m − σ²/2, σ²): P(D = 1) = P(X < 1.5),
+    // P(D = d) = P(d − ½ ≤ X < d + ½), and the mean and variance of D from those
+    // probabilities (statrs' lognormal distribution function), not from the sampler.
+    use statrs::distribution::{ContinuousCDF, LogNormal};
+    for (m, sigma) in [(2.0f64, 1.0f64), (5.0, 0.5), (3.0, 2.0)] {
+        let s = CycleTime { mean_days: m, distribution: DelayDistribution::Lognormal { sigma } }.sampler();
+        let x = LogNormal::new(m.ln() - sigma * sigma / 2.0, sigma).unwrap();
+        let p = |d: u32| if d == 1 { x.cdf(1.5) } else { x.cdf(d as f64 + 0.5) - x.cdf(d as f64 - 0.5) };
+        let (mut mean, mut square) = (0.0, 0.0);
+        for d in 1..2_000_000u32 {
+            let pd = p(d);
+            mean += d as f64 * pd;
+            square += (d as f64).powi(2) * pd;
+            if d > 100 && 1.0 - x.cdf(d as f64 + 0.5) < 1e-13 {
+                break;
+            }
+        }
+        let sd = (square - mean * mean).sqrt();
+        let mut rng = stream_rng(3, 4);
+        let n = 200_000;
+        let xs: Vec<f64> = (0..n).map(|_| s.sample(&mut rng) as f64).collect();
+        let measured = xs.iter().sum::<f64>() / n as f64;
+        assert!(
+            (measured - mean).abs() < 4.0 * sd / (n as f64).sqrt(),
+            "mean {measured}, not {mean}, for {m}, {sigma}"
+        );
+        for d in [1u32, 2, 5] {
+            let f = xs.iter().filter(|&&x| x == d as f64).count() as f64 / n as f64;
+            let pd = p(d);
+            assert!(
+                (f - pd).abs() < 4.0 * (pd * (1.0 - pd) / n as f64).sqrt(),
+                "P({d}) = {f}, not {pd}, for {m}, {sigma}"
+            );
+        }
+        // The rounding keeps the mean close to the one asked for when σ is moderate.
+        if sigma <= 1.0 {
+            assert!((mean - m).abs() < 0.1 * m, "{mean} against {m}");
+        }
+    }
+}
+
 fn weighted_path(weights: &[f32]) -> SocialGraph {
     let mut g = petgraph::Graph::<(), f32, petgraph::Undirected>::new_undirected();
     let nodes: Vec<_> = (0..=weights.len()).map(|_| g.add_node(())).collect();
