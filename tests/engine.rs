@@ -56,6 +56,53 @@ fn campaign_model_reduces_to_fixed_share_and_join_probabilities() {
     assert_within_4se("invitations", inv.value, inv.std_error, d as f64 * share);
 }
 
+/// Active and ordinary sharers (issue 23): a share a of people shares with logit
+/// boosted, the rest with logit shifted down, and an active sharer's Moments post reaches
+/// r_a of their friends against r_o for an ordinary one. Moments alone, no
+/// reinforcement: K_0 = d · c · (A r_a + O r_o) with A = a · logistic(x + boost) · step
+/// and O = (1 − a) · logistic(x + shift) · step, c the conversion of a Moments view,
+/// all from the model's equations; the share of sharers among participants is A + O.
+#[test]
+fn active_and_ordinary_sharers_mix_as_the_model_says() {
+    let (n, d) = (200_000, 8);
+    let g = random_regular(n, d, 5);
+    let levers = Levers { threshold: 0.2, complexity: 1, reward: 10.0, fun: 0.6, page_quality: 0.7 };
+    let coefficients = Coefficients {
+        join_reinforcement: 0.0,
+        active_share: 0.1,
+        active_share_boost: 3.0,
+        ordinary_share_shift: -2.5,
+        active_moments_reach: 0.9,
+        ..Coefficients::default()
+    };
+    let (reach, attention) = (0.2, 0.5);
+    let channels = Channels { direct: None, moments: Some(fission::model::MomentsChannel { reach, attention }) };
+    let c = coefficients;
+    let u = (1.0f64 + levers.reward / c.reward_reference).ln();
+    let step = c.step_completion_min + (c.step_completion_max - c.step_completion_min) * levers.page_quality;
+    let x = c.share_base + c.share_reward * u + c.share_fun * levers.fun;
+    let active = c.active_share * logistic(x + c.active_share_boost) * step;
+    let ordinary = (1.0 - c.active_share) * logistic(x + c.ordinary_share_shift) * step;
+    let join =
+        logistic(c.join_base + c.join_reward * u + c.join_fun * levers.fun - c.join_threshold * levers.threshold)
+            * step.powi(levers.complexity as i32);
+    let k0 = d as f64 * attention * join * (active * c.active_moments_reach + ordinary * reach);
+    let e = ensemble(&g, Behaviour::Campaign { levers, coefficients, channels }, 1, 40_000, 30, 9);
+    let a = analysis(&e);
+    let measured = a.per_generation[0].k;
+    assert_within_4se("K_0 with active sharers", measured.value, measured.std_error, k0);
+    // Sharers among all participants of all runs: a proportion with mean A + O.
+    let people: f64 = e.outcomes.iter().map(|o| o.reach as f64).sum();
+    let sharers: f64 = e.outcomes.iter().map(|o| o.sharers as f64).sum();
+    let p = active + ordinary;
+    assert_within_4se("share of sharers", sharers / people, (p * (1.0 - p) / people).sqrt(), p);
+    // Without active sharers the same levers give the homogeneous share probability.
+    let plain = Coefficients { active_share: 0.0, ..coefficients };
+    let nominal = Behaviour::Campaign { levers, coefficients: plain, channels }.compile();
+    assert!((nominal.share_probability - logistic(x) * step).abs() < 1e-12);
+    assert!(nominal.population.is_none());
+}
+
 /// Below threshold on Erdős–Rényi G(n, c/n), the mean outbreak from one random seed is
 /// 1 / (1 − c·p) (Poisson branching; the notes' reference: c = 4, p = 0.2 → 5).
 #[test]

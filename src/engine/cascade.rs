@@ -216,9 +216,11 @@ impl<'a> Prepared<'a> {
                     continue;
                 }
                 out.sharers += 1;
+                // (Never with active and ordinary sharers: those take the reference path.)
                 invitations += self.invite_friends(
                     u,
                     rule,
+                    &self.reach,
                     s,
                     rng,
                     #[inline(always)]

@@ -49,6 +49,8 @@ pub(super) struct Prepared<'a> {
     pub(super) process: Process,
     /// Per channel of `behaviour`: how a sharer reaches friends.
     pub(super) reach: Vec<ChannelReach>,
+    /// The same for an active sharer, when people differ (`behaviour.population`).
+    pub(super) reach_active: Vec<ChannelReach>,
     /// Campaign conversions by tie class, when the graph's ties take few strengths.
     pub(super) tie_classes: Option<TieClasses>,
     /// Campaigns on ties of many distinct strengths in [0, 1]: each arc's cell of
@@ -186,6 +188,11 @@ impl<'a> Prepared<'a> {
         Ok(Self {
             graph,
             reach: behaviour.channels.iter().map(|c| ChannelReach::new(c.invite)).collect(),
+            reach_active: behaviour
+                .population
+                .as_ref()
+                .map(|p| p.active_invite.iter().map(|&rule| ChannelReach::new(rule)).collect())
+                .unwrap_or_default(),
             tie_classes,
             tie_cells,
             thresholds,
@@ -285,6 +292,9 @@ impl<'a> Prepared<'a> {
         let chunked = self.thresholds.as_ref().map(|t| t.continuous);
         match (self.process, self.lockstep, chunked) {
             (Process::Sir { beta, recovery }, ..) => Path::Sir { beta, recovery },
+            // Active and ordinary sharers are written in the reference only, until a
+            // benchmark shows a specialisation is worth it.
+            (Process::Invitation(EdgeRule::Model), ..) if self.behaviour.population.is_some() => Path::Reference,
             (Process::Invitation(EdgeRule::Uniform(coins)), Some(delay), _) => {
                 Path::CascadeByGeneration { coins, delay }
             }

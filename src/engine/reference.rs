@@ -17,9 +17,25 @@ impl<'a> Prepared<'a> {
         last_scheduled: &mut u32,
     ) -> u64 {
         let behaviour = &self.behaviour;
-        if behaviour.share_probability < 1.0 && uniform(rng) >= behaviour.share_probability {
-            return 0;
-        }
+        // Who shares, and (when people differ) as an active or an ordinary sharer.
+        let reach = match &behaviour.population {
+            None => {
+                if behaviour.share_probability < 1.0 && uniform(rng) >= behaviour.share_probability {
+                    return 0;
+                }
+                &self.reach
+            }
+            Some(classes) => {
+                let u = uniform(rng);
+                if u < classes.active_and_shares {
+                    &self.reach_active
+                } else if u < classes.active_and_shares + classes.ordinary_and_shares {
+                    &self.reach
+                } else {
+                    return 0;
+                }
+            }
+        };
         out.sharers += 1;
         let neighbours = self.graph.neighbours(NodeId(at.u));
         let degree = neighbours.len();
@@ -41,6 +57,7 @@ impl<'a> Prepared<'a> {
         self.invite_friends(
             at.u,
             rule,
+            reach,
             s,
             rng,
             #[inline(always)]
@@ -48,7 +65,8 @@ impl<'a> Prepared<'a> {
         )
     }
 
-    /// `u` (who shares) invites friends through each channel: each invitation counts
+    /// `u` (who shares) invites friends through each channel (`reach`: an ordinary or an
+    /// active sharer's): each invitation counts
     /// towards the invitee's invitations received and converts with the rule's
     /// probability, calling `convert(v)` for an invitee `v` who has not joined yet
     /// (they may already be due to join). Returns the invitations sent.
@@ -57,6 +75,7 @@ impl<'a> Prepared<'a> {
         &self,
         u: u32,
         rule: EdgeRule,
+        reach: &[ChannelReach],
         s: &mut RunScratch,
         rng: &mut SimRng,
         mut convert: impl FnMut(u32, &mut RunScratch, &mut SimRng),
@@ -71,11 +90,11 @@ impl<'a> Prepared<'a> {
         // Every channel picks its friends; then they are invited friend by friend, a
         // friend reached by several channels in channel order (as in the chunked runs,
         // [`Prepared::select_chunk`]): key j × channels + channel.
-        let channels = self.reach.len();
+        let channels = reach.len();
         let mut reached = std::mem::take(&mut s.reached);
         let mut picked = std::mem::take(&mut s.picked_by_channel);
         reached.clear();
-        for (ci, reach) in self.reach.iter().enumerate() {
+        for (ci, reach) in reach.iter().enumerate() {
             reach.select(degree, rng, &mut picked);
             reached.extend(picked.iter().map(|&j| j * channels as u32 + ci as u32));
         }

@@ -67,6 +67,19 @@ pub struct Coefficients {
     pub step_completion_min: f64,
     /// Probability of completing one step on the best page (Q = 1).
     pub step_completion_max: f64,
+    /// Share of people who are active sharers (0: everyone shares alike). With a
+    /// positive share, a person is active with this probability, drawn once per person
+    /// and run (when they join: the same in distribution), and the share utility of an
+    /// active person gains `active_share_boost`, of an ordinary one `ordinary_share_shift`.
+    pub active_share: f64,
+    /// Added to an active sharer's share utility (logit units, >= 0).
+    pub active_share_boost: f64,
+    /// Added to an ordinary person's share utility (logit units, <= 0): most people pass
+    /// nothing on.
+    pub ordinary_share_shift: f64,
+    /// Share of friends who see an active sharer's Moments post (an ordinary sharer's
+    /// post reaches `channels.moments.reach` of them).
+    pub active_moments_reach: f64,
 }
 
 impl Default for Coefficients {
@@ -85,6 +98,10 @@ impl Default for Coefficients {
             reward_reference: 10.0,
             step_completion_min: 0.70,
             step_completion_max: 0.95,
+            active_share: 0.0,
+            active_share_boost: 3.0,
+            ordinary_share_shift: -2.0,
+            active_moments_reach: 0.5,
         }
     }
 }
@@ -257,7 +274,23 @@ pub struct CompiledBehaviour {
     pub share_probability: f64,
     /// The channels used by sharers.
     pub channels: Vec<CompiledChannel>,
+    /// Active and ordinary sharers, when people differ (`Coefficients::active_share`
+    /// above 0); then `share_probability` is the mixture.
+    pub population: Option<SharerClasses>,
     join: JoinRule,
+}
+
+/// How likely a new participant is to be an active or an ordinary sharer, and whom an
+/// active sharer's channels reach.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharerClasses {
+    /// P(active and shares) = a · logistic(x + boost) · step completion.
+    pub active_and_shares: f64,
+    /// P(ordinary and shares) = (1 − a) · logistic(x + shift) · step completion.
+    pub ordinary_and_shares: f64,
+    /// Per channel, whom an active sharer reaches (Moments wider; direct messages as
+    /// an ordinary sharer's).
+    pub active_invite: Vec<InviteRule>,
 }
 
 /// A channel of a compiled behaviour.
@@ -312,6 +345,7 @@ impl Behaviour {
                 CompiledBehaviour {
                     share_probability: 1.0,
                     channels: vec![CompiledChannel::new("all-friends", InviteRule::All, 1.0, &join)],
+                    population: None,
                     join,
                 }
             }
@@ -328,8 +362,24 @@ impl Behaviour {
                     }),
                     completion: step.powi(levers.complexity as i32),
                 };
-                let share_probability =
-                    logistic(c.share_base + c.share_reward * u_reward + c.share_fun * levers.fun) * step;
+                let share_utility = c.share_base + c.share_reward * u_reward + c.share_fun * levers.fun;
+                let population = (c.active_share > 0.0).then(|| SharerClasses {
+                    active_and_shares: c.active_share * logistic(share_utility + c.active_share_boost) * step,
+                    ordinary_and_shares: (1.0 - c.active_share)
+                        * logistic(share_utility + c.ordinary_share_shift)
+                        * step,
+                    active_invite: [
+                        channels.direct.map(|d| InviteRule::MeanPerSharer(d.invites_per_sharer)),
+                        channels.moments.map(|_| InviteRule::EachFriend(c.active_moments_reach)),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+                });
+                let share_probability = match &population {
+                    Some(p) => p.active_and_shares + p.ordinary_and_shares,
+                    None => logistic(share_utility) * step,
+                };
                 let mut compiled = Vec::new();
                 if let Some(d) = channels.direct {
                     compiled.push(CompiledChannel::new(
@@ -342,7 +392,7 @@ impl Behaviour {
                 if let Some(m) = channels.moments {
                     compiled.push(CompiledChannel::new("moments", InviteRule::EachFriend(m.reach), m.attention, &join));
                 }
-                CompiledBehaviour { share_probability, channels: compiled, join }
+                CompiledBehaviour { share_probability, channels: compiled, population, join }
             }
             // The threshold and SIR processes do not use invitations; this compiled
             // form only serves `nominal`, which is not defined for them.
@@ -351,6 +401,7 @@ impl Behaviour {
                 CompiledBehaviour {
                     share_probability: 1.0,
                     channels: vec![CompiledChannel::new("all-friends", InviteRule::All, 1.0, &join)],
+                    population: None,
                     join,
                 }
             }
@@ -441,7 +492,14 @@ impl CompiledBehaviour {
         let mut invitations = 0.0;
         let mut converted = 0.0;
         for (i, ch) in self.channels.iter().enumerate() {
-            let inv = self.share_probability * ch.invite.probability(degree) * degree as f64;
+            // Sharers of each class, times whom the channel reaches for that class.
+            let inv = match &self.population {
+                None => self.share_probability * ch.invite.probability(degree),
+                Some(p) => {
+                    p.active_and_shares * p.active_invite[i].probability(degree)
+                        + p.ordinary_and_shares * ch.invite.probability(degree)
+                }
+            } * degree as f64;
             invitations += inv;
             converted += inv * self.conversion(i, 1, None);
         }

@@ -927,6 +927,38 @@ impl Scenario {
                         1.0,
                         "per-step completion on the best page",
                     ),
+                    active_share: c.float(
+                        &b.active_share,
+                        "behaviour.active_share",
+                        cd.active_share,
+                        0.0,
+                        1.0,
+                        "share of people who are active sharers; 0 = everyone shares alike",
+                    ),
+                    active_share_boost: c.float(
+                        &b.active_share_boost,
+                        "behaviour.active_share_boost",
+                        cd.active_share_boost,
+                        0.0,
+                        20.0,
+                        "logit added to an active sharer's share utility",
+                    ),
+                    ordinary_share_shift: c.float(
+                        &b.ordinary_share_shift,
+                        "behaviour.ordinary_share_shift",
+                        cd.ordinary_share_shift,
+                        -20.0,
+                        0.0,
+                        "logit added to an ordinary person's share utility",
+                    ),
+                    active_moments_reach: c.float(
+                        &b.active_moments_reach,
+                        "behaviour.active_moments_reach",
+                        cd.active_moments_reach,
+                        0.0,
+                        1.0,
+                        "share of friends who see an active sharer's Moments post",
+                    ),
                 };
                 if coefficients.step_completion_min > coefficients.step_completion_max {
                     c.problem(span(&b.step_completion_min).as_ref(), "behaviour.step_completion_min", format!(
@@ -1742,6 +1774,10 @@ impl Scenario {
                         reward_reference: f(c.reward_reference),
                         step_completion_min: f(c.step_completion_min),
                         step_completion_max: f(c.step_completion_max),
+                        active_share: f(c.active_share),
+                        active_share_boost: f(c.active_share_boost),
+                        ordinary_share_shift: f(c.ordinary_share_shift),
+                        active_moments_reach: f(c.active_moments_reach),
                     }),
                 )
             }

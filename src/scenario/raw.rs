@@ -205,6 +205,14 @@ pub struct RawBehaviour {
     pub step_completion_min: S<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_completion_max: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active_share: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active_share_boost: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ordinary_share_shift: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active_moments_reach: S<f64>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]

@@ -302,3 +302,22 @@ fn lognormal_cycle_times_take_a_sigma_and_run_day_by_day() {
     assert_eq!(a, crate::engine::run_ensemble(&graph, &config, &|_| {}).unwrap());
     assert!(a.outcomes.iter().any(|o| o.reach > 10));
 }
+
+#[test]
+fn active_sharers_are_set_in_behaviour_and_checked() {
+    let s = parse(&format!("{MINIMAL}[behaviour]\nactive_share = 0.05\nactive_moments_reach = 0.7\n")).unwrap();
+    match &s.behaviour {
+        Behaviour::Campaign { coefficients, .. } => {
+            assert_eq!((coefficients.active_share, coefficients.active_moments_reach), (0.05, 0.7));
+        }
+        _ => panic!("campaign"),
+    }
+    assert!(s.behaviour.compile().population.is_some());
+    let resolved = s.to_resolved_toml();
+    assert!(resolved.contains("active_share = 0.05") && resolved.contains("ordinary_share_shift = -2.0"), "{resolved}");
+    // A shift above 0 would make ordinary people share more than the design says.
+    let p = problems(&format!("{MINIMAL}[behaviour]\nordinary_share_shift = 1.5\nactive_share = 2\n"));
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert!(p.iter().any(|x| x.key == "behaviour.ordinary_share_shift" && x.message.contains("must be in [-20, 0]")));
+    assert!(p.iter().any(|x| x.key == "behaviour.active_share" && x.message.contains("must be in [0, 1]")));
+}
