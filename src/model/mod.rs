@@ -80,6 +80,9 @@ pub struct Coefficients {
     /// Share of friends who see an active sharer's Moments post (an ordinary sharer's
     /// post reaches `channels.moments.reach` of them).
     pub active_moments_reach: f64,
+    /// Friends an active sharer messages, on average (an ordinary sharer messages
+    /// `channels.direct.invites_per_sharer`).
+    pub active_invites_per_sharer: f64,
 }
 
 impl Default for Coefficients {
@@ -102,6 +105,7 @@ impl Default for Coefficients {
             active_share_boost: 3.0,
             ordinary_share_shift: -2.0,
             active_moments_reach: 0.5,
+            active_invites_per_sharer: 20.0,
         }
     }
 }
@@ -144,6 +148,10 @@ impl Default for Channels {
 }
 
 /// Which spread model to simulate.
+// One value per scenario, never in a collection or a hot loop: the campaign variant's
+// size (its coefficients) costs nothing, and boxing it would only add noise where it is
+// built.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Behaviour {
@@ -288,8 +296,8 @@ pub struct SharerClasses {
     pub active_and_shares: f64,
     /// P(ordinary and shares) = (1 − a) · logistic(x + shift) · step completion.
     pub ordinary_and_shares: f64,
-    /// Per channel, whom an active sharer reaches (Moments wider; direct messages as
-    /// an ordinary sharer's).
+    /// Per channel, whom an active sharer reaches (more direct messages, a wider
+    /// Moments audience).
     pub active_invite: Vec<InviteRule>,
 }
 
@@ -369,7 +377,7 @@ impl Behaviour {
                         * logistic(share_utility + c.ordinary_share_shift)
                         * step,
                     active_invite: [
-                        channels.direct.map(|d| InviteRule::MeanPerSharer(d.invites_per_sharer)),
+                        channels.direct.map(|_| InviteRule::MeanPerSharer(c.active_invites_per_sharer)),
                         channels.moments.map(|_| InviteRule::EachFriend(c.active_moments_reach)),
                     ]
                     .into_iter()

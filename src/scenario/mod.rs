@@ -959,6 +959,14 @@ impl Scenario {
                         1.0,
                         "share of friends who see an active sharer's Moments post",
                     ),
+                    active_invites_per_sharer: c.float(
+                        &b.active_invites_per_sharer,
+                        "behaviour.active_invites_per_sharer",
+                        cd.active_invites_per_sharer,
+                        0.0,
+                        100_000.0,
+                        "friends an active sharer messages, on average",
+                    ),
                 };
                 if coefficients.step_completion_min > coefficients.step_completion_max {
                     c.problem(span(&b.step_completion_min).as_ref(), "behaviour.step_completion_min", format!(
@@ -1778,6 +1786,7 @@ impl Scenario {
                         active_share_boost: f(c.active_share_boost),
                         ordinary_share_shift: f(c.ordinary_share_shift),
                         active_moments_reach: f(c.active_moments_reach),
+                        active_invites_per_sharer: f(c.active_invites_per_sharer),
                     }),
                 )
             }
