@@ -80,6 +80,20 @@ fn scenario_corpus() -> Vec<String> {
         .collect();
     corpus.sort();
     corpus.push(fission::cli::STARTER.to_string());
+    // The starter with active and ordinary sharers and lognormal delays, so that the
+    // mutations reach those keys and the reference path too.
+    corpus.push(
+        fission::cli::STARTER
+            .replace(
+                "[simulation]",
+                "[behaviour]\nactive_share = 0.05\nactive_share_boost = 4.0\nordinary_share_shift = -3.0\n\
+         active_moments_reach = 0.6\nactive_invites_per_sharer = 30\n\n[simulation]",
+            )
+            .replace(
+                "cycle_time_days = 2.0",
+                "cycle_time_days = 2.0\ncycle_time_distribution = \"lognormal\"\ncycle_time_sigma = 1.2",
+            ),
+    );
     corpus
 }
 
