@@ -47,8 +47,8 @@ fn init_check_run_end_to_end() {
         predicate::str::contains("[campaign]")
             .and(predicate::str::contains("nominal K"))
             .and(predicate::str::contains("estimate:"))
-            // The starter's small graph is measured in kB, not rounded to "0 MB".
-            .and(predicate::str::contains("kB to build the graph"))
+            // The starter's small scratch is measured in kB, not rounded to "0 MB".
+            .and(predicate::str::contains("kB scratch per thread"))
             .and(predicate::str::contains(" 0 MB").not()),
     );
     // On a directed graph, people without out-arcs are "with no one to invite", not
@@ -160,7 +160,11 @@ fn days_to_half_reach_says_when_the_seed_users_are_half_of_it() {
     let out = String::from_utf8(out.unwrap().stdout).unwrap();
     let row = out.lines().find(|l| l.contains("Days to half of final reach")).unwrap();
     assert!(row.contains("(median 0: the seed users alone are half of the final reach)"), "{row}");
-    let s = write(dir.path(), "s.toml", &SMALL.replace("fun = 0.6", "fun = 1.0\nreward = 20"));
+    let viral = SMALL
+        .replace("fun = 0.6", "fun = 1.0\nreward = 20")
+        .replace("mean_degree = 8", "mean_degree = 40")
+        .replace("count = 5", "count = 30");
+    let s = write(dir.path(), "s.toml", &viral);
     let out = fission().arg("run").arg(&s).args(["--quiet", "--out"]).arg(dir.path().join("s")).output();
     let out = String::from_utf8(out.unwrap().stdout).unwrap();
     let row = out.lines().find(|l| l.contains("Days to half of final reach")).unwrap();

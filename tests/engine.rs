@@ -33,7 +33,8 @@ fn campaign_model_reduces_to_fixed_share_and_join_probabilities() {
     let (n, d) = (200_000, 8);
     let g = random_regular(n, d, 2);
     let levers = Levers { threshold: 0.4, complexity: 2, reward: 8.0, fun: 0.5, page_quality: 0.6 };
-    let coefficients = Coefficients { join_reinforcement: 0.0, ..Coefficients::default() };
+    // Everyone alike (`active_share = 0`, the model before issue 23).
+    let coefficients = Coefficients { join_reinforcement: 0.0, active_share: 0.0, ..Coefficients::default() };
     let channels =
         Channels { direct: Some(DirectChannel { invites_per_sharer: 100.0, attention: 0.7 }), moments: None };
     let c = coefficients;
@@ -56,12 +57,13 @@ fn campaign_model_reduces_to_fixed_share_and_join_probabilities() {
     assert_within_4se("invitations", inv.value, inv.std_error, d as f64 * share);
 }
 
-/// Active and ordinary sharers (issue 23): a share a of people shares with logit
-/// boosted, the rest with logit shifted down, and an active sharer's Moments post reaches
-/// r_a of their friends against r_o for an ordinary one. Moments alone, no
-/// reinforcement: K_0 = d · c · (A r_a + O r_o) with A = a · logistic(x + boost) · step
-/// and O = (1 − a) · logistic(x + shift) · step, c the conversion of a Moments view,
-/// all from the model's equations; the share of sharers among participants is A + O.
+/// Active and ordinary sharers (issue 23): a share α = σ(logit(a) + γ·L) of people (L
+/// the design's share incentives, x − share_base) shares with logit boosted, the rest
+/// with logit shifted down, and an active sharer's Moments post reaches r_a of their
+/// friends against r_o for an ordinary one. Moments alone, no reinforcement:
+/// K_0 = d · c · (A r_a + O r_o) with A = α · logistic(x + boost) · step and
+/// O = (1 − α) · logistic(x + shift) · step, c the conversion of a Moments view, all
+/// from the model's equations; the share of sharers among participants is A + O.
 #[test]
 fn active_and_ordinary_sharers_mix_as_the_model_says() {
     let (n, d) = (200_000, 8);
@@ -81,8 +83,11 @@ fn active_and_ordinary_sharers_mix_as_the_model_says() {
     let u = (1.0f64 + levers.reward / c.reward_reference).ln();
     let step = c.step_completion_min + (c.step_completion_max - c.step_completion_min) * levers.page_quality;
     let x = c.share_base + c.share_reward * u + c.share_fun * levers.fun;
-    let active = c.active_share * logistic(x + c.active_share_boost) * step;
-    let ordinary = (1.0 - c.active_share) * logistic(x + c.ordinary_share_shift) * step;
+    let alpha =
+        logistic((c.active_share / (1.0 - c.active_share)).ln() + c.active_share_lever_weight * (x - c.share_base));
+    assert!(c.active_share_lever_weight > 0.0 && alpha > c.active_share);
+    let active = alpha * logistic(x + c.active_share_boost) * step;
+    let ordinary = (1.0 - alpha) * logistic(x + c.ordinary_share_shift) * step;
     let join =
         logistic(c.join_base + c.join_reward * u + c.join_fun * levers.fun - c.join_threshold * levers.threshold)
             * step.powi(levers.complexity as i32);
@@ -242,8 +247,11 @@ fn strong_ties_raise_k() {
 /// fun and a fair reward exceed 1.
 #[test]
 fn defaults_are_plausible() {
+    // Mean degree 40, as ego-Facebook's 43.7 (WeChat users have hundreds of friends):
+    // with active sharers (issue 23) K grows with the friends an active sharer reaches,
+    // and on a mean degree of 10 the ordinary design's K is 0.04 and this great one's 0.75.
     let g =
-        GraphSpec { model: GraphModel::BarabasiAlbert { nodes: 20_000, m: 5 }, tie_strength: TieStrengths::default() }
+        GraphSpec { model: GraphModel::BarabasiAlbert { nodes: 20_000, m: 20 }, tie_strength: TieStrengths::default() }
             .generate(3)
             .unwrap();
     let ordinary = campaign_k(Levers::default(), &g, 41);

@@ -54,7 +54,8 @@ fn issue_22_a_tiny_invitation_probability_reaches_nobody() {
                 [simulation]\nruns = 50\ndays = 20\n";
     for extra in [
         "[model]\nkind = \"independent-cascade\"\nprobability = 1e-20\n",
-        "[channels.direct]\ninvites_per_sharer = 0\n[channels.moments]\nreach = 1e-17\n",
+        "[channels.direct]\ninvites_per_sharer = 0\n[channels.moments]\nreach = 1e-17\n\
+         [behaviour]\nactive_invites_per_sharer = 0\nactive_moments_reach = 1e-17\n",
     ] {
         let s = scenario(&format!("{base}{extra}"));
         let graph = s.build_graph().unwrap();

@@ -34,6 +34,8 @@ impl<'a> Prepared<'a> {
         let graph = self.graph;
         let table = &thresholds.table[..];
         let share_below = coin_threshold(self.behaviour.share_probability);
+        // With active and ordinary sharers, a coin below this is an active sharer's.
+        let active_below = coin_threshold(self.active_and_shares());
         let channel_base = &thresholds.channel_base[..];
         self.by_generation(delay, s, out, |s, out, start, end, joins| {
             let mut invitations = 0u64;
@@ -41,10 +43,12 @@ impl<'a> Prepared<'a> {
             while chunk < end {
                 let chunk_end = (chunk + LOCKSTEP_CHUNK).min(end);
                 let mut hits = std::mem::take(&mut s.hits);
-                // Pass 1: who shares (a 32-bit coin each, two per draw, without a
-                // branch), and which friends each channel reaches (arcs).
+                // Pass 1: who shares, as an ordinary or an active sharer (a 32-bit coin
+                // each, two per draw, without a branch), and which friends each
+                // channel reaches (arcs).
                 let mut sharers = [(0u32, 0u32); LOCKSTEP_CHUNK];
-                let (mut n, mut word) = (0, 0u64);
+                let mut actives = [(0u32, 0u32); LOCKSTEP_CHUNK];
+                let (mut n, mut n_active, mut word) = (0, 0, 0u64);
                 // (Local slices and generator: through `s` and `rng`, their addresses
                 // and the generator's state would be reloaded after every store.)
                 let (order, marks) = (s.tree.order(), &mut s.marks[..]);
@@ -62,12 +66,26 @@ impl<'a> Prepared<'a> {
                     } else {
                         word >> 32
                     };
+                    let active = coin < active_below;
                     sharers[n] = (u, k as u32);
-                    n += (coin < share_below) as usize;
+                    n += (coin < share_below && !active) as usize;
+                    actives[n_active] = (u, k as u32);
+                    n_active += active as usize;
                 }
                 *rng = local;
-                out.sharers += n as u32;
-                let count = self.select_chunk(&sharers[..n], s, rng, channel_base, &mut hits);
+                out.sharers += (n + n_active) as u32;
+                let mut count = self.select_chunk(&self.reach, &sharers[..n], s, rng, channel_base, &mut hits, 0);
+                if n_active > 0 {
+                    count = self.select_chunk(
+                        &self.reach_active,
+                        &actives[..n_active],
+                        s,
+                        rng,
+                        channel_base,
+                        &mut hits,
+                        count,
+                    );
+                }
                 let mut hits_all = hits;
                 let hits = &mut hits_all[..count];
                 invitations += count as u64;
@@ -180,9 +198,11 @@ impl<'a> Prepared<'a> {
         };
         let table = &thresholds.table[..];
         let share = self.behaviour.share_probability;
+        let active_share = self.active_and_shares();
         let channel_base = &thresholds.channel_base[..];
         let mut senders = [Sender { u: 0, day: 0, g: 0, position: 0 }; LOCKSTEP_CHUNK];
         let mut ends = [0usize; LOCKSTEP_CHUNK];
+        let mut sent = [0usize; LOCKSTEP_CHUNK];
         self.by_day(
             s,
             out,
@@ -191,37 +211,62 @@ impl<'a> Prepared<'a> {
                 let mut next = 0;
                 while next < bucket.len() {
                     let mut hits = std::mem::take(&mut s.hits);
-                    let (mut chunk, mut n_sharers) = (0, 0);
+                    let (mut chunk, mut n_sharers, mut n_active) = (0, 0, 0);
                     let mut sharers = [(0u32, 0u32); LOCKSTEP_CHUNK];
-                    // Pass 1: up to a chunk of the day's joiners; who shares, and which
-                    // friends each channel reaches (arcs).
+                    let mut actives = [(0u32, 0u32); LOCKSTEP_CHUNK];
+                    // Pass 1: up to a chunk of the day's joiners; who shares (as an
+                    // ordinary or an active sharer), and which friends each channel
+                    // reaches (arcs).
                     while chunk < LOCKSTEP_CHUNK {
                         let Some(at) = self.next_joiner(bucket, &mut next, day, s, out) else {
                             break;
                         };
-                        let u = at.u;
+                        let u_at = at.u;
                         senders[chunk] = at;
                         ends[chunk] = 0;
                         // Kept without a branch (taken as often as people share).
-                        let shares = share >= 1.0 || uniform(rng) < share;
-                        sharers[n_sharers] = (u, chunk as u32);
-                        n_sharers += shares as usize;
+                        let u = if share >= 1.0 { 0.0 } else { uniform(rng) };
+                        let active = u < active_share;
+                        sharers[n_sharers] = (u_at, chunk as u32);
+                        n_sharers += (u < share && !active) as usize;
+                        actives[n_active] = (u_at, chunk as u32);
+                        n_active += active as usize;
                         chunk += 1;
                     }
-                    out.sharers += n_sharers as u32;
-                    let count = self.select_chunk(&sharers[..n_sharers], s, rng, channel_base, &mut hits);
-                    // Each sender's invitations: `hits` holds them sender by sender, in the
-                    // order of the chunk, so where each sender's run ends tells how many
-                    // there are (plain stores, where counting would wait on the previous
-                    // count of the same sender).
-                    for (i, &(_, tag)) in hits[..count].iter().enumerate() {
+                    out.sharers += (n_sharers + n_active) as u32;
+                    let ordinary =
+                        self.select_chunk(&self.reach, &sharers[..n_sharers], s, rng, channel_base, &mut hits, 0);
+                    // Each sender's invitations: `hits` holds the ordinary sharers'
+                    // sender by sender, in the order of the chunk, so where each sender's
+                    // run ends tells how many there are (plain stores, where counting
+                    // would wait on the previous count of the same sender); the active
+                    // sharers' follow, counted one by one.
+                    for (i, &(_, tag)) in hits[..ordinary].iter().enumerate() {
                         ends[(tag >> 16) as usize % LOCKSTEP_CHUNK] = i + 1;
                     }
                     let mut done = 0;
-                    for (at, &end) in senders[..chunk].iter().zip(&ends[..chunk]) {
-                        let end = end.max(done);
-                        s.rows.record_invitations(out, at.g, (end - done) as u64);
+                    for (sent, end) in sent[..chunk].iter_mut().zip(&ends[..chunk]) {
+                        let end = (*end).max(done);
+                        *sent = end - done;
                         done = end;
+                    }
+                    let mut count = ordinary;
+                    if n_active > 0 {
+                        count = self.select_chunk(
+                            &self.reach_active,
+                            &actives[..n_active],
+                            s,
+                            rng,
+                            channel_base,
+                            &mut hits,
+                            ordinary,
+                        );
+                        for &(_, tag) in &hits[ordinary..count] {
+                            sent[(tag >> 16) as usize % LOCKSTEP_CHUNK] += 1;
+                        }
+                    }
+                    for (at, &sent) in senders[..chunk].iter().zip(&sent[..chunk]) {
+                        s.rows.record_invitations(out, at.g, sent as u64);
                     }
                     // Pass 2: drop the invitations to participants, which change nothing
                     // but the count of invitations.

@@ -212,15 +212,14 @@ impl<'a> Prepared<'a> {
                 }
                 let u = s.tree.order[i];
                 s.set_state(u as usize, JOINED);
-                if self.behaviour.share_probability < 1.0 && uniform(rng) >= self.behaviour.share_probability {
+                let Some(reach) = self.sharer_reach(rng) else {
                     continue;
-                }
+                };
                 out.sharers += 1;
-                // (Never with active and ordinary sharers: those take the reference path.)
                 invitations += self.invite_friends(
                     u,
                     rule,
-                    &self.reach,
+                    reach,
                     s,
                     rng,
                     #[inline(always)]

@@ -63,8 +63,9 @@ impl ChannelReach {
 }
 
 impl<'a> Prepared<'a> {
-    /// Writes to the start of `hits` the invitations a chunk's sharers send, as
-    /// (invitee, tag), and returns how many: `sharers` holds each sharer and their place
+    /// Writes to `hits`, from index `start`, the invitations a chunk's sharers send
+    /// through the channels `reach` (an ordinary or an active sharer's), as (invitee,
+    /// tag), and returns where they end: `sharers` holds each sharer and their place
     /// `k` in the chunk, and the tag holds `k` in its upper 16 bits and, in the lower,
     /// the offset in the conversion table of the channel (`channel_base`) and, with tie
     /// classes, of the tie's class. On continuous ties, `s.hit_ties` gets each
@@ -80,29 +81,32 @@ impl<'a> Prepared<'a> {
     /// sharer by sharer and, within a sharer, friend by friend, a friend reached by
     /// several channels in channel order (as in [`Prepared::invite_friends`]).
     #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn select_chunk(
         &self,
+        reach: &[ChannelReach],
         sharers: &[(u32, u32)],
         s: &mut RunScratch,
         rng: &mut SimRng,
         channel_base: &[u32],
         hits: &mut Vec<(u32, u32)>,
+        start: usize,
     ) -> usize {
         // One version per number of channels and way each picks (coins or skips), so
         // that the loop over positions does only what the channels need.
-        let by_coins = |c: usize| match &self.reach[c] {
+        let by_coins = |c: usize| match &reach[c] {
             ChannelReach::PerDegree { .. } => true,
             ChannelReach::Each(_, Some(_)) => false,
             ChannelReach::Each(coins, None) => coins.p > SELECT_COINS_ABOVE,
         };
-        let a = (sharers, s, rng, channel_base, hits);
-        match (self.reach.len(), by_coins(0), self.reach.len() > 1 && by_coins(1)) {
-            (1, true, _) => self.select_chunk_channels::<1, true, false>(a.0, a.1, a.2, a.3, a.4),
-            (1, false, _) => self.select_chunk_channels::<1, false, false>(a.0, a.1, a.2, a.3, a.4),
-            (2, true, true) => self.select_chunk_channels::<2, true, true>(a.0, a.1, a.2, a.3, a.4),
-            (2, true, false) => self.select_chunk_channels::<2, true, false>(a.0, a.1, a.2, a.3, a.4),
-            (2, false, true) => self.select_chunk_channels::<2, false, true>(a.0, a.1, a.2, a.3, a.4),
-            (2, false, false) => self.select_chunk_channels::<2, false, false>(a.0, a.1, a.2, a.3, a.4),
+        let a = (reach, sharers, s, rng, channel_base, hits, start);
+        match (reach.len(), by_coins(0), reach.len() > 1 && by_coins(1)) {
+            (1, true, _) => self.select_chunk_channels::<1, true, false>(a.0, a.1, a.2, a.3, a.4, a.5, a.6),
+            (1, false, _) => self.select_chunk_channels::<1, false, false>(a.0, a.1, a.2, a.3, a.4, a.5, a.6),
+            (2, true, true) => self.select_chunk_channels::<2, true, true>(a.0, a.1, a.2, a.3, a.4, a.5, a.6),
+            (2, true, false) => self.select_chunk_channels::<2, true, false>(a.0, a.1, a.2, a.3, a.4, a.5, a.6),
+            (2, false, true) => self.select_chunk_channels::<2, false, true>(a.0, a.1, a.2, a.3, a.4, a.5, a.6),
+            (2, false, false) => self.select_chunk_channels::<2, false, false>(a.0, a.1, a.2, a.3, a.4, a.5, a.6),
             (n, ..) => unreachable!("{n} channels; at most {}", crate::model::MAX_CHANNELS),
         }
     }
@@ -111,13 +115,16 @@ impl<'a> Prepared<'a> {
     const _CHANNELS: () = assert!(crate::model::MAX_CHANNELS == 2 && LOCKSTEP_CHUNK <= 256);
 
     #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn select_chunk_channels<const NC: usize, const COINS_0: bool, const COINS_1: bool>(
         &self,
+        reach: &[ChannelReach],
         sharers: &[(u32, u32)],
         s: &mut RunScratch,
         rng: &mut SimRng,
         channel_base: &[u32],
         hits: &mut Vec<(u32, u32)>,
+        start: usize,
     ) -> usize {
         let graph = self.graph;
         // Per channel: whether it draws a coin per position (else it picks by skips).
@@ -144,7 +151,7 @@ impl<'a> Prepared<'a> {
             fill_slots::<_, 16>(&mut s.slot_of[total..], degree, slot as u8);
             for c in 0..NC {
                 if coins[c] {
-                    let b = self.reach[c].coins(degree).below;
+                    let b = reach[c].coins(degree).below;
                     below[c][slot] = b;
                     let t = &mut s.upper_below[c];
                     if t.len() < room {
@@ -174,7 +181,7 @@ impl<'a> Prepared<'a> {
                 coin_bits(total, upper, |p| below[slot_of[p] as usize], coins16, bits, &mut local);
             } else {
                 let mark = |j: usize, _: &mut SimRng| bits[j / 64] |= 1 << (j % 64);
-                match &self.reach[c] {
+                match &reach[c] {
                     ChannelReach::Each(_, Some(table)) => table.for_each(total, &mut local, mark),
                     reach => reach.coins(1).for_each(total, &mut local, mark),
                 }
@@ -186,7 +193,7 @@ impl<'a> Prepared<'a> {
         // prefetched; with tie classes or cells of strength the offset of the arc's class
         // or cell is added to the tag's table offset), kept by advancing it when that
         // channel reaches it, without a branch.
-        let room = NC * total + 1;
+        let room = start + NC * total + 1;
         if hits.len() < room {
             hits.resize(room.max(2 * hits.len()), (0, 0));
         }
@@ -199,7 +206,7 @@ impl<'a> Prepared<'a> {
         };
         let marks = &marks[..];
         let base: [u32; NC] = std::array::from_fn(|c| channel_base[c]);
-        let mut n = 0;
+        let mut n = start;
         for (w, &first) in reached[0][..words].iter().enumerate() {
             let by: [u64; NC] = std::array::from_fn(|c| if c == 0 { first } else { reached[c][w] });
             let mut any = by.iter().fold(0, |a, &b| a | b);
@@ -217,8 +224,9 @@ impl<'a> Prepared<'a> {
                 let tag = (hit >> 32) as u32 + classes.map_or(0, |(class, stride)| class[arc] as u32 * stride);
                 for c in 0..NC {
                     debug_assert!(n < hits.len());
-                    // SAFETY: `n` grows by at most one per channel and position, so it
-                    // stays below NC × `total` + 1, the room made above in `hits`. (The
+                    // SAFETY: `n` starts at `start` and grows by at most one per channel
+                    // and position, so it stays below `start` + NC × `total` + 1, the room
+                    // made above in `hits`. (The
                     // bounds checks cost the Qixi campaign of benches/campaign_vs_ic.rs
                     // 1–2%.)
                     unsafe { *hits.get_unchecked_mut(n) = (v, tag + base[c]) };

@@ -292,9 +292,6 @@ impl<'a> Prepared<'a> {
         let chunked = self.thresholds.as_ref().map(|t| t.continuous);
         match (self.process, self.lockstep, chunked) {
             (Process::Sir { beta, recovery }, ..) => Path::Sir { beta, recovery },
-            // Active and ordinary sharers are written in the reference only, until a
-            // benchmark shows a specialisation is worth it.
-            (Process::Invitation(EdgeRule::Model), ..) if self.behaviour.population.is_some() => Path::Reference,
             (Process::Invitation(EdgeRule::Uniform(coins)), Some(delay), _) => {
                 Path::CascadeByGeneration { coins, delay }
             }
@@ -306,6 +303,11 @@ impl<'a> Prepared<'a> {
             (Process::Invitation(EdgeRule::Uniform(coins)), None, _) => Path::CascadeByDay { coins },
             _ => Path::Reference,
         }
+    }
+
+    /// P(an active sharer shares): 0 when people do not differ.
+    pub(super) fn active_and_shares(&self) -> f64 {
+        self.behaviour.population.as_ref().map_or(0.0, |p| p.active_and_shares)
     }
 
     fn with_chosen_path(mut self) -> Self {

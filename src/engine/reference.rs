@@ -16,25 +16,8 @@ impl<'a> Prepared<'a> {
         out: &mut RunOutcome,
         last_scheduled: &mut u32,
     ) -> u64 {
-        let behaviour = &self.behaviour;
-        // Who shares, and (when people differ) as an active or an ordinary sharer.
-        let reach = match &behaviour.population {
-            None => {
-                if behaviour.share_probability < 1.0 && uniform(rng) >= behaviour.share_probability {
-                    return 0;
-                }
-                &self.reach
-            }
-            Some(classes) => {
-                let u = uniform(rng);
-                if u < classes.active_and_shares {
-                    &self.reach_active
-                } else if u < classes.active_and_shares + classes.ordinary_and_shares {
-                    &self.reach
-                } else {
-                    return 0;
-                }
-            }
+        let Some(reach) = self.sharer_reach(rng) else {
+            return 0;
         };
         out.sharers += 1;
         let neighbours = self.graph.neighbours(NodeId(at.u));
@@ -63,6 +46,31 @@ impl<'a> Prepared<'a> {
             #[inline(always)]
             |v, s, rng| self.schedule(at, v, s, rng, out, last_scheduled),
         )
+    }
+
+    /// Whether a new participant shares, and if so, whom their channels reach: an
+    /// ordinary sharer's or (when people differ) an active sharer's.
+    #[inline(always)]
+    pub(super) fn sharer_reach(&self, rng: &mut SimRng) -> Option<&[ChannelReach]> {
+        let behaviour = &self.behaviour;
+        match &behaviour.population {
+            None => {
+                if behaviour.share_probability < 1.0 && uniform(rng) >= behaviour.share_probability {
+                    return None;
+                }
+                Some(&self.reach)
+            }
+            Some(classes) => {
+                let u = uniform(rng);
+                if u < classes.active_and_shares {
+                    Some(&self.reach_active)
+                } else if u < classes.active_and_shares + classes.ordinary_and_shares {
+                    Some(&self.reach)
+                } else {
+                    None
+                }
+            }
+        }
     }
 
     /// `u` (who shares) invites friends through each channel (`reach`: an ordinary or an

@@ -968,6 +968,14 @@ impl Scenario {
                         100_000.0,
                         "friends an active sharer messages, on average",
                     ),
+                    active_share_lever_weight: c.float(
+                        &b.active_share_lever_weight,
+                        "behaviour.active_share_lever_weight",
+                        cd.active_share_lever_weight,
+                        0.0,
+                        10.0,
+                        "how much the design's reward and fun raise the log-odds of being an active sharer (0 = not at all)",
+                    ),
                 };
                 if coefficients.step_completion_min > coefficients.step_completion_max {
                     c.problem(span(&b.step_completion_min).as_ref(), "behaviour.step_completion_min", format!(
@@ -1414,6 +1422,7 @@ impl Scenario {
                         ordinary_share_shift: f(c.ordinary_share_shift),
                         active_moments_reach: f(c.active_moments_reach),
                         active_invites_per_sharer: f(c.active_invites_per_sharer),
+                        active_share_lever_weight: f(c.active_share_lever_weight),
                     }),
                 )
             }

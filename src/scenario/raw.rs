@@ -215,6 +215,8 @@ pub struct RawBehaviour {
     pub active_moments_reach: S<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active_invites_per_sharer: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active_share_lever_weight: S<f64>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]

@@ -314,7 +314,11 @@ fn active_sharers_are_set_in_behaviour_and_checked() {
     }
     assert!(s.behaviour.compile().population.is_some());
     let resolved = s.to_resolved_toml();
-    assert!(resolved.contains("active_share = 0.05") && resolved.contains("ordinary_share_shift = -2.0"), "{resolved}");
+    assert!(resolved.contains("active_share = 0.05") && resolved.contains("ordinary_share_shift = -5.0"), "{resolved}");
+    assert!(resolved.contains("active_share_lever_weight = 1.0"), "{resolved}");
+    // Everyone alike, as before issue 23.
+    let alike = parse(&format!("{MINIMAL}[behaviour]\nactive_share = 0\n")).unwrap();
+    assert!(alike.behaviour.compile().population.is_none());
     // A shift above 0 would make ordinary people share more than the design says.
     let p = problems(&format!("{MINIMAL}[behaviour]\nordinary_share_shift = 1.5\nactive_share = 2\n"));
     assert_eq!(p.len(), 2, "{p:?}");

@@ -58,7 +58,8 @@ fn issue_4_each_invitation_reads_its_own_channel_and_tie_entry() {
         for start in (0..g.node_count() as u32).step_by(LOCKSTEP_CHUNK) {
             let sharers: Vec<(u32, u32)> =
                 (start..(start + LOCKSTEP_CHUNK as u32).min(g.node_count() as u32)).map(|u| (u, u - start)).collect();
-            let count = prepared.select_chunk(&sharers, &mut s, &mut rng, &t.channel_base, &mut hits);
+            let count =
+                prepared.select_chunk(&prepared.reach, &sharers, &mut s, &mut rng, &t.channel_base, &mut hits, 0);
             for &(v, tag) in &hits[..count] {
                 let u = sharers[(tag >> 16) as usize].0;
                 let j = g.neighbours(NodeId(u)).binary_search(&v).expect("invitees are friends");

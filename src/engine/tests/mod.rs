@@ -264,6 +264,26 @@ fn gated_ties(plain: &SocialGraph, viral: &Behaviour, few: bool) -> (SocialGraph
 
 /// `viral` with other channels: `direct` (invitations per sharer) and a Moments
 /// reach, each None for no such channel.
+/// `b` with active and ordinary sharers: a share `a` of active sharers (0: everyone
+/// alike), who message 30 friends and whose Moments posts reach half their friends.
+fn with_classes(b: &Behaviour, a: f64) -> Behaviour {
+    match b {
+        Behaviour::Campaign { levers, coefficients, channels } => Behaviour::Campaign {
+            levers: *levers,
+            coefficients: crate::model::Coefficients {
+                active_share: a,
+                active_share_boost: 4.0,
+                ordinary_share_shift: -2.0,
+                active_moments_reach: 0.5,
+                active_invites_per_sharer: 30.0,
+                ..*coefficients
+            },
+            channels: *channels,
+        },
+        _ => unreachable!(),
+    }
+}
+
 fn with_channels(viral: &Behaviour, direct: Option<f64>, moments: Option<f64>) -> Behaviour {
     use crate::model::{Channels, DirectChannel, MomentsChannel};
     match viral {

@@ -173,6 +173,11 @@ fn lockstep_campaign_runs_match_the_day_by_day_schedule() {
         (&plain, with(campaign(), Seeding::Random { count: 30 }, 30, fixed(3.0)), 3),
         // Moments alone, by a coin per friend (reach above 0.3).
         (&plain, with(with_channels(&viral, None, Some(0.5)), Seeding::Random { count: 5 }, 40, fixed(1.0)), 1),
+        // Everyone alike; active and ordinary sharers (an active sharer's Moments by
+        // coins, an ordinary one's by skips), on plain and on many ties.
+        (&plain, with(with_classes(&viral, 0.0), Seeding::Random { count: 5 }, 40, fixed(1.0)), 1),
+        (&plain, with(with_classes(&campaign(), 0.2), Seeding::Random { count: 20 }, 40, fixed(1.0)), 1),
+        (&many_ties, with(with_classes(&viral, 0.1), Seeding::Random { count: 10 }, 40, fixed(2.0)), 2),
     ];
     let (mut censored, mut spread) = (0, 0);
     for (case, (g, cfg, delay)) in cases.iter().enumerate() {
@@ -216,6 +221,10 @@ fn chunked_campaign_runs_match_the_one_at_a_time_schedule() {
         // Direct messages, and Moments by skips too long for the table (reach 0.01).
         (&plain, with(with_channels(&viral, Some(6.0), Some(0.01)), Seeding::Random { count: 5 }, 60, geometric(2.0))),
         (&plain, with(campaign(), Seeding::Random { count: 30 }, 30, CycleTime::default())),
+        // Everyone alike; active and ordinary sharers, on plain and on two ties.
+        (&plain, with(with_classes(&viral, 0.0), Seeding::Random { count: 5 }, 60, geometric(2.0))),
+        (&plain, with(with_classes(&campaign(), 0.2), Seeding::Random { count: 20 }, 60, geometric(2.0))),
+        (&two_ties, with(with_classes(&viral, 0.1), Seeding::Random { count: 10 }, 60, geometric(2.5))),
         // Thirty seed users whose one friend is the same person: that person joins
         // on the earliest of the arrivals their converted invitations draw.
         (&star, with(viral_once, Seeding::Nodes { nodes: (1..=30).map(NodeId).collect() }, 60, geometric(8.0))),
