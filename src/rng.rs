@@ -49,3 +49,50 @@ pub fn below(rng: &mut SimRng, n: u64) -> u64 {
     use rand::Rng;
     ((rng.next_u64() as u128 * n as u128) >> 64) as u64
 }
+
+/// The keys of one run's counter-based draws (common random numbers): each decision
+/// that does not depend on the design draws from a hash of its key and what it
+/// decides about, [`keyed`], so two scenarios that differ only in levers, channel
+/// parameters or rewards make the same draws for the same decisions, in any order
+/// (docs/MODEL.md §1, "Common random numbers").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Keys {
+    /// Whether a person shares, and as an active or an ordinary sharer: by person.
+    pub share: u64,
+    /// Whether a sharer's channel reaches a friend: by arc (channel c takes bits
+    /// 32c..32c + 32 of the hash).
+    pub reach: u64,
+    /// Whether an invitation converts: by (sender, friend), one key per channel.
+    pub convert: [u64; 2],
+    /// The delay of a converted invitation: by (sender, friend).
+    pub delay: u64,
+}
+
+impl Keys {
+    /// The keys of run `run` under master seed `rng_seed` (independent of the run's
+    /// stream, [`stream_rng`]).
+    pub fn for_run(rng_seed: u64, run: u64) -> Self {
+        let base = derive_seed(rng_seed, run) ^ 0x6A09_E667_F3BC_C909;
+        let key = |purpose: u64| splitmix64(base.wrapping_add(purpose.wrapping_mul(0xD1B5_4A32_D192_ED03)));
+        Self { share: key(1), reach: key(2), convert: [key(3), key(4)], delay: key(5) }
+    }
+}
+
+/// The draw of decision `index` under `key`: 64 bits, a bijective mix of
+/// key ⊕ index·M (M odd), so distinct indices under one key never share an input.
+///
+/// ```
+/// use fission::rng::keyed;
+/// assert_eq!(keyed(7, 3), keyed(7, 3));
+/// assert_ne!(keyed(7, 3), keyed(7, 4));
+/// ```
+#[inline(always)]
+pub fn keyed(key: u64, index: u64) -> u64 {
+    splitmix64(key ^ index.wrapping_mul(0x9FB2_1C65_1E98_DF25))
+}
+
+/// The index of the pair (sender `u`, friend `v`) for [`keyed`].
+#[inline(always)]
+pub fn pair(u: u32, v: u32) -> u64 {
+    ((u as u64) << 32) | v as u64
+}

@@ -33,9 +33,7 @@ impl<'a> Prepared<'a> {
         };
         let graph = self.graph;
         let table = &thresholds.table[..];
-        let share_below = coin_threshold(self.behaviour.share_probability);
-        // With active and ordinary sharers, a coin below this is an active sharer's.
-        let active_below = coin_threshold(self.active_and_shares());
+        let (share_below, active_below) = (self.share_below, self.active_below);
         let channel_base = &thresholds.channel_base[..];
         self.by_generation(delay, s, out, |s, out, start, end, joins| {
             let mut invitations = 0u64;
@@ -44,15 +42,15 @@ impl<'a> Prepared<'a> {
                 let chunk_end = (chunk + LOCKSTEP_CHUNK).min(end);
                 let mut hits = std::mem::take(&mut s.hits);
                 // Pass 1: who shares, as an ordinary or an active sharer (a 32-bit coin
-                // each, two per draw, without a branch), and which friends each
-                // channel reaches (arcs).
+                // each, the person's keyed draw, without a branch), and which friends
+                // each channel reaches (arcs).
                 let mut sharers = [(0u32, 0u32); LOCKSTEP_CHUNK];
                 let mut actives = [(0u32, 0u32); LOCKSTEP_CHUNK];
-                let (mut n, mut n_active, mut word) = (0, 0, 0u64);
-                // (Local slices and generator: through `s` and `rng`, their addresses
-                // and the generator's state would be reloaded after every store.)
+                let (mut n, mut n_active) = (0, 0);
+                // (Local slices: through `s`, their addresses would be reloaded after
+                // every store.)
+                let share_key = s.keys.share;
                 let (order, marks) = (s.tree.order(), &mut s.marks[..]);
-                let mut local = rng.clone();
                 for (k, i) in (chunk..chunk_end).enumerate() {
                     if let Some(&ahead) = order.get(i + PREFETCH_DISTANCE) {
                         prefetch(graph.offset_entry(NodeId(ahead)));
@@ -60,31 +58,18 @@ impl<'a> Prepared<'a> {
                     }
                     let u = order[i];
                     marks[u as usize] = (marks[u as usize] & !STATE_BITS) | JOINED;
-                    let coin = if k % 2 == 0 {
-                        word = local.next_u64();
-                        word & 0xFFFF_FFFF
-                    } else {
-                        word >> 32
-                    };
+                    let coin = if share_below >= COIN_ONE { 0 } else { keyed(share_key, u as u64) >> 32 };
                     let active = coin < active_below;
                     sharers[n] = (u, k as u32);
                     n += (coin < share_below && !active) as usize;
                     actives[n_active] = (u, k as u32);
                     n_active += active as usize;
                 }
-                *rng = local;
                 out.sharers += (n + n_active) as u32;
-                let mut count = self.select_chunk(&self.reach, &sharers[..n], s, rng, channel_base, &mut hits, 0);
+                let mut count = self.select_chunk(&self.reach, &sharers[..n], s, channel_base, &mut hits, 0);
                 if n_active > 0 {
-                    count = self.select_chunk(
-                        &self.reach_active,
-                        &actives[..n_active],
-                        s,
-                        rng,
-                        channel_base,
-                        &mut hits,
-                        count,
-                    );
+                    count =
+                        self.select_chunk(&self.reach_active, &actives[..n_active], s, channel_base, &mut hits, count);
                 }
                 let mut hits_all = hits;
                 let hits = &mut hits_all[..count];
@@ -119,19 +104,22 @@ impl<'a> Prepared<'a> {
                     (&mut tree.order[..], &mut tree.parent[..], &mut s.marks[..], &mut s.touched[..]);
                 let (mut len, mut tl, mut censored) = (tree.len, touched_len, false);
                 let recruiter = chunk as u32;
-                // (Through `identity` so that the closure can be marked inline: it has
-                // three call sites.)
-                let mut step = std::convert::identity(
-                    #[inline(always)]
-                    |(v, tag): (u32, u32), coin: u64| {
+                let convert_keys = s.keys.convert;
+                let channel_block = thresholds.channel_block;
+                for &(v, tag) in hits.iter() {
+                    {
                         let vi = v as usize;
                         let mark = marks[vi];
                         let state = mark & STATE_BITS;
                         let e = ((mark >> 2) as usize).min(TABLE_EXPOSURES - 1);
                         let open = state < PENDING;
-                        // (The sender, read only for a tie's own strength: `order` is
-                        // written at `len`, past this chunk's senders.)
-                        let tie = || (order[chunk + (tag >> 16) as usize], v);
+                        // The sender (`order` is written at `len`, past this chunk's
+                        // senders) and the channel (by the tag's table offset) key the
+                        // invitation's 32-bit coin (common random numbers).
+                        let sender = order[chunk + (tag >> 16) as usize];
+                        let key = convert_keys[((tag & 0xFFFF) >= channel_block) as usize];
+                        let coin = keyed(key, pair(sender, v)) >> 32;
+                        let tie = || (sender, v);
                         let converted = open & self.converts::<CONTINUOUS>(table, tag, e, coin, tie);
                         let recruited = converted & joins;
                         censored |= converted & !joins;
@@ -151,22 +139,8 @@ impl<'a> Prepared<'a> {
                         len += recruited as usize;
                         let counted = (count_exposure(mark) & !STATE_BITS) | if recruited { PENDING } else { EXPOSED };
                         marks[vi] = if open { counted } else { mark };
-                    },
-                );
-                // Two 32-bit coins per 64-bit draw.
-                // (A local copy of the generator, kept in registers.)
-                let mut local = rng.clone();
-                let mut i = 0;
-                while i + 1 < hits.len() {
-                    let word = local.next_u64();
-                    step(hits[i], word & 0xFFFF_FFFF);
-                    step(hits[i + 1], word >> 32);
-                    i += 2;
+                    }
                 }
-                if i < hits.len() {
-                    step(hits[i], local.next_u64() >> 32);
-                }
-                *rng = local;
                 tree.len = len;
                 s.touched.truncate(tl);
                 out.is_censored |= censored;
@@ -197,8 +171,8 @@ impl<'a> Prepared<'a> {
             return self.run_days(s, rng, out);
         };
         let table = &thresholds.table[..];
-        let share = self.behaviour.share_probability;
-        let active_share = self.active_and_shares();
+        let (share_below, active_below) = (self.share_below, self.active_below);
+        let channel_block = thresholds.channel_block;
         let channel_base = &thresholds.channel_base[..];
         let mut senders = [Sender { u: 0, day: 0, g: 0, position: 0 }; LOCKSTEP_CHUNK];
         let mut ends = [0usize; LOCKSTEP_CHUNK];
@@ -224,18 +198,18 @@ impl<'a> Prepared<'a> {
                         let u_at = at.u;
                         senders[chunk] = at;
                         ends[chunk] = 0;
-                        // Kept without a branch (taken as often as people share).
-                        let u = if share >= 1.0 { 0.0 } else { uniform(rng) };
-                        let active = u < active_share;
+                        // Kept without a branch (taken as often as people share); the
+                        // person's keyed coin.
+                        let coin = if share_below >= COIN_ONE { 0 } else { keyed(s.keys.share, u_at as u64) >> 32 };
+                        let active = coin < active_below;
                         sharers[n_sharers] = (u_at, chunk as u32);
-                        n_sharers += (u < share && !active) as usize;
+                        n_sharers += (coin < share_below && !active) as usize;
                         actives[n_active] = (u_at, chunk as u32);
                         n_active += active as usize;
                         chunk += 1;
                     }
                     out.sharers += (n_sharers + n_active) as u32;
-                    let ordinary =
-                        self.select_chunk(&self.reach, &sharers[..n_sharers], s, rng, channel_base, &mut hits, 0);
+                    let ordinary = self.select_chunk(&self.reach, &sharers[..n_sharers], s, channel_base, &mut hits, 0);
                     // Each sender's invitations: `hits` holds the ordinary sharers'
                     // sender by sender, in the order of the chunk, so where each sender's
                     // run ends tells how many there are (plain stores, where counting
@@ -256,7 +230,6 @@ impl<'a> Prepared<'a> {
                             &self.reach_active,
                             &actives[..n_active],
                             s,
-                            rng,
                             channel_base,
                             &mut hits,
                             ordinary,
@@ -279,29 +252,26 @@ impl<'a> Prepared<'a> {
                     }
                     // Pass 3: in order, each invitation counted against its invitee (even
                     // one already due to join: an earlier arrival may replace theirs) and
-                    // its conversion drawn, two 32-bit coins per 64-bit draw. (Each invitee
+                    // its conversion drawn, a 32-bit coin keyed by sender, invitee and
+                    // channel (common random numbers). (Each invitee
                     // is written at the end of `touched`, which is kept only for one who was
                     // untouched, without a branch; `schedule` never sees them untouched.)
                     // The conversions are kept in `hits`, in order and without a branch, and
                     // scheduled after: neither a conversion nor its delay depends on the
                     // others' schedules, and a branch per conversion here was mispredicted
                     // as often as conversions happen.
-                    let mut word = 0u64;
                     let mut tl = s.touched.len();
                     s.touched.resize(tl + open, 0);
-                    let mut local = rng.clone();
+                    let convert_keys = s.keys.convert;
                     let mut converted = 0;
                     // (Local slices: through `s`, the marks' and `touched`'s addresses
                     // and lengths would be reloaded after every store.)
                     let (marks, touched) = (&mut s.marks[..], &mut s.touched[..]);
                     for i in 0..open {
                         let (v, tag) = hits[i];
-                        let coin = if i % 2 == 0 {
-                            word = local.next_u64();
-                            word & 0xFFFF_FFFF
-                        } else {
-                            word >> 32
-                        };
+                        let sender = senders[(tag >> 16) as usize % LOCKSTEP_CHUNK].u;
+                        let key = convert_keys[((tag & 0xFFFF) >= channel_block) as usize];
+                        let coin = keyed(key, pair(sender, v)) >> 32;
                         let vi = v as usize;
                         let mark = marks[vi];
                         let state = mark & STATE_BITS;
@@ -312,14 +282,12 @@ impl<'a> Prepared<'a> {
                         marks[vi] =
                             (count_exposure(mark) & !STATE_BITS) | if state == UNTOUCHED { EXPOSED } else { state };
                         hits[converted] = (v, tag);
-                        let sender = senders[(tag >> 16) as usize % LOCKSTEP_CHUNK].u;
                         converted += self.converts::<CONTINUOUS>(table, tag, e, coin, || (sender, v)) as usize;
                     }
                     s.touched.truncate(tl);
                     for &(v, tag) in &hits[..converted] {
-                        self.schedule(senders[(tag >> 16) as usize], v, s, &mut local, out, last_scheduled);
+                        self.schedule(senders[(tag >> 16) as usize], v, s, out, last_scheduled);
                     }
-                    *rng = local;
                     s.hits = hits;
                 }
             },

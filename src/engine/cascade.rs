@@ -212,7 +212,7 @@ impl<'a> Prepared<'a> {
                 }
                 let u = s.tree.order[i];
                 s.set_state(u as usize, JOINED);
-                let Some(reach) = self.sharer_reach(rng) else {
+                let Some(reach) = self.sharer_reach(u, s) else {
                     continue;
                 };
                 out.sharers += 1;
@@ -307,7 +307,7 @@ impl<'a> Prepared<'a> {
                     }
                     // Pass 3: each remaining success in order, with its own delay.
                     for &(v, k) in &hits[..open] {
-                        self.schedule(senders[k as usize % LOCKSTEP_CHUNK], v, s, rng, out, last_scheduled);
+                        self.schedule(senders[k as usize % LOCKSTEP_CHUNK], v, s, out, last_scheduled);
                     }
                     s.hits = hits;
                 }

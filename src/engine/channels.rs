@@ -3,13 +3,13 @@
 
 use super::*;
 
-/// How a channel's sharer reaches friends, precomputed: the skip scale of a
-/// per-degree probability costs a logarithm, so it is tabulated for common degrees.
+/// How a channel's sharer reaches friends, precomputed: the probability per friend as
+/// a 32-bit coin's threshold; a per-degree probability costs a division, so it is
+/// tabulated for common degrees.
 #[derive(Debug, Clone)]
 pub(super) enum ChannelReach {
-    /// The same probability for every sharer, with its skip table when skips are
-    /// cheaper than a coin per friend.
-    Each(Coins, Option<SkipTable>),
+    /// The same probability for every sharer.
+    Each(Coins),
     /// min(1, mean / degree): `table[d]` for degrees below its length.
     PerDegree { mean: f64, table: Vec<Coins> },
 }
@@ -24,37 +24,15 @@ impl ChannelReach {
                 mean,
                 table: (0..REACH_TABLE_DEGREES).map(|d| Coins::new(rule.probability(d))).collect(),
             },
-            other => {
-                let p = other.probability(1);
-                ChannelReach::Each(Coins::new(p), SkipTable::new(p).filter(|_| p <= SELECT_COINS_ABOVE))
-            }
+            other => ChannelReach::Each(Coins::new(other.probability(1))),
         }
     }
 
-    /// Replaces `kept` with the friends (indices in `0..degree`) a sharer of `degree`
-    /// friends reaches.
-    #[inline]
-    pub(super) fn select(&self, degree: usize, rng: &mut SimRng, kept: &mut Vec<u32>) {
-        kept.clear();
-        kept.resize(degree, 0);
-        let n = match self {
-            ChannelReach::Each(_, Some(table)) => {
-                let mut n = 0;
-                table.for_each(degree, rng, |j, _| {
-                    kept[n] = j as u32;
-                    n += 1;
-                });
-                n
-            }
-            _ => self.coins(degree).select_into(degree, rng, kept),
-        };
-        kept.truncate(n);
-    }
-
+    /// The coins of a sharer with `degree` friends.
     #[inline]
     pub(super) fn coins(&self, degree: usize) -> Coins {
         match self {
-            ChannelReach::Each(c, _) => *c,
+            ChannelReach::Each(c) => *c,
             ChannelReach::PerDegree { mean, table } => {
                 table.get(degree).copied().unwrap_or_else(|| Coins::new((mean / degree as f64).min(1.0)))
             }
@@ -71,68 +49,53 @@ impl<'a> Prepared<'a> {
     /// classes, of the tie's class. On continuous ties, `s.hit_ties` gets each
     /// invitation's tie strength. The invitees' marks are prefetched.
     ///
-    /// The sharers' friend lists are laid end to end, so that each channel picks its
+    /// The sharers' friend lists are laid end to end, so that the channels pick their
     /// friends over the whole chunk in one go, with no loop exit per sharer to
-    /// mispredict: a channel with a reach probability of 0.3 or less (Moments) by one
-    /// run of geometric skips over all positions; the others (direct messages, whose
-    /// probability depends on the sharer's number of friends) by a coin per position
-    /// against its sharer's threshold ([`coin_bits`]), without a branch. Each channel
-    /// sets a bit per position it reaches; the invitations come out of the bits in order:
+    /// mispredict: each by a coin per position, the arc's keyed draw (common random
+    /// numbers, [`crate::rng::Keys`]), against its sharer's threshold, without a branch.
+    /// Each channel sets a bit per position it reaches; the invitations come out of the
+    /// bits in order:
     /// sharer by sharer and, within a sharer, friend by friend, a friend reached by
     /// several channels in channel order (as in [`Prepared::invite_friends`]).
     #[inline(always)]
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn select_chunk(
         &self,
         reach: &[ChannelReach],
         sharers: &[(u32, u32)],
         s: &mut RunScratch,
-        rng: &mut SimRng,
         channel_base: &[u32],
         hits: &mut Vec<(u32, u32)>,
         start: usize,
     ) -> usize {
-        // One version per number of channels and way each picks (coins or skips), so
-        // that the loop over positions does only what the channels need.
-        let by_coins = |c: usize| match &reach[c] {
-            ChannelReach::PerDegree { .. } => true,
-            ChannelReach::Each(_, Some(_)) => false,
-            ChannelReach::Each(coins, None) => coins.p > SELECT_COINS_ABOVE,
-        };
-        let a = (reach, sharers, s, rng, channel_base, hits, start);
-        match (reach.len(), by_coins(0), reach.len() > 1 && by_coins(1)) {
-            (1, true, _) => self.select_chunk_channels::<1, true, false>(a.0, a.1, a.2, a.3, a.4, a.5, a.6),
-            (1, false, _) => self.select_chunk_channels::<1, false, false>(a.0, a.1, a.2, a.3, a.4, a.5, a.6),
-            (2, true, true) => self.select_chunk_channels::<2, true, true>(a.0, a.1, a.2, a.3, a.4, a.5, a.6),
-            (2, true, false) => self.select_chunk_channels::<2, true, false>(a.0, a.1, a.2, a.3, a.4, a.5, a.6),
-            (2, false, true) => self.select_chunk_channels::<2, false, true>(a.0, a.1, a.2, a.3, a.4, a.5, a.6),
-            (2, false, false) => self.select_chunk_channels::<2, false, false>(a.0, a.1, a.2, a.3, a.4, a.5, a.6),
-            (n, ..) => unreachable!("{n} channels; at most {}", crate::model::MAX_CHANNELS),
+        let a = (reach, sharers, s, channel_base, hits, start);
+        match reach.len() {
+            1 => self.select_chunk_channels::<1>(a.0, a.1, a.2, a.3, a.4, a.5),
+            2 => self.select_chunk_channels::<2>(a.0, a.1, a.2, a.3, a.4, a.5),
+            n => unreachable!("{n} channels; at most {}", crate::model::MAX_CHANNELS),
         }
     }
 
-    // `select_chunk` dispatches on up to two channels; slots are bytes, channels bits.
+    // `select_chunk` dispatches on up to two channels (each takes 32 bits of a keyed
+    // draw); slots are bytes, channels bits.
     const _CHANNELS: () = assert!(crate::model::MAX_CHANNELS == 2 && LOCKSTEP_CHUNK <= 256);
 
     #[inline(always)]
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn select_chunk_channels<const NC: usize, const COINS_0: bool, const COINS_1: bool>(
+    pub(super) fn select_chunk_channels<const NC: usize>(
         &self,
         reach: &[ChannelReach],
         sharers: &[(u32, u32)],
         s: &mut RunScratch,
-        rng: &mut SimRng,
         channel_base: &[u32],
         hits: &mut Vec<(u32, u32)>,
         start: usize,
     ) -> usize {
         let graph = self.graph;
-        // Per channel: whether it draws a coin per position (else it picks by skips).
-        let coins: [bool; NC] = std::array::from_fn(|c| if c == 0 { COINS_0 } else { COINS_1 });
-        // Per sharer slot: what a position adds to for (tag's upper bits, arc), and each
-        // coin channel's threshold.
+        // Per sharer slot: what a position adds to for (tag's upper bits, arc), each
+        // channel's threshold, and whether any channel needs a coin (a reach strictly
+        // between 0 and 1).
         let mut to_hit = [0u64; LOCKSTEP_CHUNK];
         let mut below = [[0u64; LOCKSTEP_CHUNK]; NC];
+        let mut coins = [false; LOCKSTEP_CHUNK];
         let mut total = 0usize;
         for (slot, &(u, k)) in sharers.iter().enumerate() {
             let first = graph.first_arc(NodeId(u));
@@ -150,44 +113,34 @@ impl<'a> Prepared<'a> {
             }
             fill_slots::<_, 16>(&mut s.slot_of[total..], degree, slot as u8);
             for c in 0..NC {
-                if coins[c] {
-                    let b = reach[c].coins(degree).below;
-                    below[c][slot] = b;
-                    let t = &mut s.upper_below[c];
-                    if t.len() < room {
-                        t.resize(room.max(2 * t.len()), 0);
-                    }
-                    fill_slots::<_, 16>(&mut t[total..], degree, coin_upper(b));
-                }
+                let b = reach[c].coins(degree).below;
+                below[c][slot] = b;
+                coins[slot] |= b > 0 && b < COIN_ONE;
             }
             total += degree;
         }
         // Per channel, a bit per position (64 to a word), set if the channel reaches
-        // that friend: coin channels by a 16-bit coin per position ([`coin_bits`]), skip
-        // channels by one run of skips over all positions.
+        // that friend: its 32-bit coin, bits 32c..32c + 32 of the arc's keyed draw
+        // (common random numbers: the same friends whatever the design's levers), below
+        // the sharer's threshold. A sharer whose channels reach everyone or no one (an
+        // active sharer's, mostly) draws nothing.
         let words = total.div_ceil(64);
-        let RunScratch { slot_of, upper_below, coins16, reached_bits: reached, marks, .. } = s;
+        let RunScratch { slot_of, reached_bits: reached, marks, keys, .. } = s;
         let slot_of = &slot_of[..total];
-        // A local copy of the generator stays in registers (through `rng`, its state
-        // would be stored and reloaded for every draw: the stores may alias).
-        let mut local = rng.clone();
-        for c in 0..NC {
-            let bits = &mut reached[c];
+        let key = keys.reach;
+        for bits in reached.iter_mut().take(NC) {
             bits.clear();
             bits.resize(words, 0);
-            if coins[c] {
-                let below = &below[c];
-                let upper = &mut upper_below[c];
-                coin_bits(total, upper, |p| below[slot_of[p] as usize], coins16, bits, &mut local);
-            } else {
-                let mark = |j: usize, _: &mut SimRng| bits[j / 64] |= 1 << (j % 64);
-                match &reach[c] {
-                    ChannelReach::Each(_, Some(table)) => table.for_each(total, &mut local, mark),
-                    reach => reach.coins(1).for_each(total, &mut local, mark),
-                }
+        }
+        for (p, &slot) in slot_of.iter().enumerate() {
+            let slot = slot as usize % LOCKSTEP_CHUNK;
+            let arc = to_hit[slot].wrapping_add(p as u64) as u32;
+            let h = if coins[slot] { crate::rng::keyed(key, arc as u64) } else { 0 };
+            for c in 0..NC {
+                let coin = (h >> (32 * c)) as u32 as u64;
+                reached[c][p / 64] |= ((coin < below[c][slot]) as u64) << (p % 64);
             }
         }
-        *rng = local;
         // The invitations in order: each position some channel reaches, found bit by
         // bit, gives (invitee, tag) to each channel's place in `hits` (the invitee's mark
         // prefetched; with tie classes or cells of strength the offset of the arc's class

@@ -77,6 +77,31 @@ pub(super) enum DelaySampler {
 }
 
 impl DelaySampler {
+    /// The delay that the 64-bit draw `word` gives: by the inverse CDF (geometric:
+    /// the skip table, or 1 + floor(−ln V × scale) with V = (2^64 − word) / 2^64 in
+    /// (0, 1]); lognormal by Box–Muller from the word's two halves, each a uniform in
+    /// (0, 1]. A keyed draw ([`crate::rng::keyed`]) makes a conversion's delay a
+    /// function of who invited whom (common random numbers).
+    #[inline]
+    pub(super) fn sample_word(&self, word: u64) -> u32 {
+        match self {
+            DelaySampler::Fixed(d) => *d,
+            DelaySampler::Geometric { table: Some(table), .. } => {
+                1 + table.skip_of(word).min(u32::MAX as usize / 2) as u32
+            }
+            DelaySampler::Geometric { scale, table: None } => {
+                let v = ((!word) as f64 + 1.0) * (1.0 / 18_446_744_073_709_551_616.0);
+                1 + (-v.ln() * scale).min(u32::MAX as f64 / 2.0) as u32
+            }
+            DelaySampler::Lognormal { mu, sigma } => {
+                let half = |x: u64| ((x & 0xFFFF_FFFF) as f64 + 1.0) * (1.0 / 4_294_967_296.0);
+                let (u1, u2) = (half(word >> 32), half(word));
+                let z = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
+                (mu + sigma * z).exp().round().clamp(1.0, u32::MAX as f64 / 2.0) as u32
+            }
+        }
+    }
+
     #[inline]
     pub(super) fn sample(&self, rng: &mut SimRng) -> u32 {
         match self {

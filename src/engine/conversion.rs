@@ -80,14 +80,17 @@ pub(super) struct ConversionThresholds {
     /// Per channel, the offset of its first entry in the table (an invitation's tag
     /// carries it in its lower 16 bits, the sender's place in the chunk in the upper).
     pub(super) channel_base: Vec<u32>,
+    /// The second channel's offset (u32::MAX with one channel): a tag's table offset at
+    /// or above it is the second channel's, which keys its coin.
+    pub(super) channel_block: u32,
     pub(super) continuous: bool,
 }
 
 impl ConversionThresholds {
     pub(super) fn new(probabilities: &[f64], classes: usize, channels: usize) -> Self {
         let table = probabilities.iter().map(|&p| coin_threshold(p)).collect();
-        let channel_base = (0..channels).map(|ci| (ci * classes * TABLE_EXPOSURES) as u32).collect();
-        Self { table, channel_base, continuous: false }
+        let channel_base: Vec<u32> = (0..channels).map(|ci| (ci * classes * TABLE_EXPOSURES) as u32).collect();
+        Self { table, channel_block: channel_base.get(1).copied().unwrap_or(u32::MAX), channel_base, continuous: false }
     }
 
     /// Conversions on ties of any strength in [0, 1]: entry
@@ -109,8 +112,8 @@ impl ConversionThresholds {
                 }
             }
         }
-        let channel_base = (0..channels).map(|ci| (ci * TIE_CELLS * CELL_STRIDE) as u32).collect();
-        Self { table, channel_base, continuous: true }
+        let channel_base: Vec<u32> = (0..channels).map(|ci| (ci * TIE_CELLS * CELL_STRIDE) as u32).collect();
+        Self { table, channel_block: channel_base.get(1).copied().unwrap_or(u32::MAX), channel_base, continuous: true }
     }
 }
 

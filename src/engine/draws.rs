@@ -32,11 +32,6 @@ pub(super) struct Coins {
 /// (an Exp(1) draw by ziggurat plus a multiplication) per success.
 pub(super) const COINS_ABOVE: f64 = 0.5;
 
-/// The same when selecting into a list ([`Coins::select`]): branch-free coins cost no
-/// mispredicted branches, so they win from a lower probability
-/// (benches/campaign_vs_ic.rs).
-pub(super) const SELECT_COINS_ABOVE: f64 = 0.3;
-
 impl Coins {
     pub(super) fn new(p: f64) -> Self {
         // ln(1 - p) as ln_1p(-p): `(1.0 - p).ln()` is 0 for p below 2^-53, which made
@@ -44,42 +39,6 @@ impl Coins {
         // is infinite, every skip is past the list.
         let skip_scale = if p > 0.0 && p < 1.0 { 1.0 / -(-p).ln_1p() } else { 0.0 };
         Self { p, skip_scale, below: coin_threshold(p) }
-    }
-
-    /// Writes each `j` in `0..len` kept independently with probability `p`, in
-    /// increasing order, to the start of `out` (room for `len` items) and returns how
-    /// many.
-    #[inline(always)]
-    pub(super) fn select_into(&self, len: usize, rng: &mut SimRng, out: &mut [u32]) -> usize {
-        let out = &mut out[..len];
-        if self.p > SELECT_COINS_ABOVE && self.p < 1.0 {
-            // Branch-free: write every index, advance over the kept ones only. Two
-            // 32-bit coins per 64-bit draw, each kept when below p rounded to a
-            // multiple of 2^-32.
-            let below = self.below;
-            let mut n = 0;
-            let mut j = 0;
-            while j + 1 < len {
-                let word = rng.next_u64();
-                out[n] = j as u32;
-                n += ((word & 0xFFFF_FFFF) < below) as usize;
-                out[n] = j as u32 + 1;
-                n += ((word >> 32) < below) as usize;
-                j += 2;
-            }
-            if j < len {
-                out[n] = j as u32;
-                n += ((rng.next_u64() & 0xFFFF_FFFF) < below) as usize;
-            }
-            n
-        } else {
-            let mut n = 0;
-            self.for_each(len, rng, |j, _| {
-                out[n] = j as u32;
-                n += 1;
-            });
-            n
-        }
     }
 
     /// Calls `f(j)` for each `j` in `0..len` kept independently with probability `p`.
@@ -185,7 +144,13 @@ impl SkipTable {
     /// One skip (saturating far beyond any friend list for a tiny `p`).
     #[inline(always)]
     pub fn skip(&self, rng: &mut SimRng) -> usize {
-        let word = rng.next_u64();
+        self.skip_of(rng.next_u64())
+    }
+
+    /// The skip that the 64-bit draw `word` gives (the inverse CDF at
+    /// V = (2^64 − word) / 2^64, by the table or exactly).
+    #[inline(always)]
+    pub fn skip_of(&self, word: u64) -> usize {
         let k = self.cells[(word >> (64 - Self::BITS)) as usize];
         if k != Self::STRADDLES { k as usize } else { self.exact_skip(word) }
     }
@@ -213,61 +178,13 @@ impl SkipTable {
     }
 }
 
+/// The threshold of a coin that always succeeds: 2^32, above every 32-bit coin.
+pub(super) const COIN_ONE: u64 = 1 << 32;
+
 /// p × 2^32, rounded half up: a uniform 32-bit coin below it succeeds with probability
 /// p within 1.2e-10. (Adding ½ and truncating, because `round` is a library call on the
 /// x86-64 baseline, and continuous ties compute a threshold per invitation.)
 #[inline]
 pub(super) fn coin_threshold(p: f64) -> u64 {
     (p.clamp(0.0, 1.0) * 4_294_967_296.0 + 0.5) as u64
-}
-
-/// The upper 16 bits of a 32-bit coin's threshold `below` (at most 2^32), capped at
-/// 65,535: a 16-bit coin below it is below `below` whatever the lower 16 bits, one above
-/// it is not, and one equal to it needs the lower 16 bits to decide.
-#[inline]
-pub(super) fn coin_upper(below: u64) -> u16 {
-    (below >> 16).min(u16::MAX as u64) as u16
-}
-
-/// Sets bit p of `bits` (64 to a word) for each position p in `0..total` kept with
-/// probability `below(p)` / 2^32 (`below(p)` at most 2^32, `upper[p]` its
-/// [`coin_upper`]): a 16-bit coin per position, four per draw, compared 16 at a time
-/// with `upper` without a branch; a coin equal to it (one in 65,536) is settled by 16
-/// more bits, in order of position, so the decision is exactly that of the 32-bit coin
-/// (16-bit coin, 16 more bits) against `below(p)`. `upper` is padded, and `coins16`
-/// filled, to the next multiple of 64 positions.
-#[inline(always)]
-pub(super) fn coin_bits(
-    total: usize,
-    upper: &mut Vec<u16>,
-    below: impl Fn(usize) -> u64,
-    coins16: &mut Vec<u16>,
-    bits: &mut [u64],
-    rng: &mut SimRng,
-) {
-    let padded = total.next_multiple_of(64);
-    coins16.resize(padded.max(coins16.len()), 0);
-    for block in coins16[..total.next_multiple_of(4)].chunks_exact_mut(4) {
-        let w = rng.next_u64();
-        block.copy_from_slice(&[w as u16, (w >> 16) as u16, (w >> 32) as u16, (w >> 48) as u16]);
-    }
-    // Padding: a coin of 65,535 against a threshold of 0 is neither below it nor equal.
-    coins16[total..padded].fill(u16::MAX);
-    upper.resize(upper.len().max(padded), 0);
-    upper[total..padded].fill(0);
-    let mut ties = false;
-    for (i, (coin, up)) in coins16[..padded].chunks_exact(16).zip(upper[..padded].chunks_exact(16)).enumerate() {
-        let (mask, tie) =
-            crate::hint::below_mask16(coin.try_into().expect("blocks of 16"), up.try_into().expect("blocks of 16"));
-        bits[i / 4] |= mask << (16 * (i % 4));
-        ties |= tie;
-    }
-    if ties {
-        for p in 0..total {
-            if coins16[p] == upper[p] {
-                let coin = ((coins16[p] as u64) << 16) | (rng.next_u64() >> 48);
-                bits[p / 64] |= ((coin < below(p)) as u64) << (p % 64);
-            }
-        }
-    }
 }

@@ -73,7 +73,7 @@ use crate::model::{
     AdoptionThreshold, Behaviour, CompiledBehaviour, EdgeProbability, InfluenceWeights, InviteRule, Recovery,
     TABLE_EXPOSURES,
 };
-use crate::rng::{SimRng, below, stream_rng, uniform};
+use crate::rng::{SimRng, below, keyed, pair, stream_rng, uniform};
 use rand::{Rng, RngExt};
 use rand_distr::Exp1;
 use rayon::prelude::*;

@@ -83,6 +83,11 @@ pub(super) struct Prepared<'a> {
     pub(super) lockstep: Option<u32>,
     /// The way a run is simulated, chosen once ([`Prepared::choose_path`]).
     pub(super) path: Path,
+    /// A participant whose share coin ([`Prepared::sharer_reach`]) is below this shares
+    /// ([`COIN_ONE`]: everyone shares, with no coin).
+    pub(super) share_below: u64,
+    /// ... and below this, as an active sharer (0 when people do not differ).
+    pub(super) active_below: u64,
 }
 
 /// The way a run is simulated: the reference process, or a specialisation of it used
@@ -209,6 +214,8 @@ impl<'a> Prepared<'a> {
             skips,
             lockstep,
             path: Path::Reference,
+            share_below: 0,
+            active_below: 0,
         }
         .with_chosen_path())
     }
@@ -312,6 +319,8 @@ impl<'a> Prepared<'a> {
 
     fn with_chosen_path(mut self) -> Self {
         self.path = self.choose_path();
+        self.share_below = coin_threshold(self.behaviour.share_probability);
+        self.active_below = coin_threshold(self.active_and_shares());
         self
     }
 
@@ -320,6 +329,7 @@ impl<'a> Prepared<'a> {
     pub(super) fn run(&self, run: u64, scratch: &mut RunScratch) -> RunOutcome {
         scratch.reset();
         let mut rng = stream_rng(self.rng_seed, run);
+        scratch.keys = crate::rng::Keys::for_run(self.rng_seed, run);
         let n = self.graph.node_count() as u64;
         let mut out = RunOutcome::default();
 

@@ -16,7 +16,7 @@ impl<'a> Prepared<'a> {
         out: &mut RunOutcome,
         last_scheduled: &mut u32,
     ) -> u64 {
-        let Some(reach) = self.sharer_reach(rng) else {
+        let Some(reach) = self.sharer_reach(at.u, s) else {
             return 0;
         };
         out.sharers += 1;
@@ -28,10 +28,10 @@ impl<'a> Prepared<'a> {
                 degree,
                 rng,
                 #[inline(always)]
-                |j, rng| {
+                |j, _| {
                     let v = neighbours[j];
                     if s.state(v as usize) != JOINED {
-                        self.schedule(at, v, s, rng, out, last_scheduled);
+                        self.schedule(at, v, s, out, last_scheduled);
                     }
                 },
             );
@@ -44,32 +44,26 @@ impl<'a> Prepared<'a> {
             s,
             rng,
             #[inline(always)]
-            |v, s, rng| self.schedule(at, v, s, rng, out, last_scheduled),
+            |v, s, _| self.schedule(at, v, s, out, last_scheduled),
         )
     }
 
-    /// Whether a new participant shares, and if so, whom their channels reach: an
-    /// ordinary sharer's or (when people differ) an active sharer's.
+    /// Whether participant `u` shares, and if so, whom their channels reach: an
+    /// ordinary sharer's or (when people differ) an active sharer's. One 32-bit coin,
+    /// `u`'s keyed draw (common random numbers): below the active sharers' threshold an
+    /// active sharer, below the share threshold an ordinary one.
     #[inline(always)]
-    pub(super) fn sharer_reach(&self, rng: &mut SimRng) -> Option<&[ChannelReach]> {
-        let behaviour = &self.behaviour;
-        match &behaviour.population {
-            None => {
-                if behaviour.share_probability < 1.0 && uniform(rng) >= behaviour.share_probability {
-                    return None;
-                }
-                Some(&self.reach)
-            }
-            Some(classes) => {
-                let u = uniform(rng);
-                if u < classes.active_and_shares {
-                    Some(&self.reach_active)
-                } else if u < classes.active_and_shares + classes.ordinary_and_shares {
-                    Some(&self.reach)
-                } else {
-                    None
-                }
-            }
+    pub(super) fn sharer_reach(&self, u: u32, s: &RunScratch) -> Option<&[ChannelReach]> {
+        if self.share_below >= COIN_ONE {
+            return Some(&self.reach);
+        }
+        let coin = keyed(s.keys.share, u as u64) >> 32;
+        if coin < self.active_below {
+            Some(&self.reach_active)
+        } else if coin < self.share_below {
+            Some(&self.reach)
+        } else {
+            None
         }
     }
 
@@ -95,20 +89,26 @@ impl<'a> Prepared<'a> {
         let degree = neighbours.len();
         let mut invitations = 0u64;
         let first_arc = graph.first_arc(NodeId(u));
-        // Every channel picks its friends; then they are invited friend by friend, a
-        // friend reached by several channels in channel order (as in the chunked runs,
+        // Every channel picks its friends, each by a coin, 32 bits of the arc's keyed
+        // draw (common random numbers); they are invited friend by friend, a friend
+        // reached by several channels in channel order (as in the chunked runs,
         // [`Prepared::select_chunk`]): key j × channels + channel.
         let channels = reach.len();
         let mut reached = std::mem::take(&mut s.reached);
-        let mut picked = std::mem::take(&mut s.picked_by_channel);
         reached.clear();
-        for (ci, reach) in reach.iter().enumerate() {
-            reach.select(degree, rng, &mut picked);
-            reached.extend(picked.iter().map(|&j| j * channels as u32 + ci as u32));
+        let mut below = [0u64; crate::model::MAX_CHANNELS];
+        for (c, r) in reach.iter().enumerate() {
+            below[c] = r.coins(degree).below;
         }
-        s.picked_by_channel = picked;
-        if channels > 1 {
-            reached.sort_unstable();
+        let below = &below[..channels];
+        let coins = below.iter().any(|&b| b > 0 && b < COIN_ONE);
+        for j in 0..degree {
+            let h = if coins { keyed(s.keys.reach, (first_arc + j) as u64) } else { 0 };
+            for (c, &b) in below.iter().enumerate() {
+                if ((h >> (32 * c)) as u32 as u64) < b {
+                    reached.push((j * channels + c) as u32);
+                }
+            }
         }
         invitations += reached.len() as u64;
         for &key in &reached {
@@ -140,7 +140,9 @@ impl<'a> Prepared<'a> {
                 EdgeRule::Weight => weights.map_or(0.0, |w| w[j] as f64),
                 EdgeRule::InverseInDegree => self.inverse_in_degree[vi] as f64,
             };
-            if uniform(rng) < p {
+            // The invitation's coin: 32 bits of the (sender, friend) pair's keyed draw
+            // for this channel.
+            if keyed(s.keys.convert[ci], pair(u, v)) >> 32 < coin_threshold(p) {
                 convert(v, s, rng);
             }
         }
@@ -158,7 +160,6 @@ impl<'a> Prepared<'a> {
         at: Sender,
         v: u32,
         s: &mut RunScratch,
-        rng: &mut SimRng,
         out: &mut RunOutcome,
         last_scheduled: &mut u32,
     ) {
@@ -169,7 +170,8 @@ impl<'a> Prepared<'a> {
         if state == PENDING && matches!(self.delay, DelaySampler::Fixed(_)) {
             return;
         }
-        let arrival = at.day.saturating_add(self.delay.sample(rng));
+        // The delay: the (sender, friend) pair's keyed draw (common random numbers).
+        let arrival = at.day.saturating_add(self.delay.sample_word(keyed(s.keys.delay, pair(at.u, v))));
         if state == PENDING && s.people[vi].join_day as u32 <= arrival {
             return;
         }

@@ -132,19 +132,12 @@ pub(super) struct RunScratch {
     /// The friends the current sharer's channels reach (key: index in their list ×
     /// channels + channel).
     pub(super) reached: Vec<u32>,
-    /// The friends one channel reaches from the current sharer (by index in their list).
-    pub(super) picked_by_channel: Vec<u32>,
     /// Lockstep runs: the successes of a chunk of senders (friend, sender's position).
     pub(super) hits: Vec<(u32, u32)>,
     /// Chunked runs: per position of the chunk's senders' friend lists laid end to end,
     /// the sender's place in the chunk ([`Prepared::select_chunk`],
     /// [`Prepared::chunk_successes`]).
     pub(super) slot_of: Vec<u8>,
-    /// Chunked campaigns: per coin channel and position of the laid-out friend lists,
-    /// the upper 16 bits of the sharer's threshold ([`coin_upper`]).
-    pub(super) upper_below: Vec<Vec<u16>>,
-    /// Chunked campaigns: 16-bit coins, one per position.
-    pub(super) coins16: Vec<u16>,
     /// Chunked campaigns: per channel, a bit per position of the laid-out friend lists,
     /// set if the channel reaches that friend.
     pub(super) reached_bits: Vec<Vec<u64>>,
@@ -155,6 +148,8 @@ pub(super) struct RunScratch {
     /// SIR: pending infections, earliest first (time bits, node).
     pub(super) heap: BinaryHeap<Reverse<(u64, u32)>>,
     pub(super) rows: RowScratch,
+    /// The keys of this run's counter-based draws (common random numbers; campaigns).
+    pub(super) keys: crate::rng::Keys,
 }
 
 impl RunScratch {
@@ -167,11 +162,8 @@ impl RunScratch {
             remaining: if matches!(prepared.process, Process::Threshold { .. }) { vec![0.0; n] } else { Vec::new() },
             touched: Vec::new(),
             reached: Vec::new(),
-            picked_by_channel: Vec::new(),
             hits: Vec::new(),
             slot_of: Vec::new(),
-            upper_below: vec![Vec::new(); prepared.reach.len()],
-            coins16: Vec::new(),
             reached_bits: vec![Vec::new(); prepared.reach.len()],
             buckets: if is_sir { Vec::new() } else { vec![Vec::new(); prepared.days as usize + 1] },
             tree: Tree::default(),
@@ -182,6 +174,7 @@ impl RunScratch {
                 gen_size: vec![0; prepared.generation_width],
                 gen_invites: vec![0; prepared.generation_width],
             },
+            keys: crate::rng::Keys::default(),
         }
     }
 

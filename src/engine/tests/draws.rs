@@ -52,14 +52,36 @@ fn issue_4_each_invitation_reads_its_own_channel_and_tie_entry() {
         };
         assert_eq!(t.table.len(), 2 * per_channel, "case {case}");
         let mut s = RunScratch::new(&prepared);
-        let mut rng = crate::rng::stream_rng(11, case as u64);
+        s.keys = crate::rng::Keys::for_run(11, case as u64);
         let mut hits = Vec::new();
         let mut checked = [0usize; 2];
         for start in (0..g.node_count() as u32).step_by(LOCKSTEP_CHUNK) {
             let sharers: Vec<(u32, u32)> =
                 (start..(start + LOCKSTEP_CHUNK as u32).min(g.node_count() as u32)).map(|u| (u, u - start)).collect();
-            let count =
-                prepared.select_chunk(&prepared.reach, &sharers, &mut s, &mut rng, &t.channel_base, &mut hits, 0);
+            let count = prepared.select_chunk(&prepared.reach, &sharers, &mut s, &t.channel_base, &mut hits, 0);
+            // The invitations are exactly those whose keyed reach coin (32 bits of the
+            // arc's draw per channel) is below the sharer's threshold, in order of
+            // sharer, friend and channel: the draws of the one-at-a-time reference.
+            let mut expected = Vec::new();
+            for &(u, _) in &sharers {
+                let (first, degree) = (g.first_arc(NodeId(u)), g.degree(NodeId(u)));
+                for j in 0..degree {
+                    let h = crate::rng::keyed(s.keys.reach, (first + j) as u64);
+                    for (c, reach) in prepared.reach.iter().enumerate() {
+                        let below = reach.coins(degree).below;
+                        let coin = (h >> (32 * c)) as u32 as u64;
+                        // (A sharer whose channels all reach everyone or no one draws nothing.)
+                        if coin < below || below >= COIN_ONE {
+                            expected.push((u, g.neighbours(NodeId(u))[j], c));
+                        }
+                    }
+                }
+            }
+            let got: Vec<(u32, u32, usize)> = hits[..count]
+                .iter()
+                .map(|&(v, tag)| (sharers[(tag >> 16) as usize].0, v, ((tag & 0xFFFF) as usize) / per_channel))
+                .collect();
+            assert_eq!(got, expected, "case {case}, chunk at {start}");
             for &(v, tag) in &hits[..count] {
                 let u = sharers[(tag >> 16) as usize].0;
                 let j = g.neighbours(NodeId(u)).binary_search(&v).expect("invitees are friends");
@@ -149,119 +171,64 @@ fn a_mark_keeps_state_and_invitation_count_apart() {
 
 #[test]
 fn coins_keep_each_item_with_their_probability() {
-    // Both paths of `select_into` (skips below SELECT_COINS_ABOVE, coins above) and of
-    // `for_each`: the count kept out of `len` is Binomial(len, p).
+    // Both paths of `for_each` (skips below COINS_ABOVE, coins above): the count kept
+    // out of `len` is Binomial(len, p).
     let mut rng = stream_rng(3, 4);
     let (len, trials) = (37usize, 20_000usize);
     for p in [0.03, 0.2, 0.4, 0.7, 0.95] {
         let coins = Coins::new(p);
-        let mut kept = Vec::new();
-        let (mut total, mut last_index) = (0usize, 0usize);
-        let mut per_index = vec![0usize; len];
-        let mut via_for_each = 0usize;
+        let mut kept = 0usize;
         for _ in 0..trials {
-            kept.resize(len, 0);
-            let n = coins.select_into(len, &mut rng, &mut kept);
-            kept.truncate(n);
-            total += kept.len();
-            last_index += kept.iter().filter(|&&j| j as usize == len - 1).count();
-            for &j in &kept {
-                per_index[j as usize] += 1;
-            }
-            assert!(kept.windows(2).all(|w| w[0] < w[1]) && kept.iter().all(|&j| (j as usize) < len));
-            coins.for_each(len, &mut rng, |_, _| via_for_each += 1);
+            coins.for_each(len, &mut rng, |_, _| kept += 1);
         }
         let n = (len * trials) as f64;
         let sd = (p * (1.0 - p)).sqrt();
-        for (what, x) in [("select", total), ("for_each", via_for_each)] {
-            let mean = x as f64 / n;
-            assert!((mean - p).abs() < 4.0 * sd / n.sqrt(), "{what} p = {p}: kept {mean}");
-        }
-        let last = last_index as f64 / trials as f64;
-        assert!((last - p).abs() < 4.0 * sd / (trials as f64).sqrt(), "p = {p}: last item kept {last}");
-        // Every position (the two halves of a draw among them), at 4.5 SE over
-        // 37 positions.
-        for (j, &k) in per_index.iter().enumerate() {
-            let f = k as f64 / trials as f64;
-            assert!((f - p).abs() < 4.5 * sd / (trials as f64).sqrt(), "p = {p}: item {j} kept {f}");
-        }
+        let mean = kept as f64 / n;
+        assert!((mean - p).abs() < 4.0 * sd / n.sqrt(), "for_each p = {p}: kept {mean}");
     }
 }
 
+/// The keyed draws of the campaign (common random numbers): a channel's reach coin,
+/// 32 bits of the arc's draw, keeps each friend with its probability, the two channels'
+/// coins of one arc are independent, and neighbouring arcs' and runs' coins too; a
+/// conversion coin keyed by (sender, friend) likewise. Over 400 runs' keys × 500 arcs,
+/// each frequency within 4.5 standard errors.
 #[test]
-fn coin_bits_decide_exactly_as_the_32_bit_coin() {
-    // Replaying the generator gives each position's 16-bit coin; thresholds are then
-    // chosen so that many coins equal their threshold's upper half (a tie, one in
-    // 65,536 otherwise), with random lower halves, plus 0, 2^32 and random ones. Each
-    // bit must be the 32-bit coin's decision (16-bit coin, then 16 more bits drawn
-    // in order of position for the ties), with no bit set past the end.
-    let mut seeds = stream_rng(8, 1);
-    let (mut ties_seen, mut kept_in_ties) = (0usize, 0usize);
-    for total in [1usize, 3, 15, 16, 17, 63, 64, 65, 130, 200] {
-        for trial in 0..40u64 {
-            let rng0 = stream_rng(trial, total as u64);
-            let mut replay = rng0.clone();
-            let coins: Vec<u16> = (0..total.div_ceil(4))
-                .flat_map(|_| {
-                    let w = replay.next_u64();
-                    [w as u16, (w >> 16) as u16, (w >> 32) as u16, (w >> 48) as u16]
-                })
-                .take(total)
-                .collect();
-            let below: Vec<u64> = (0..total)
-                .map(|p| match seeds.next_u64() % 5 {
-                    0 => 0,
-                    1 => 1 << 32,
-                    2 => seeds.next_u64() >> 32,
-                    _ => ((coins[p] as u64) << 16) | (seeds.next_u64() >> 48),
-                })
-                .collect();
-            let mut upper: Vec<u16> = below.iter().map(|&b| coin_upper(b)).collect();
-            let mut bits = vec![0u64; total.div_ceil(64)];
-            let (mut rng, mut coins16) = (rng0.clone(), Vec::new());
-            coin_bits(total, &mut upper, |p| below[p], &mut coins16, &mut bits, &mut rng);
-            let mut ties = 0;
-            for p in 0..total {
-                let expected = if coins[p] == coin_upper(below[p]) {
-                    ties += 1;
-                    let coin = ((coins[p] as u64) << 16) | (replay.next_u64() >> 48);
-                    kept_in_ties += (coin < below[p]) as usize;
-                    coin < below[p]
-                } else {
-                    ((coins[p] as u64) << 16) < below[p]
-                };
-                assert_eq!((bits[p / 64] >> (p % 64)) & 1 == 1, expected, "total {total}, trial {trial}, p {p}");
+fn keyed_coins_are_uniform_and_independent() {
+    use crate::rng::{Keys, keyed, pair};
+    let (runs, arcs) = (400u64, 500u64);
+    let n = (runs * arcs) as f64;
+    for (p0, p1) in [(0.1, 0.5), (0.03, 0.9), (0.5, 0.5)] {
+        let (b0, b1) = (coin_threshold(p0), coin_threshold(p1));
+        let (mut k0, mut k1, mut both, mut next, mut convert) = (0usize, 0usize, 0usize, 0usize, 0usize);
+        for run in 0..runs {
+            let keys = Keys::for_run(11, run);
+            for arc in 0..arcs {
+                let h = keyed(keys.reach, arc);
+                let (c0, c1) = (((h as u32) as u64) < b0, (((h >> 32) as u32) as u64) < b1);
+                let c0_next = ((keyed(keys.reach, arc + 1) as u32) as u64) < b0;
+                k0 += c0 as usize;
+                k1 += c1 as usize;
+                both += (c0 && c1) as usize;
+                next += (c0 && c0_next) as usize;
+                convert += (keyed(keys.convert[0], pair(arc as u32, 7)) >> 32 < b1) as usize;
             }
-            ties_seen += ties;
-            if total % 64 != 0 {
-                assert_eq!(bits[total / 64] >> (total % 64), 0, "total {total}: a padding bit is set");
-            }
-            // As many draws as the replay: the next ones agree.
-            assert_eq!(rng.next_u64(), replay.next_u64(), "total {total}, trial {trial}");
+        }
+        for (what, count, p) in [
+            ("channel 0", k0, p0),
+            ("channel 1", k1, p1),
+            ("both channels", both, p0 * p1),
+            ("neighbouring arcs", next, p0 * p0),
+            ("conversion", convert, p1),
+        ] {
+            let f = count as f64 / n;
+            let se = (p * (1.0 - p) / n).sqrt();
+            assert!((f - p).abs() < 4.5 * se, "{what} ({p0}, {p1}): {f} against {p}");
         }
     }
-    // The ties were many, and settled both ways.
-    assert!(ties_seen > 2000 && kept_in_ties > 100 && kept_in_ties + 100 < ties_seen, "{kept_in_ties} of {ties_seen}");
-}
-
-#[test]
-fn below_mask16_compares_unsigned_lanes() {
-    let mut rng = stream_rng(9, 9);
-    let special = [0u16, 1, 0x7FFF, 0x8000, 0x8001, u16::MAX - 1, u16::MAX];
-    for trial in 0..2000 {
-        let draw = |rng: &mut SimRng| -> u16 {
-            let w = rng.next_u64();
-            if w.is_multiple_of(3) { special[(w >> 8) as usize % special.len()] } else { (w >> 32) as u16 }
-        };
-        let coins: [u16; 16] = std::array::from_fn(|_| draw(&mut rng));
-        let mut upper: [u16; 16] = std::array::from_fn(|_| draw(&mut rng));
-        if trial % 4 == 0 {
-            upper[trial % 16] = coins[trial % 16];
-        }
-        let expected: u64 = (0..16).map(|i| ((coins[i] < upper[i]) as u64) << i).sum();
-        let tie = (0..16).any(|i| coins[i] == upper[i]);
-        assert_eq!(crate::hint::below_mask16(&coins, &upper), (expected, tie), "{coins:?} {upper:?}");
-    }
+    // Keys differ between runs and purposes.
+    let (a, b) = (Keys::for_run(11, 0), Keys::for_run(11, 1));
+    assert!(a != b && a.share != a.reach && a.convert[0] != a.convert[1]);
 }
 
 #[test]
