@@ -75,6 +75,7 @@ fn main() {
         runs,
         days: 120,
         rng_seed: 5,
+        end_day: None,
     };
     println!(
         "| graph | cycle | campaign ms/run | campaign mean reach | invitations/run | IC p (same reach) | IC ms/run | IC mean reach | campaign / IC (median of {pairs} pairs) | range |"

@@ -29,6 +29,7 @@ fn config(behaviour: Behaviour, seeds: usize, runs: usize, days: u32) -> RunConf
         runs,
         days,
         rng_seed: 7,
+        end_day: None,
     }
 }
 

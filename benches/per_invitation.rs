@@ -105,6 +105,7 @@ fn main() {
                     runs,
                     days: 120,
                     rng_seed: 5,
+                    end_day: None,
                 };
                 let alike = config(Coefficients { active_share: 0.0, ..Coefficients::default() });
                 let classes = config(Coefficients::default());

@@ -17,6 +17,7 @@ fn config(levers: Levers, runs: usize) -> RunConfig {
         runs,
         days: 90,
         rng_seed: 11,
+        end_day: None,
     }
 }
 

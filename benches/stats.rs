@@ -24,6 +24,7 @@ fn analysis(c: &mut Criterion) {
         runs: 10_000,
         days: 30,
         rng_seed: 1,
+        end_day: None,
     };
     let e = run_ensemble(&g, &cfg, &|_| {}).unwrap();
     let ac = AnalysisConfig {

@@ -34,7 +34,12 @@ fn campaign_model_reduces_to_fixed_share_and_join_probabilities() {
     let g = random_regular(n, d, 2);
     let levers = Levers { threshold: 0.4, complexity: 2, reward: 8.0, fun: 0.5, page_quality: 0.6 };
     // Everyone alike (`active_share = 0`, the model before issue 23).
-    let coefficients = Coefficients { join_reinforcement: 0.0, active_share: 0.0, ..Coefficients::default() };
+    let coefficients = Coefficients {
+        join_reinforcement: 0.0,
+        active_share: 0.0,
+        novelty_half_life_days: 0.0,
+        ..Coefficients::default()
+    };
     let channels =
         Channels { direct: Some(DirectChannel { invites_per_sharer: 100.0, attention: 0.7 }), moments: None };
     let c = coefficients;
@@ -75,6 +80,7 @@ fn active_and_ordinary_sharers_mix_as_the_model_says() {
         active_share_boost: 3.0,
         ordinary_share_shift: -2.5,
         active_moments_reach: 0.9,
+        novelty_half_life_days: 0.0,
         ..Coefficients::default()
     };
     let (reach, attention) = (0.2, 0.5);
@@ -189,6 +195,7 @@ fn campaign_k(levers: Levers, graph: &fission::graph::SocialGraph, rng_seed: u64
         runs: 3000,
         days: 40,
         rng_seed,
+        end_day: None,
     };
     let e = run_ensemble(graph, &config, &|_| {}).unwrap();
     analysis(&e).viral_coefficient
@@ -276,6 +283,7 @@ fn results_do_not_depend_on_the_number_of_threads() {
         runs: 501,
         days: 20,
         rng_seed: 99,
+        end_day: None,
     };
     let run = |threads| {
         rayon::ThreadPoolBuilder::new()
@@ -321,6 +329,7 @@ fn trees_of_a_star_seeded_at_its_hub_are_stars_with_binomial_sizes() {
             runs,
             days: 60,
             rng_seed: 23,
+            end_day: None,
         };
         let e = run_ensemble(&star, &config, &|_| {}).unwrap();
         for r in 0..runs {
@@ -337,5 +346,85 @@ fn trees_of_a_star_seeded_at_its_hub_are_stars_with_binomial_sizes() {
         let se = (tail * (1.0 - tail) / runs as f64).sqrt();
         assert_within_4se("P(tree of 10 or more)", share, se, tail);
         assert_eq!(c.p_size_100_given_10, Some(0.0));
+    }
+}
+
+/// Novelty decay (issue 23): with a half-life of h days, the chance to share and each
+/// invitation's chance to convert on day t are multiplied by 2^(−t/2h), so K halves every
+/// h days. On a random 8-regular graph with every friend messaged, one-day generations
+/// (generation g shares on day g) and no reinforcement or fatigue, K_0 = d·s·c and
+/// K_g = (d − 1)·s·c·2^(−g/h) for g ≥ 1, s and c from the model's equations; measured
+/// for g = 1, 2, 3 with h = 2.
+#[test]
+fn novelty_halves_k_every_half_life() {
+    let (n, d, h) = (200_000, 8, 2.0);
+    let g = random_regular(n, d, 4);
+    let levers = Levers { threshold: 0.1, complexity: 1, reward: 20.0, fun: 0.8, page_quality: 0.8 };
+    let coefficients = Coefficients {
+        join_reinforcement: 0.0,
+        join_fatigue: 0.0,
+        active_share: 0.0,
+        novelty_half_life_days: h,
+        ..Coefficients::default()
+    };
+    let channels =
+        Channels { direct: Some(DirectChannel { invites_per_sharer: 100.0, attention: 0.7 }), moments: None };
+    let c = coefficients;
+    let u = (1.0f64 + levers.reward / c.reward_reference).ln();
+    let step = c.step_completion_min + (c.step_completion_max - c.step_completion_min) * levers.page_quality;
+    let share = logistic(c.share_base + c.share_reward * u + c.share_fun * levers.fun) * step;
+    let join =
+        logistic(c.join_base + c.join_reward * u + c.join_fun * levers.fun - c.join_threshold * levers.threshold)
+            * step.powi(levers.complexity as i32);
+    let per_edge = share * 0.7 * join;
+    let e = ensemble(&g, Behaviour::Campaign { levers, coefficients, channels }, 1, 20_000, 30, 13);
+    let a = analysis(&e);
+    let k0 = a.per_generation[0].k;
+    assert_within_4se("K_0 (day 0)", k0.value, k0.std_error, d as f64 * per_edge);
+    for g in 1..=3usize {
+        let k = a.per_generation[g].k;
+        let expected = (d - 1) as f64 * per_edge * (-(g as f64) / h).exp2();
+        assert_within_4se(&format!("K_{g} (day {g})"), k.value, k.std_error, expected);
+    }
+}
+
+/// The campaign's last day (`campaign.end_day`): nobody joins after it, and a run still
+/// spreading then is not censored by it. With common random numbers, the same scenario
+/// without an end gives the very same runs up to that day.
+#[test]
+fn nobody_joins_after_the_campaigns_last_day() {
+    use fission::engine::{CycleTime, DelayDistribution};
+    let g = random_regular(20_000, 10, 6);
+    let levers = Levers { threshold: 0.05, complexity: 1, reward: 20.0, fun: 0.9, page_quality: 0.9 };
+    for distribution in [DelayDistribution::Fixed, DelayDistribution::Geometric] {
+        let config = |end_day| RunConfig {
+            behaviour: Behaviour::Campaign {
+                levers,
+                coefficients: Coefficients { active_share: 0.0, ..Coefficients::default() },
+                channels: Channels::default(),
+            },
+            cycle_time: CycleTime {
+                mean_days: 1.0 + (distribution == DelayDistribution::Geometric) as u8 as f64,
+                distribution,
+            },
+            seeding: Seeding::Random { count: 20 },
+            runs: 200,
+            days: 20,
+            rng_seed: 8,
+            end_day,
+        };
+        let open = run_ensemble(&g, &config(None), &|_| {}).unwrap();
+        let ended = run_ensemble(&g, &config(Some(6)), &|_| {}).unwrap();
+        assert!(
+            open.outcomes.iter().filter(|o| o.last_join_day > 6).count() > 100,
+            "{distribution:?}: spreads past day 6"
+        );
+        for run in 0..200 {
+            let (a, b) = (open.daily_row(run), ended.daily_row(run));
+            let upto = |row: &[u32]| (0..=6).map(|d| row.get(d).copied().unwrap_or(0)).collect::<Vec<_>>();
+            assert_eq!(upto(a), upto(b), "{distribution:?} run {run}: the same run up to the last day");
+            assert!(b.iter().skip(7).all(|&x| x == 0), "{distribution:?} run {run}: nobody after day 6");
+        }
+        assert!(ended.outcomes.iter().all(|o| !o.is_censored && o.last_join_day <= 6), "{distribution:?}");
     }
 }

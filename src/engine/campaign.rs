@@ -35,7 +35,9 @@ impl<'a> Prepared<'a> {
         let table = &thresholds.table[..];
         let (share_below, active_below) = (self.share_below, self.active_below);
         let channel_base = &thresholds.channel_base[..];
-        self.by_generation(delay, s, out, |s, out, start, end, joins| {
+        self.by_generation(delay, s, out, |s, out, start, end, at| {
+            // The campaign's novelty on the generation's day scales every coin.
+            let novelty = self.novelty[at.day as usize];
             let mut invitations = 0u64;
             let mut chunk = start;
             while chunk < end {
@@ -58,7 +60,8 @@ impl<'a> Prepared<'a> {
                     }
                     let u = order[i];
                     marks[u as usize] = (marks[u as usize] & !STATE_BITS) | JOINED;
-                    let coin = if share_below >= COIN_ONE { 0 } else { keyed(share_key, u as u64) >> 32 };
+                    let coin =
+                        if share_below >= COIN_ONE { 0 } else { fade(keyed(share_key, u as u64) >> 32, novelty) };
                     let active = coin < active_below;
                     sharers[n] = (u, k as u32);
                     n += (coin < share_below && !active) as usize;
@@ -118,11 +121,11 @@ impl<'a> Prepared<'a> {
                         // invitation's 32-bit coin (common random numbers).
                         let sender = order[chunk + (tag >> 16) as usize];
                         let key = convert_keys[((tag & 0xFFFF) >= channel_block) as usize];
-                        let coin = keyed(key, pair(sender, v)) >> 32;
+                        let coin = fade(keyed(key, pair(sender, v)) >> 32, novelty);
                         let tie = || (sender, v);
                         let converted = open & self.converts::<CONTINUOUS>(table, tag, e, coin, tie);
-                        let recruited = converted & joins;
-                        censored |= converted & !joins;
+                        let recruited = converted & at.joins;
+                        censored |= converted & at.censors;
                         debug_assert!(tl < touched.len() && len < order.len() && len < parent.len());
                         // SAFETY: `tl` and `len` start at `touched_len` and `tree.len`
                         // and grow by at most one per invitation, of which there are at
@@ -182,6 +185,8 @@ impl<'a> Prepared<'a> {
             out,
             #[inline(always)]
             |s, out, bucket, day, last_scheduled| {
+                // The campaign's novelty on this day scales every coin.
+                let novelty = self.novelty[day as usize];
                 let mut next = 0;
                 while next < bucket.len() {
                     let mut hits = std::mem::take(&mut s.hits);
@@ -200,7 +205,11 @@ impl<'a> Prepared<'a> {
                         ends[chunk] = 0;
                         // Kept without a branch (taken as often as people share); the
                         // person's keyed coin.
-                        let coin = if share_below >= COIN_ONE { 0 } else { keyed(s.keys.share, u_at as u64) >> 32 };
+                        let coin = if share_below >= COIN_ONE {
+                            0
+                        } else {
+                            fade(keyed(s.keys.share, u_at as u64) >> 32, novelty)
+                        };
                         let active = coin < active_below;
                         sharers[n_sharers] = (u_at, chunk as u32);
                         n_sharers += (coin < share_below && !active) as usize;
@@ -271,7 +280,7 @@ impl<'a> Prepared<'a> {
                         let (v, tag) = hits[i];
                         let sender = senders[(tag >> 16) as usize % LOCKSTEP_CHUNK].u;
                         let key = convert_keys[((tag & 0xFFFF) >= channel_block) as usize];
-                        let coin = keyed(key, pair(sender, v)) >> 32;
+                        let coin = fade(keyed(key, pair(sender, v)) >> 32, novelty);
                         let vi = v as usize;
                         let mark = marks[vi];
                         let state = mark & STATE_BITS;

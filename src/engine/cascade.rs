@@ -28,7 +28,8 @@ impl<'a> Prepared<'a> {
             s.marks[v as usize] = JOINED;
         }
         let seed_count = s.buckets[0].len();
-        self.by_generation(delay, s, out, |s, out, start, end, joins| {
+        self.by_generation(delay, s, out, |s, out, start, end, at| {
+            let joins = at.joins;
             let mut invitations = 0u64;
             let mut chunk = start;
             while chunk < end {
@@ -91,7 +92,7 @@ impl<'a> Prepared<'a> {
                         len += fresh as usize;
                     }
                     tree.len = len;
-                } else {
+                } else if at.censors {
                     // Past the horizon: the run is censored if a success reaches
                     // someone new.
                     out.is_censored |= chunk_hits.iter().any(|&(v, _)| s.marks[v as usize] == UNTOUCHED);
@@ -204,7 +205,8 @@ impl<'a> Prepared<'a> {
         out: &mut RunOutcome,
     ) {
         // The seeds are PENDING since seeded.
-        self.by_generation(delay, s, out, |s, out, start, end, joins| {
+        self.by_generation(delay, s, out, |s, out, start, end, at| {
+            let joins = at.joins;
             let mut invitations = 0u64;
             for i in start..end {
                 if let Some(&ahead) = s.tree.order().get(i + PREFETCH_DISTANCE) {
@@ -212,12 +214,13 @@ impl<'a> Prepared<'a> {
                 }
                 let u = s.tree.order[i];
                 s.set_state(u as usize, JOINED);
-                let Some(reach) = self.sharer_reach(u, s) else {
+                let Some(reach) = self.sharer_reach(u, at.day, s) else {
                     continue;
                 };
                 out.sharers += 1;
                 invitations += self.invite_friends(
                     u,
+                    at.day,
                     rule,
                     reach,
                     s,
@@ -231,7 +234,7 @@ impl<'a> Prepared<'a> {
                         if joins {
                             s.set_state(v as usize, PENDING);
                             s.tree.push(v, i as u32);
-                        } else {
+                        } else if at.censors {
                             out.is_censored = true;
                         }
                     },

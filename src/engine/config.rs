@@ -165,6 +165,10 @@ pub struct RunConfig {
     pub days: u32,
     /// Master seed of the random generator.
     pub rng_seed: u64,
+    /// The campaign's last day (campaigns only): nobody joins after it, and a run is
+    /// not censored by what would have happened after it. None: the campaign lasts
+    /// the whole horizon.
+    pub end_day: Option<u32>,
 }
 
 /// Progress of an ensemble, reported after each run.

@@ -88,6 +88,15 @@ pub(super) struct Prepared<'a> {
     pub(super) share_below: u64,
     /// ... and below this, as an active sharer (0 when people do not differ).
     pub(super) active_below: u64,
+    /// Per day d of the horizon, 2^32 / f(d) with f(d) = 2^(−d/2h) the campaign's
+    /// novelty on each of the two decisions it scales, sharing and converting, so that
+    /// their product, K, halves every h = `novelty_half_life_days` (capped at 2^63):
+    /// a coin times this over
+    /// 2^32 is below a threshold with the threshold's probability times f(d)
+    /// ([`Prepared::fade`]). 2^32 every day without decay.
+    pub(super) novelty: Vec<u64>,
+    /// The campaign's last day: nobody joins after it (u32::MAX: none).
+    pub(super) end_day: u32,
 }
 
 /// The way a run is simulated: the reference process, or a specialisation of it used
@@ -216,6 +225,11 @@ impl<'a> Prepared<'a> {
             path: Path::Reference,
             share_below: 0,
             active_below: 0,
+            novelty: novelty_scales(&config.behaviour, config.days),
+            end_day: match config.behaviour {
+                Behaviour::Campaign { .. } => config.end_day.unwrap_or(u32::MAX),
+                _ => u32::MAX,
+            },
         }
         .with_chosen_path())
     }
@@ -312,6 +326,14 @@ impl<'a> Prepared<'a> {
         }
     }
 
+    /// A 32-bit coin drawn on day `day`, scaled so that it falls below a threshold with
+    /// the threshold's probability times the campaign's novelty on that day (the coin
+    /// over f(day), [`Prepared::novelty`]): the same coin without decay.
+    #[inline(always)]
+    pub(super) fn fade(&self, coin: u64, day: u32) -> u64 {
+        fade(coin, self.novelty[day as usize])
+    }
+
     /// P(an active sharer shares): 0 when people do not differ.
     pub(super) fn active_and_shares(&self) -> f64 {
         self.behaviour.population.as_ref().map_or(0.0, |p| p.active_and_shares)
@@ -400,4 +422,29 @@ impl<'a> Prepared<'a> {
             None => coins.for_each(len, rng, f),
         }
     }
+}
+
+/// A 32-bit `coin` scaled by `scale` / 2^32 ([`Prepared::novelty`]).
+#[inline(always)]
+pub(super) fn fade(coin: u64, scale: u64) -> u64 {
+    ((coin as u128 * scale as u128) >> 32) as u64
+}
+
+/// [`Prepared::novelty`] for a horizon of `days`: 2^(32 + d/2h) per day d, capped at 2^63
+/// (a probability scaled by less than 2^-31 is as good as 0), or 2^32 every day for a
+/// behaviour without novelty decay.
+fn novelty_scales(behaviour: &Behaviour, days: u32) -> Vec<u64> {
+    let half_life = match behaviour {
+        Behaviour::Campaign { coefficients, .. } => coefficients.novelty_half_life_days,
+        _ => 0.0,
+    };
+    (0..=days)
+        .map(|d| {
+            if half_life > 0.0 {
+                (32.0 + d as f64 / (2.0 * half_life)).exp2().min((1u64 << 63) as f64) as u64
+            } else {
+                1 << 32
+            }
+        })
+        .collect()
 }

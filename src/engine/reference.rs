@@ -16,7 +16,7 @@ impl<'a> Prepared<'a> {
         out: &mut RunOutcome,
         last_scheduled: &mut u32,
     ) -> u64 {
-        let Some(reach) = self.sharer_reach(at.u, s) else {
+        let Some(reach) = self.sharer_reach(at.u, at.day, s) else {
             return 0;
         };
         out.sharers += 1;
@@ -39,6 +39,7 @@ impl<'a> Prepared<'a> {
         }
         self.invite_friends(
             at.u,
+            at.day,
             rule,
             reach,
             s,
@@ -48,16 +49,17 @@ impl<'a> Prepared<'a> {
         )
     }
 
-    /// Whether participant `u` shares, and if so, whom their channels reach: an
-    /// ordinary sharer's or (when people differ) an active sharer's. One 32-bit coin,
-    /// `u`'s keyed draw (common random numbers): below the active sharers' threshold an
-    /// active sharer, below the share threshold an ordinary one.
+    /// Whether participant `u`, who joined on day `day`, shares, and if so, whom their
+    /// channels reach: an ordinary sharer's or (when people differ) an active sharer's.
+    /// One 32-bit coin, `u`'s keyed draw (common random numbers), faded by the
+    /// campaign's age ([`Prepared::fade`]): below the active sharers' threshold an active
+    /// sharer, below the share threshold an ordinary one.
     #[inline(always)]
-    pub(super) fn sharer_reach(&self, u: u32, s: &RunScratch) -> Option<&[ChannelReach]> {
+    pub(super) fn sharer_reach(&self, u: u32, day: u32, s: &RunScratch) -> Option<&[ChannelReach]> {
         if self.share_below >= COIN_ONE {
             return Some(&self.reach);
         }
-        let coin = keyed(s.keys.share, u as u64) >> 32;
+        let coin = self.fade(keyed(s.keys.share, u as u64) >> 32, day);
         if coin < self.active_below {
             Some(&self.reach_active)
         } else if coin < self.share_below {
@@ -73,9 +75,11 @@ impl<'a> Prepared<'a> {
     /// probability, calling `convert(v)` for an invitee `v` who has not joined yet
     /// (they may already be due to join). Returns the invitations sent.
     #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn invite_friends(
         &self,
         u: u32,
+        day: u32,
         rule: EdgeRule,
         reach: &[ChannelReach],
         s: &mut RunScratch,
@@ -142,7 +146,7 @@ impl<'a> Prepared<'a> {
             };
             // The invitation's coin: 32 bits of the (sender, friend) pair's keyed draw
             // for this channel.
-            if keyed(s.keys.convert[ci], pair(u, v)) >> 32 < coin_threshold(p) {
+            if self.fade(keyed(s.keys.convert[ci], pair(u, v)) >> 32, day) < coin_threshold(p) {
                 convert(v, s, rng);
             }
         }
@@ -173,6 +177,10 @@ impl<'a> Prepared<'a> {
         // The delay: the (sender, friend) pair's keyed draw (common random numbers).
         let arrival = at.day.saturating_add(self.delay.sample_word(keyed(s.keys.delay, pair(at.u, v))));
         if state == PENDING && s.people[vi].join_day as u32 <= arrival {
+            return;
+        }
+        // After the campaign's last day nobody joins, and nothing is censored.
+        if arrival > self.end_day {
             return;
         }
         if arrival > self.days {

@@ -13,6 +13,19 @@ pub(super) struct Sender {
     pub(super) position: u32,
 }
 
+/// A generation of a fixed-cycle run ([`Prepared::by_generation`]).
+#[derive(Clone, Copy)]
+pub(super) struct GenerationAt {
+    /// The day its members joined (and share).
+    pub(super) day: u32,
+    /// Whether whom it recruits joins (the next generation's day is within the horizon
+    /// and the campaign's last day).
+    pub(super) joins: bool,
+    /// Whether a recruit who would not join marks the run censored (past the horizon,
+    /// not past the campaign's end).
+    pub(super) censors: bool,
+}
+
 impl<'a> Prepared<'a> {
     /// Starts loading the arcs `first..first + degree` (degree >= 1) of a sharer for
     /// [`Prepared::select_chunk`]: their first and last targets and, with tie classes
@@ -43,17 +56,18 @@ impl<'a> Prepared<'a> {
 
     /// Runs a fixed-cycle process generation by generation: the seeds (day 0's bucket)
     /// start the order of joining; then, while the last generation reached anyone,
-    /// records its joins on day g × `delay` and calls `spread(s, out, start, end,
-    /// joins)` on it (positions `start..end` in the order of joining), which appends
-    /// whom it recruits, with `joins` telling whether they would join within the
-    /// horizon, and returns the invitations sent.
+    /// records its joins on day g × `delay` and calls `spread(s, out, start, end, at)`
+    /// on it (positions `start..end` in the order of joining), which appends whom it
+    /// recruits, with `at` telling the generation's day and whether its recruits would
+    /// join (within the horizon and the campaign's last day) or, past the horizon only,
+    /// mark the run censored, and returns the invitations sent.
     #[inline(always)]
     pub(super) fn by_generation(
         &self,
         delay: u32,
         s: &mut RunScratch,
         out: &mut RunOutcome,
-        mut spread: impl FnMut(&mut RunScratch, &mut RunOutcome, usize, usize, bool) -> u64,
+        mut spread: impl FnMut(&mut RunScratch, &mut RunOutcome, usize, usize, GenerationAt) -> u64,
     ) {
         let mut seeds = std::mem::take(&mut s.buckets[0]);
         for &v in &seeds {
@@ -66,8 +80,10 @@ impl<'a> Prepared<'a> {
             let end = s.tree.len;
             let day = g * delay; // <= days: checked before the generation was reached
             s.rows.record_joins(out, day, g, (end - start) as u32);
-            let joins = day as u64 + delay as u64 <= self.days as u64;
-            let invitations = spread(s, out, start, end, joins);
+            let next = day as u64 + delay as u64;
+            let joins = next <= self.days as u64 && next <= self.end_day as u64;
+            let at = GenerationAt { day, joins, censors: !joins && next <= self.end_day as u64 };
+            let invitations = spread(s, out, start, end, at);
             s.rows.record_invitations(out, g, invitations);
             start = end;
             g += 1;

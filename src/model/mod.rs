@@ -34,9 +34,10 @@ impl Default for Levers {
 ///
 /// Join intent is a logit `σ(U)` with
 /// `U = join_base + join_reward·u(R) + join_fun·F − join_threshold·θ
-///      + join_tie·(w − 0.5) + join_reinforcement·ln(min(m, reinforcement_cap))`
+///      + join_tie·(w − 0.5) + join_reinforcement·ln(min(m, reinforcement_cap))
+///      − join_fatigue·max(0, m − fatigue_onset)`
 /// where `u(R) = ln(1 + R / reward_reference)`, `w` is the tie strength and `m` the
-/// number of invitations the person has received so far. Each of the `n` steps is then
+/// number of invitations the person has received so far (counted up to 16). Each of the `n` steps is then
 /// completed with probability `s(Q) = step_completion_min + (step_completion_max −
 /// step_completion_min)·Q`. Sharing is `σ(share_base + share_reward·u(R) + share_fun·F)·s(Q)`.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -89,6 +90,15 @@ pub struct Coefficients {
     /// and no fun, and a better design turns more people into active sharers (0: the
     /// classes do not depend on the design).
     pub active_share_lever_weight: f64,
+    /// a_f: utility lost per invitation received beyond `fatigue_onset` (fatigue: being
+    /// asked again and again annoys; Romero, Meeder & Kleinberg 2011).
+    pub join_fatigue: f64,
+    /// m_f: invitations received before fatigue sets in.
+    pub fatigue_onset: u32,
+    /// h: the campaign's novelty half-life in days: on day t the chance to share and each
+    /// invitation's chance to convert are each multiplied by 2^(−t/2h), so that their
+    /// product, the campaign's K, halves every h days. 0: no decay.
+    pub novelty_half_life_days: f64,
 }
 
 impl Default for Coefficients {
@@ -107,12 +117,15 @@ impl Default for Coefficients {
             reward_reference: 10.0,
             step_completion_min: 0.70,
             step_completion_max: 0.95,
-            active_share: 0.02,
+            active_share: 0.022,
             active_share_boost: 5.0,
             ordinary_share_shift: -5.0,
             active_moments_reach: 1.0,
             active_invites_per_sharer: 80.0,
             active_share_lever_weight: 1.0,
+            join_fatigue: 0.15,
+            fatigue_onset: 3,
+            novelty_half_life_days: 14.0,
         }
     }
 }
@@ -341,8 +354,9 @@ enum JoinRule {
     Logit {
         base: f64,
         tie: f64,
-        /// reinforcement · ln(min(m, cap)) for m = 0..=16 (index 0 unused), so the hot
-        /// loop calls no logarithm.
+        /// reinforcement · ln(min(m, cap)) − fatigue · max(0, m − onset) for m = 0..=16
+        /// (index 0 unused; more invitations count as 16), so the hot loop calls no
+        /// logarithm.
         reinforcement_term: [f64; 17],
         completion: f64,
     },
@@ -388,6 +402,7 @@ impl Behaviour {
                     tie: c.join_tie,
                     reinforcement_term: std::array::from_fn(|m| {
                         c.join_reinforcement * (m.clamp(1, c.reinforcement_cap.max(1) as usize) as f64).ln()
+                            - c.join_fatigue * m.saturating_sub(c.fatigue_onset as usize) as f64
                     }),
                     completion: step.powi(levers.complexity as i32),
                 };
@@ -611,8 +626,18 @@ mod tests {
         let b = campaign(Levers::default());
         assert!(b.conversion(0, 1, Some(0.9)) > b.conversion(0, 1, Some(0.1)));
         assert!(b.conversion(0, 3, None) > b.conversion(0, 1, None));
-        // Reinforcement saturates at the cap.
-        assert_eq!(b.conversion(0, 8, None), b.conversion(0, 50, None));
+        // Invitations count up to 16, and past the onset fatigue lowers conversion.
+        assert_eq!(b.conversion(0, 16, None), b.conversion(0, 50, None));
+        assert!(b.conversion(0, 16, None) < b.conversion(0, 5, None));
+        let c = Coefficients::default();
+        let m = |m: u32| {
+            c.join_reinforcement * (m.min(c.reinforcement_cap) as f64).ln()
+                - c.join_fatigue * m.saturating_sub(c.fatigue_onset) as f64
+        };
+        // The utility's change between two counts is the model's.
+        let logit = |p: f64| (p / (1.0 - p)).ln();
+        let join = |m: u32| b.conversion(0, m, None) / 0.6 / (c.step_completion_min + 0.25 * 0.5).powi(3);
+        assert!((logit(join(12)) - logit(join(2)) - (m(12) - m(2))).abs() < 1e-9);
         // The neutral table agrees with the direct formula.
         assert!((b.conversion(0, 2, None) - b.conversion(0, 2, Some(0.5))).abs() < 1e-12);
     }

@@ -150,6 +150,8 @@ pub struct Scenario {
     pub cycle_time: CycleTime,
     /// Runs, days, seed.
     pub simulation: SimulationSettings,
+    /// The campaign's last day (`campaign.end_day`), if it ends before the horizon.
+    pub end_day: Option<u32>,
     /// Chart language, currency.
     pub report: ReportSettings,
     /// The file name as the user gave it (for messages).
@@ -684,6 +686,23 @@ impl Scenario {
             );
         }
         let cycle_time = CycleTime { mean_days, distribution };
+        let novelty_half_life_days = c.float(
+            &campaign.novelty_half_life_days,
+            "campaign.novelty_half_life_days",
+            Coefficients::default().novelty_half_life_days,
+            0.0,
+            100_000.0,
+            "days in which interest in the campaign halves; 0 = it never fades",
+        );
+        if novelty_half_life_days > 0.0 && novelty_half_life_days < 0.1 {
+            c.problem(
+                span(&campaign.novelty_half_life_days).as_ref(),
+                "campaign.novelty_half_life_days",
+                format!(
+                    "campaign.novelty_half_life_days = {novelty_half_life_days}: must be 0 (no decay) or at least 0.1 days"
+                ),
+            );
+        }
 
         let behaviour = match kind {
             "independent-cascade" => {
@@ -968,6 +987,23 @@ impl Scenario {
                         100_000.0,
                         "friends an active sharer messages, on average",
                     ),
+                    join_fatigue: c.float(
+                        &b.join_fatigue,
+                        "behaviour.join_fatigue",
+                        cd.join_fatigue,
+                        0.0,
+                        20.0,
+                        "join utility lost per invitation received beyond fatigue_onset",
+                    ),
+                    fatigue_onset: c.int(
+                        &b.fatigue_onset,
+                        "behaviour.fatigue_onset",
+                        cd.fatigue_onset as u64,
+                        1,
+                        16,
+                        "invitations received before fatigue sets in",
+                    ) as u32,
+                    novelty_half_life_days,
                     active_share_lever_weight: c.float(
                         &b.active_share_lever_weight,
                         "behaviour.active_share_lever_weight",
@@ -999,6 +1035,32 @@ impl Scenario {
             }
         }
         let days = c.int(&sim.days, "simulation.days", 30, 1, 3650, "campaign length in days") as u32;
+        let end_day = campaign.end_day.as_ref().map(|_| {
+            c.int(
+                &campaign.end_day,
+                "campaign.end_day",
+                days as u64,
+                0,
+                days as u64,
+                &format!("the campaign's last day, up to simulation.days = {days}; nobody joins after it"),
+            ) as u32
+        });
+        if end_day.is_some() && !matches!(kind, "campaign") {
+            c.problem(
+                span(&campaign.end_day).as_ref(),
+                "campaign.end_day",
+                format!("campaign.end_day applies to kind = \"campaign\" only, not to kind = \"{kind}\""),
+            );
+        }
+        if campaign.novelty_half_life_days.is_some() && !matches!(kind, "campaign") {
+            c.problem(
+                span(&campaign.novelty_half_life_days).as_ref(),
+                "campaign.novelty_half_life_days",
+                format!(
+                    "campaign.novelty_half_life_days applies to kind = \"campaign\" only, not to kind = \"{kind}\""
+                ),
+            );
+        }
         let rng_seed = overrides.rng_seed.unwrap_or_else(|| sim.rng_seed.as_ref().map_or(42, |s| *s.get_ref()));
         let k_population_limit = c.float(
             &sim.k_population_limit,
@@ -1047,6 +1109,7 @@ impl Scenario {
                 takeoff_multiple,
                 k_population_limit,
             },
+            end_day,
             report: ReportSettings { language, currency },
             file_label: file_label.to_string(),
             base_dir: base_dir.to_path_buf(),
@@ -1193,6 +1256,7 @@ impl Scenario {
             runs: self.simulation.runs,
             days: self.simulation.days,
             rng_seed: self.simulation.rng_seed,
+            end_day: self.end_day,
         }
     }
 
@@ -1423,6 +1487,8 @@ impl Scenario {
                         active_moments_reach: f(c.active_moments_reach),
                         active_invites_per_sharer: f(c.active_invites_per_sharer),
                         active_share_lever_weight: f(c.active_share_lever_weight),
+                        join_fatigue: f(c.join_fatigue),
+                        fatigue_onset: f(c.fatigue_onset as u64),
                     }),
                 )
             }
@@ -1447,6 +1513,10 @@ impl Scenario {
             campaign.fun = f(l.fun);
             campaign.page_quality = f(l.page_quality);
         }
+        if let Behaviour::Campaign { coefficients, .. } = &self.behaviour {
+            campaign.novelty_half_life_days = f(coefficients.novelty_half_life_days);
+        }
+        campaign.end_day = self.end_day.and_then(|d| f(d as u64));
         RawScenario {
             name: f(self.name.clone()),
             description: (!self.description.is_empty()).then(|| Spanned::new(0..0, self.description.clone())),

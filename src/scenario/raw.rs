@@ -143,6 +143,10 @@ pub struct RawCampaign {
     pub cycle_time_distribution: S<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cycle_time_sigma: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub novelty_half_life_days: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_day: S<u64>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -217,6 +221,10 @@ pub struct RawBehaviour {
     pub active_invites_per_sharer: S<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active_share_lever_weight: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub join_fatigue: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fatigue_onset: S<u64>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]

@@ -325,3 +325,43 @@ fn active_sharers_are_set_in_behaviour_and_checked() {
     assert!(p.iter().any(|x| x.key == "behaviour.ordinary_share_shift" && x.message.contains("must be in [-20, 0]")));
     assert!(p.iter().any(|x| x.key == "behaviour.active_share" && x.message.contains("must be in [0, 1]")));
 }
+
+#[test]
+fn time_keys_are_read_checked_and_resolved() {
+    let s = parse(&format!(
+        "{MINIMAL}[campaign]\nnovelty_half_life_days = 5\nend_day = 12\n[behaviour]\njoin_fatigue = 0.3\nfatigue_onset = 4\n"
+    ))
+    .unwrap();
+    assert_eq!(s.end_day, Some(12));
+    assert_eq!(s.run_config(crate::engine::Seeding::Random { count: 1 }).end_day, Some(12));
+    match &s.behaviour {
+        Behaviour::Campaign { coefficients, .. } => {
+            assert_eq!(
+                (coefficients.novelty_half_life_days, coefficients.join_fatigue, coefficients.fatigue_onset),
+                (5.0, 0.3, 4)
+            );
+        }
+        _ => panic!("campaign"),
+    }
+    let resolved = s.to_resolved_toml();
+    for key in ["novelty_half_life_days = 5.0", "end_day = 12", "join_fatigue = 0.3", "fatigue_onset = 4"] {
+        assert!(resolved.contains(key), "{key} in {resolved}");
+    }
+    // Without the keys: the defaults, no end day, and the resolved file says so.
+    let d = parse(MINIMAL).unwrap();
+    assert_eq!(d.end_day, None);
+    assert!(d.to_resolved_toml().contains("novelty_half_life_days = 14.0"));
+    // Out of range, too small a half-life, or a key the model does not use.
+    let p = problems(&format!(
+        "{MINIMAL}[campaign]\nend_day = 31\nnovelty_half_life_days = 0.01\n[behaviour]\nfatigue_onset = 0\n"
+    ));
+    assert_eq!(p.len(), 3, "{p:?}");
+    assert!(p.iter().any(|x| x.key == "campaign.end_day" && x.message.contains("simulation.days = 30")), "{p:?}");
+    assert!(p.iter().any(|x| x.key == "campaign.novelty_half_life_days" && x.message.contains("at least 0.1")));
+    assert!(p.iter().any(|x| x.key == "behaviour.fatigue_onset" && x.line == Some(9)), "{p:?}");
+    let p = problems(&format!(
+        "{MINIMAL}[model]\nkind = \"independent-cascade\"\nprobability = 0.1\n[campaign]\nend_day = 3\nnovelty_half_life_days = 3\n"
+    ));
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert!(p.iter().all(|x| x.message.contains("applies to kind = \"campaign\" only")), "{p:?}");
+}

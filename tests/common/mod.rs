@@ -33,8 +33,15 @@ pub fn ensemble(
     days: u32,
     rng_seed: u64,
 ) -> Ensemble {
-    let config =
-        RunConfig { behaviour, cycle_time: LOCKSTEP, seeding: Seeding::Random { count: seeds }, runs, days, rng_seed };
+    let config = RunConfig {
+        behaviour,
+        cycle_time: LOCKSTEP,
+        seeding: Seeding::Random { count: seeds },
+        runs,
+        days,
+        rng_seed,
+        end_day: None,
+    };
     run_ensemble(graph, &config, &|_| {}).expect("valid configuration")
 }
 

@@ -25,6 +25,7 @@ fn ic(p: f64, seeding: Seeding, days: u32, cycle: CycleTime) -> RunConfig {
         runs: 40,
         days,
         rng_seed: 9,
+        end_day: None,
     }
 }
 
