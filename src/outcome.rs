@@ -28,6 +28,13 @@ pub struct RunOutcome {
     /// Whether some generation went past the generation rows (SIR only; counted in the
     /// last row).
     pub generations_truncated: bool,
+    /// Invitations sent through each channel, in the order of the compiled behaviour's
+    /// channels (campaign: direct messages, then Moments, those enabled; the other
+    /// invitation models: all friends).
+    pub channel_invitations: [u64; crate::model::MAX_CHANNELS],
+    /// People who joined through each channel (the channel of the invitation that
+    /// recruited them), in the same order; they add up to the reach less the seeds.
+    pub channel_joins: [u32; crate::model::MAX_CHANNELS],
 }
 
 /// The results of many runs: per-run scalars plus per-day and per-generation rows.

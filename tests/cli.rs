@@ -645,3 +645,51 @@ fn trees_csv_has_a_row_per_seed_user_per_run_named_as_in_the_input() {
         assert_eq!(sizes.to_string(), run[1], "run {r}");
     }
 }
+
+/// Per-channel counts (issue 23): in `runs.csv` each run's invitations and recruits by
+/// channel add up to its invitations and to its reach less the seeds; `summary.json`
+/// `channels` has the two channels' per-run means, whose shares add up to 1, and the
+/// table says which channel recruited how many. A scenario without direct messages
+/// leaves that channel's cells empty.
+#[test]
+fn invitations_and_recruits_are_counted_per_channel() {
+    let dir = tempfile::tempdir().unwrap();
+    let viral = SMALL.replace("fun = 0.6", "fun = 1.0\nreward = 20").replace("mean_degree = 8", "mean_degree = 40");
+    let s = write(dir.path(), "s.toml", &viral);
+    let out = fission().arg("run").arg(&s).args(["--out"]).arg(dir.path().join("o")).output().unwrap();
+    assert!(String::from_utf8(out.stdout).unwrap().contains("Recruits by channel"));
+    let runs = fs::read_to_string(dir.path().join("o/runs.csv")).unwrap();
+    let mut rows = csv::ReaderBuilder::new().comment(Some(b'#')).from_reader(runs.as_bytes());
+    let header = rows.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let mut recruited = 0u64;
+    for r in rows.records() {
+        let r = r.unwrap();
+        let n = |name: &str| r[col(name)].parse::<u64>().unwrap();
+        assert_eq!(n("invitations_direct") + n("invitations_moments"), n("invitations"));
+        assert_eq!(n("joins_direct") + n("joins_moments"), n("reach") - 5);
+        recruited += n("joins_moments");
+    }
+    assert!(recruited > 0, "Moments recruited someone");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.path().join("o/summary.json")).unwrap()).unwrap();
+    let channels = summary["channels"].as_array().unwrap();
+    let names: Vec<&str> = channels.iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["direct", "moments"]);
+    for share in ["share_of_invitations", "share_of_joins"] {
+        let total: f64 = channels.iter().map(|c| c[share].as_f64().unwrap()).sum();
+        assert!((total - 1.0).abs() < 1e-9, "{share}: {total}");
+    }
+    // Moments only: the direct messages' cells are empty.
+    let s = write(dir.path(), "m.toml", &format!("{viral}[channels.direct]\nenabled = false\n"));
+    fission().arg("run").arg(&s).args(["--quiet", "--out"]).arg(dir.path().join("m")).assert().success();
+    let runs = fs::read_to_string(dir.path().join("m/runs.csv")).unwrap();
+    let mut rows = csv::ReaderBuilder::new().comment(Some(b'#')).from_reader(runs.as_bytes());
+    let header = rows.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    for r in rows.records() {
+        let r = r.unwrap();
+        assert_eq!((&r[col("invitations_direct")], &r[col("joins_direct")]), ("", ""));
+        assert_eq!(&r[col("invitations_moments")], &r[col("invitations")]);
+    }
+}

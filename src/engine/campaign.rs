@@ -109,6 +109,7 @@ impl<'a> Prepared<'a> {
                 let recruiter = chunk as u32;
                 let convert_keys = s.keys.convert;
                 let channel_block = thresholds.channel_block;
+                let mut joins_by = [0u32; crate::model::MAX_CHANNELS];
                 for &(v, tag) in hits.iter() {
                     {
                         let vi = v as usize;
@@ -120,11 +121,13 @@ impl<'a> Prepared<'a> {
                         // senders) and the channel (by the tag's table offset) key the
                         // invitation's 32-bit coin (common random numbers).
                         let sender = order[chunk + (tag >> 16) as usize];
-                        let key = convert_keys[((tag & 0xFFFF) >= channel_block) as usize];
+                        let channel = ((tag & 0xFFFF) >= channel_block) as usize;
+                        let key = convert_keys[channel];
                         let coin = fade(keyed(key, pair(sender, v)) >> 32, novelty);
                         let tie = || (sender, v);
                         let converted = open & self.converts::<CONTINUOUS>(table, tag, e, coin, tie);
                         let recruited = converted & at.joins;
+                        joins_by[channel] += recruited as u32;
                         censored |= converted & at.censors;
                         debug_assert!(tl < touched.len() && len < order.len() && len < parent.len());
                         // SAFETY: `tl` and `len` start at `touched_len` and `tree.len`
@@ -145,6 +148,9 @@ impl<'a> Prepared<'a> {
                     }
                 }
                 tree.len = len;
+                for (c, j) in joins_by.iter().enumerate() {
+                    s.channel_joins[c] += j;
+                }
                 s.touched.truncate(tl);
                 out.is_censored |= censored;
                 s.hits = hits_all;
@@ -295,7 +301,8 @@ impl<'a> Prepared<'a> {
                     }
                     s.touched.truncate(tl);
                     for &(v, tag) in &hits[..converted] {
-                        self.schedule(senders[(tag >> 16) as usize], v, s, out, last_scheduled);
+                        let channel = ((tag & 0xFFFF) >= channel_block) as usize;
+                        self.schedule(senders[(tag >> 16) as usize], v, channel, s, out, last_scheduled);
                     }
                     s.hits = hits;
                 }

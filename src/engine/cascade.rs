@@ -226,7 +226,7 @@ impl<'a> Prepared<'a> {
                     s,
                     rng,
                     #[inline(always)]
-                    |v, s, _| {
+                    |v, channel, s, _| {
                         // Already due to join next generation: nothing more to do.
                         if s.state(v as usize) == PENDING {
                             return;
@@ -234,6 +234,7 @@ impl<'a> Prepared<'a> {
                         if joins {
                             s.set_state(v as usize, PENDING);
                             s.tree.push(v, i as u32);
+                            s.channel_joins[channel] += 1;
                         } else if at.censors {
                             out.is_censored = true;
                         }
@@ -310,7 +311,7 @@ impl<'a> Prepared<'a> {
                     }
                     // Pass 3: each remaining success in order, with its own delay.
                     for &(v, k) in &hits[..open] {
-                        self.schedule(senders[k as usize % LOCKSTEP_CHUNK], v, s, out, last_scheduled);
+                        self.schedule(senders[k as usize % LOCKSTEP_CHUNK], v, 0, s, out, last_scheduled);
                     }
                     s.hits = hits;
                 }

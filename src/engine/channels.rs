@@ -125,7 +125,7 @@ impl<'a> Prepared<'a> {
         // the sharer's threshold. A sharer whose channels reach everyone or no one (an
         // active sharer's, mostly) draws nothing.
         let words = total.div_ceil(64);
-        let RunScratch { slot_of, reached_bits: reached, marks, keys, .. } = s;
+        let RunScratch { slot_of, reached_bits: reached, marks, keys, channel_invitations, .. } = s;
         let slot_of = &slot_of[..total];
         let key = keys.reach;
         for bits in reached.iter_mut().take(NC) {
@@ -140,6 +140,9 @@ impl<'a> Prepared<'a> {
                 let coin = (h >> (32 * c)) as u32 as u64;
                 reached[c][p / 64] |= ((coin < below[c][slot]) as u64) << (p % 64);
             }
+        }
+        for c in 0..NC {
+            channel_invitations[c] += reached[c][..words].iter().map(|w| w.count_ones() as u64).sum::<u64>();
         }
         // The invitations in order: each position some channel reaches, found bit by
         // bit, gives (invitee, tag) to each channel's place in `hits` (the invitee's mark

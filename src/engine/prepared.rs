@@ -404,6 +404,14 @@ impl<'a> Prepared<'a> {
             Path::Reference => self.run_days(scratch, &mut rng, &mut out),
         }
         tree_statistics(&mut scratch.tree, &mut out);
+        if matches!(self.process, Process::Invitation(EdgeRule::Model)) {
+            out.channel_invitations = scratch.channel_invitations;
+            out.channel_joins = scratch.channel_joins;
+        } else if matches!(self.process, Process::Invitation(_)) {
+            // One channel: every friend.
+            out.channel_invitations[0] = out.invitations;
+            out.channel_joins[0] = out.reach - self.seeding.count() as u32;
+        }
         out
     }
 

@@ -31,7 +31,7 @@ impl<'a> Prepared<'a> {
                 |j, _| {
                     let v = neighbours[j];
                     if s.state(v as usize) != JOINED {
-                        self.schedule(at, v, s, out, last_scheduled);
+                        self.schedule(at, v, 0, s, out, last_scheduled);
                     }
                 },
             );
@@ -45,7 +45,7 @@ impl<'a> Prepared<'a> {
             s,
             rng,
             #[inline(always)]
-            |v, s, _| self.schedule(at, v, s, out, last_scheduled),
+            |v, channel, s, _| self.schedule(at, v, channel, s, out, last_scheduled),
         )
     }
 
@@ -84,7 +84,7 @@ impl<'a> Prepared<'a> {
         reach: &[ChannelReach],
         s: &mut RunScratch,
         rng: &mut SimRng,
-        mut convert: impl FnMut(u32, &mut RunScratch, &mut SimRng),
+        mut convert: impl FnMut(u32, usize, &mut RunScratch, &mut SimRng),
     ) -> u64 {
         let behaviour = &self.behaviour;
         let graph = self.graph;
@@ -117,6 +117,7 @@ impl<'a> Prepared<'a> {
         invitations += reached.len() as u64;
         for &key in &reached {
             let (j, ci) = ((key / channels as u32) as usize, (key % channels as u32) as usize);
+            s.channel_invitations[ci] += 1;
             let v = neighbours[j];
             let vi = v as usize;
             // One read and one write of the invitee's mark: state and count.
@@ -147,7 +148,7 @@ impl<'a> Prepared<'a> {
             // The invitation's coin: 32 bits of the (sender, friend) pair's keyed draw
             // for this channel.
             if self.fade(keyed(s.keys.convert[ci], pair(u, v)) >> 32, day) < coin_threshold(p) {
-                convert(v, s, rng);
+                convert(v, ci, s, rng);
             }
         }
         s.reached = reached;
@@ -163,6 +164,7 @@ impl<'a> Prepared<'a> {
         &self,
         at: Sender,
         v: u32,
+        channel: usize,
         s: &mut RunScratch,
         out: &mut RunOutcome,
         last_scheduled: &mut u32,
@@ -191,6 +193,7 @@ impl<'a> Prepared<'a> {
             s.touched.push(v);
         }
         s.set_state(vi, PENDING);
+        s.via[vi] = channel as u8;
         let person = &mut s.people[vi];
         person.join_day = arrival as u16;
         person.recruiter = at.position;

@@ -161,6 +161,9 @@ impl<'a> Prepared<'a> {
             return None;
         }
         s.set_state(ui, JOINED);
+        if person.recruiter != NONE {
+            s.channel_joins[s.via[ui] as usize % crate::model::MAX_CHANNELS] += 1;
+        }
         let g = person.generation as u32;
         let position = s.tree.push(u, person.recruiter);
         s.rows.record_join(out, day, g);

@@ -150,6 +150,12 @@ pub(super) struct RunScratch {
     pub(super) rows: RowScratch,
     /// The keys of this run's counter-based draws (common random numbers; campaigns).
     pub(super) keys: crate::rng::Keys,
+    /// Per person, the channel of the invitation that will recruit them (valid while
+    /// PENDING in a campaign).
+    pub(super) via: Vec<u8>,
+    /// This run's invitations and joins per channel (campaigns).
+    pub(super) channel_invitations: [u64; crate::model::MAX_CHANNELS],
+    pub(super) channel_joins: [u32; crate::model::MAX_CHANNELS],
 }
 
 impl RunScratch {
@@ -175,6 +181,9 @@ impl RunScratch {
                 gen_invites: vec![0; prepared.generation_width],
             },
             keys: crate::rng::Keys::default(),
+            via: vec![0; n],
+            channel_invitations: [0; crate::model::MAX_CHANNELS],
+            channel_joins: [0; crate::model::MAX_CHANNELS],
         }
     }
 
@@ -203,6 +212,8 @@ impl RunScratch {
         self.touched.clear();
         self.tree.clear();
         self.heap.clear();
+        self.channel_invitations = [0; crate::model::MAX_CHANNELS];
+        self.channel_joins = [0; crate::model::MAX_CHANNELS];
         // The day buckets need no clearing: a run empties every bucket it fills
         // (it walks every day up to the last one scheduled).
     }

@@ -25,6 +25,21 @@ use serde::Serialize;
 /// Version of the JSON and CSV layout; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// One channel's part of the campaign (`summary.json` `channels`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ChannelRecord {
+    /// `direct`, `moments` (campaign) or `all-friends` (the other invitation models).
+    pub name: String,
+    /// Invitations sent through it per run.
+    pub invitations_per_run: EstimateRecord,
+    /// People recruited through it per run (by the invitation that recruited them).
+    pub joins_per_run: EstimateRecord,
+    /// Its share of all invitations (None when there are none).
+    pub share_of_invitations: Option<f64>,
+    /// Its share of all recruits (None when nobody was recruited).
+    pub share_of_joins: Option<f64>,
+}
+
 /// An estimate as written to files.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct EstimateRecord {
@@ -171,6 +186,9 @@ pub struct SummaryRecord {
     pub cost: CostRecord,
     /// Share of runs still spreading at the horizon.
     pub censored_fraction: f64,
+    /// Per channel of an invitation model: invitations and joins per run and their
+    /// shares (empty for the threshold models and SIR).
+    pub channels: Vec<ChannelRecord>,
     /// Shape of the recruitment trees: depth, structural virality, offspring dispersion.
     pub cascades: crate::stats::CascadeSummary,
     /// Cautions, each saying what to do.
@@ -262,9 +280,40 @@ impl<'a> RunReport<'a> {
                 p95: a.cost.total.p95,
             },
             censored_fraction: a.censored_fraction,
+            channels: self.channel_records(),
             cascades: a.cascades,
             warnings: a.warnings.iter().map(|w| w.to_string()).collect(),
         }
+    }
+
+    /// The channels of an invitation model, by name, in the engine's order.
+    fn channel_names(&self) -> Vec<&'static str> {
+        let s = &self.scenario.behaviour;
+        if s.is_invitation_process() { s.compile().channels.iter().map(|c| c.name).collect() } else { Vec::new() }
+    }
+
+    /// Per channel: invitations and joins per run (mean with its interval) and the
+    /// channel's share of all invitations and joins.
+    fn channel_records(&self) -> Vec<ChannelRecord> {
+        let outcomes = &self.ensemble.outcomes;
+        let total_invitations: f64 = outcomes.iter().map(|o| o.invitations as f64).sum();
+        let total_joins: f64 = outcomes.iter().map(|o| o.channel_joins.iter().sum::<u32>() as f64).sum();
+        self.channel_names()
+            .into_iter()
+            .enumerate()
+            .map(|(c, name)| {
+                let invitations: Vec<f64> = outcomes.iter().map(|o| o.channel_invitations[c] as f64).collect();
+                let joins: Vec<f64> = outcomes.iter().map(|o| o.channel_joins[c] as f64).collect();
+                let share = |part: &[f64], total: f64| (total > 0.0).then(|| part.iter().sum::<f64>() / total);
+                ChannelRecord {
+                    name: name.to_string(),
+                    invitations_per_run: crate::stats::mean_estimate(&invitations).into(),
+                    joins_per_run: crate::stats::mean_estimate(&joins).into(),
+                    share_of_invitations: share(&invitations, total_invitations),
+                    share_of_joins: share(&joins, total_joins),
+                }
+            })
+            .collect()
     }
 
     fn generation_records(&self) -> Vec<GenerationRecord> {
@@ -362,8 +411,18 @@ impl<'a> RunReport<'a> {
             reward_cost: f64,
             took_off: bool,
             censored: bool,
+            invitations_direct: Option<u64>,
+            invitations_moments: Option<u64>,
+            joins_direct: Option<u32>,
+            joins_moments: Option<u32>,
         }
         let e = self.ensemble;
+        // Per campaign channel, its place in the engine's order (empty cells for a
+        // channel the scenario does not use, and for the other models).
+        let names = self.channel_names();
+        let campaign = matches!(self.scenario.behaviour, crate::model::Behaviour::Campaign { .. });
+        let at = |name: &str| names.iter().position(|n| *n == name).filter(|_| campaign);
+        let (direct, moments) = (at("direct"), at("moments"));
         let seeds = e.seed_count as f64;
         let reward = self.analysis.cost.reward_per_participant;
         let rows = e.outcomes.iter().enumerate().map(|(r, o)| {
@@ -389,6 +448,10 @@ impl<'a> RunReport<'a> {
                 reward_cost: (o.reach as f64 - seeds) * reward,
                 took_off: o.reach as f64 >= self.analysis.takeoff_reach,
                 censored: o.is_censored,
+                invitations_direct: direct.map(|c| o.channel_invitations[c]),
+                invitations_moments: moments.map(|c| o.channel_invitations[c]),
+                joins_direct: direct.map(|c| o.channel_joins[c]),
+                joins_moments: moments.map(|c| o.channel_joins[c]),
             }
         });
         self.csv(rows)
@@ -498,6 +561,15 @@ impl<'a> RunReport<'a> {
             l.table_cost,
             format!("{cur}{:.0}  (95th percentile {cur}{:.0})", a.cost.mean_total.value, a.cost.total.p95),
         );
+        // The campaign's channels, when it has more than one and someone was recruited.
+        let channels = self.channel_records();
+        if channels.len() > 1 && channels.iter().all(|c| c.share_of_joins.is_some()) {
+            let parts: Vec<String> = channels
+                .iter()
+                .map(|c| format!("{} {:.0}%", (l.channel_name)(&c.name), 100.0 * c.share_of_joins.unwrap_or(0.0)))
+                .collect();
+            row(l.table_channels, parts.join(", "));
+        }
         s
     }
 }

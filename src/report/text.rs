@@ -67,6 +67,10 @@ pub struct Labels {
     pub seeds_are_half: &'static str,
     /// Table: cost.
     pub table_cost: &'static str,
+    /// Table: recruits by channel.
+    pub table_channels: &'static str,
+    /// A channel's name in the table.
+    pub channel_name: fn(&str) -> &'static str,
 }
 
 const EN: Labels = Labels {
@@ -101,6 +105,12 @@ const EN: Labels = Labels {
     table_half: "Days to half of final reach",
     seeds_are_half: "the seed users alone are half of the final reach",
     table_cost: "Reward cost",
+    table_channels: "Recruits by channel",
+    channel_name: |name| match name {
+        "direct" => "direct messages",
+        "moments" => "Moments",
+        _ => "all friends",
+    },
 };
 
 const ZH: Labels = Labels {
@@ -135,6 +145,12 @@ const ZH: Labels = Labels {
     table_half: "达到一半覆盖所需天数",
     seeds_are_half: "种子用户已占最终覆盖人数的一半",
     table_cost: "奖励成本",
+    table_channels: "各渠道带来的参与者",
+    channel_name: |name| match name {
+        "direct" => "私聊",
+        "moments" => "朋友圈",
+        _ => "全部好友",
+    },
 };
 
 /// The labels for a language.

@@ -305,9 +305,10 @@ fn with_channels(viral: &Behaviour, direct: Option<f64>, moments: Option<f64>) -
 /// valid recruitment tree of friends, rows that agree with it (with a fixed
 /// `delay`, generation g on day g × delay), no more invitations than the sharers'
 /// ties per channel, every participant joined and every marked person listed once
-/// for the reset. The two schedules' mean reach, sharers, invitations, censored
-/// fraction, last and mean join day and first four generations' sizes must agree within 4.5
-/// standard errors of their difference. Returns the fast side's censored runs and
+/// for the reset, invitations and joins per channel adding up to the run's. The two
+/// schedules' mean reach, sharers, invitations, censored fraction, last and mean join
+/// day, invitations and joins per channel and first four generations' sizes must agree
+/// within 4.5 standard errors of their difference. Returns the fast side's censored runs and
 /// runs that spread past generation 3.
 fn campaign_schedules_agree(
     case: usize,
@@ -318,8 +319,19 @@ fn campaign_schedules_agree(
 ) -> (usize, usize) {
     const RUNS: u64 = 1500;
     const GENERATIONS: usize = 4;
-    const MEANS: usize = 6 + GENERATIONS;
-    let names = ["reach", "sharers", "invitations", "censored", "last join day", "mean join day"];
+    const MEANS: usize = 10 + GENERATIONS;
+    let names = [
+        "reach",
+        "sharers",
+        "invitations",
+        "censored",
+        "last join day",
+        "mean join day",
+        "invitations through channel 0",
+        "invitations through channel 1",
+        "joins through channel 0",
+        "joins through channel 1",
+    ];
     let channels = fast.reach.len() as u64;
     let (mut censored_runs, mut spread) = (0, 0);
     // Per schedule, Σ and Σ² of each compared quantity.
@@ -340,8 +352,12 @@ fn campaign_schedules_agree(
             // when people join.
             let days: u64 = rows.daily.iter().enumerate().map(|(d, &n)| d as u64 * n as u64).sum();
             values[5] = days as f64 / out.reach as f64;
+            values[6] = out.channel_invitations[0] as f64;
+            values[7] = out.channel_invitations[1] as f64;
+            values[8] = out.channel_joins[0] as f64;
+            values[9] = out.channel_joins[1] as f64;
             for k in 0..GENERATIONS {
-                values[6 + k] = rows.gen_size.get(k).copied().unwrap_or(0) as f64;
+                values[10 + k] = rows.gen_size.get(k).copied().unwrap_or(0) as f64;
             }
             for (acc, x) in sums[side].iter_mut().zip(values) {
                 acc.0 += x;
@@ -357,6 +373,9 @@ fn campaign_schedules_agree(
             assert_eq!(order.len(), out.reach as usize, "case {case} run {run}");
             assert_eq!(rows.daily.iter().sum::<u32>(), out.reach, "case {case} run {run}");
             assert!(out.sharers <= out.reach, "case {case} run {run}");
+            assert_eq!(out.channel_invitations.iter().sum::<u64>(), out.invitations, "case {case} run {run}");
+            let recruits = parents.iter().filter(|&&p| p != NONE).count() as u32;
+            assert_eq!(out.channel_joins.iter().sum::<u32>(), recruits, "case {case} run {run}");
             let mut seen = std::collections::HashSet::new();
             let mut generation = vec![0u32; order.len()];
             for (i, (&v, &p)) in order.iter().zip(parents).enumerate() {
