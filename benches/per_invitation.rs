@@ -31,51 +31,23 @@ fn main() {
     let runs: usize = args.first().map_or(200, |s| s.parse().expect("RUNS is a number"));
     let pairs: usize = args.get(1).map_or(10, |s| s.parse().expect("PAIRS is a number")).max(1);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("a one-thread pool builds");
+    // Erdős–Rényi on 100,000 people, and 30 cities of 1,000 (strong ties within, weak
+    // across), each at two friend counts: `campaign_vs_ic`'s and the examples'.
+    let er = |mean_degree: f64| {
+        let model = GraphModel::ErdosRenyi { nodes: 100_000, mean_degree };
+        GraphSpec { model, tie_strength: TieStrengths::default() }.generate(1).expect("the graph generates")
+    };
+    let cities = |within_degree: f64, between_degree: f64| {
+        let model = GraphModel::StochasticBlock { block_sizes: vec![1000; 30], within_degree, between_degree };
+        GraphSpec { model, tie_strength: TieStrengths { strong: 0.8, weak: 0.2 } }
+            .generate(1)
+            .expect("the graph generates")
+    };
     let mut graphs: Vec<(String, SocialGraph)> = vec![
-        (
-            "Erdős–Rényi n=100,000, ⟨k⟩=10".into(),
-            GraphSpec {
-                model: GraphModel::ErdosRenyi { nodes: 100_000, mean_degree: 10.0 },
-                tie_strength: TieStrengths::default(),
-            }
-            .generate(1)
-            .expect("the graph generates"),
-        ),
-        (
-            "Qixi stochastic block n=30,000 (tie strengths 0.8/0.2)".into(),
-            GraphSpec {
-                model: GraphModel::StochasticBlock {
-                    block_sizes: vec![1000; 30],
-                    within_degree: 12.0,
-                    between_degree: 3.0,
-                },
-                tie_strength: TieStrengths { strong: 0.8, weak: 0.2 },
-            }
-            .generate(1)
-            .expect("the graph generates"),
-        ),
-        (
-            "Erdős–Rényi n=100,000, ⟨k⟩=40".into(),
-            GraphSpec {
-                model: GraphModel::ErdosRenyi { nodes: 100_000, mean_degree: 40.0 },
-                tie_strength: TieStrengths::default(),
-            }
-            .generate(1)
-            .expect("the graph generates"),
-        ),
-        (
-            "Qixi example graph n=30,000 (28 + 7 friends, tie strengths 0.8/0.2)".into(),
-            GraphSpec {
-                model: GraphModel::StochasticBlock {
-                    block_sizes: vec![1000; 30],
-                    within_degree: 28.0,
-                    between_degree: 7.0,
-                },
-                tie_strength: TieStrengths { strong: 0.8, weak: 0.2 },
-            }
-            .generate(1)
-            .expect("the graph generates"),
-        ),
+        ("Erdős–Rényi n=100,000, ⟨k⟩=10".into(), er(10.0)),
+        ("Qixi stochastic block n=30,000 (tie strengths 0.8/0.2)".into(), cities(12.0, 3.0)),
+        ("Erdős–Rényi n=100,000, ⟨k⟩=40".into(), er(40.0)),
+        ("Qixi example graph n=30,000 (28 + 7 friends, tie strengths 0.8/0.2)".into(), cities(28.0, 7.0)),
     ];
     let facebook = std::path::Path::new("../shared/data/facebook_combined.txt.gz");
     if facebook.exists() {

@@ -24,6 +24,24 @@ fn independent_cascade_on_random_regular_graph_has_branching_factors_dp_and_d_mi
     assert_within_4se("K_1", k1.value, k1.std_error, (d - 1) as f64 * p);
 }
 
+/// The share probability of everyone alike and the join probability of a first
+/// invitation on a neutral tie, from the model's equations (docs/MODEL.md §2), not from
+/// the code.
+fn share_and_join(levers: Levers, c: Coefficients) -> (f64, f64) {
+    let u = (1.0f64 + levers.reward / c.reward_reference).ln();
+    let step = c.step_completion_min + (c.step_completion_max - c.step_completion_min) * levers.page_quality;
+    let share = logistic(c.share_base + c.share_reward * u + c.share_fun * levers.fun) * step;
+    let join =
+        logistic(c.join_base + c.join_reward * u + c.join_fun * levers.fun - c.join_threshold * levers.threshold)
+            * step.powi(levers.complexity as i32);
+    (share, join)
+}
+
+/// Direct messages to every friend (up to 100), read with probability 0.7; no Moments.
+fn every_friend_messaged() -> Channels {
+    Channels { direct: Some(DirectChannel { invites_per_sharer: 100.0, attention: 0.7 }), moments: None }
+}
+
 /// The campaign model with every friend messaged, neutral ties and no reinforcement is
 /// a fixed join-and-share process: K_0 = d·s·c and K_1 = (d − 1)·s·c with s the share
 /// probability and c the conversion of an invitation, both computed here from the
@@ -40,15 +58,8 @@ fn campaign_model_reduces_to_fixed_share_and_join_probabilities() {
         novelty_half_life_days: 0.0,
         ..Coefficients::default()
     };
-    let channels =
-        Channels { direct: Some(DirectChannel { invites_per_sharer: 100.0, attention: 0.7 }), moments: None };
-    let c = coefficients;
-    let u = (1.0f64 + levers.reward / c.reward_reference).ln();
-    let step = c.step_completion_min + (c.step_completion_max - c.step_completion_min) * levers.page_quality;
-    let share = logistic(c.share_base + c.share_reward * u + c.share_fun * levers.fun) * step;
-    let join =
-        logistic(c.join_base + c.join_reward * u + c.join_fun * levers.fun - c.join_threshold * levers.threshold)
-            * step.powi(levers.complexity as i32);
+    let channels = every_friend_messaged();
+    let (share, join) = share_and_join(levers, coefficients);
     let per_edge = share * 0.7 * join;
     let e = ensemble(&g, Behaviour::Campaign { levers, coefficients, channels }, 1, 20_000, 30, 3);
     let a = analysis(&e);
@@ -367,15 +378,8 @@ fn novelty_halves_k_every_half_life() {
         novelty_half_life_days: h,
         ..Coefficients::default()
     };
-    let channels =
-        Channels { direct: Some(DirectChannel { invites_per_sharer: 100.0, attention: 0.7 }), moments: None };
-    let c = coefficients;
-    let u = (1.0f64 + levers.reward / c.reward_reference).ln();
-    let step = c.step_completion_min + (c.step_completion_max - c.step_completion_min) * levers.page_quality;
-    let share = logistic(c.share_base + c.share_reward * u + c.share_fun * levers.fun) * step;
-    let join =
-        logistic(c.join_base + c.join_reward * u + c.join_fun * levers.fun - c.join_threshold * levers.threshold)
-            * step.powi(levers.complexity as i32);
+    let channels = every_friend_messaged();
+    let (share, join) = share_and_join(levers, coefficients);
     let per_edge = share * 0.7 * join;
     let e = ensemble(&g, Behaviour::Campaign { levers, coefficients, channels }, 1, 20_000, 30, 13);
     let a = analysis(&e);

@@ -5,15 +5,20 @@
 //!
 //! ## One run
 //! Seeds join on day 0. When a person joins on day `t` they share with the behaviour's
-//! share probability; a sharer reaches friends through each channel, and every
+//! share probability, as an active or an ordinary sharer (an active sharer's channels
+//! reach more friends), faded by the campaign's novelty on day `t`; a sharer reaches
+//! friends through each channel (a list: each with its reach, attention and
+//! conversion, and its own counts of invitations and recruits), and every
 //! reached friend who has not joined yet receives an invitation (an *exposure*). Each
 //! invitation converts independently with a probability that depends on the channel,
-//! the tie and how many invitations the friend has received. A converted invitation
+//! the tie and how many invitations the friend has received (reinforcement, then
+//! fatigue), faded by the campaign's novelty on day `t`. A converted invitation
 //! makes the friend join on day `t + D`, `D >= 1` the cycle time, unless an earlier
 //! invitation already made them join sooner: join days are first-passage times, and
 //! the recruiter is the sender of the earliest converting invitation. The run stops
 //! after `days` or when nothing is scheduled. A run whose invitations would still
-//! convert after the horizon is marked censored.
+//! convert after the horizon is marked censored; nobody joins after the campaign's last
+//! day (`RunConfig::end_day`), which censors nothing.
 //!
 //! ## Other processes
 //! Linear threshold and complex contagion use the same day-by-day schedule, but a
@@ -43,9 +48,13 @@
 //! same chunks (`Prepared::run_days_campaign`), again the same process as one
 //! invitation at a time (tested).
 //!
-//! ## Reproducibility
-//! Run `i` draws from [`crate::rng::stream_rng`]`(rng_seed, i)` and writes only its own
-//! row of the outputs, so the ensemble is identical for any number of threads.
+//! ## Reproducibility and common random numbers
+//! Run `i` draws its seed users (and the textbook models their randomness) from
+//! [`crate::rng::stream_rng`]`(rng_seed, i)` and writes only its own row of the outputs,
+//! so the ensemble is identical for any number of threads. The campaign's draws are
+//! keyed instead ([`crate::rng::Keys`]): the share coin by person, the reach coins by
+//! arc, the conversion coin and the delay by (sender, friend), the same in every path,
+//! so that two designs' runs are paired decision by decision.
 //!
 //! ## Where things are
 //! | file | what |
@@ -59,7 +68,7 @@
 //! | `campaign.rs` | the campaign's chunked paths, 64 sharers at a time |
 //! | `channels.rs` | how each channel reaches a sharer's friends, and the chunked selection |
 //! | `conversion.rs` | conversion tables by channel, invitations received and tie strength |
-//! | `draws.rs` | coins, geometric skips by table ([`SkipTable`]), coin thresholds and masks |
+//! | `draws.rs` | coins, geometric skips by table ([`SkipTable`]), coin thresholds |
 //! | `threshold.rs`, `sir.rs` | linear threshold and complex contagion; continuous-time SIR |
 //! | `tree.rs` | recruitment trees and their statistics |
 //! | `scratch.rs` | per-worker state reset between runs |
