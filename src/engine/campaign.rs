@@ -258,13 +258,7 @@ impl<'a> Prepared<'a> {
                     }
                     // Pass 2: drop the invitations to participants, which change nothing
                     // but the count of invitations.
-                    let marks = &s.marks[..];
-                    let mut open = 0;
-                    for i in 0..count {
-                        let hit = hits[i];
-                        hits[open] = hit;
-                        open += ((marks[hit.0 as usize] & STATE_BITS) != JOINED) as usize;
-                    }
+                    let open = keep_unjoined(&mut hits[..count], &s.marks);
                     // Pass 3: in order, each invitation counted against its invitee (even
                     // one already due to join: an earlier arrival may replace theirs) and
                     // its conversion drawn, a 32-bit coin keyed by sender, invitee and

@@ -302,13 +302,7 @@ impl<'a> Prepared<'a> {
                         &mut hits,
                         rng,
                     );
-                    let marks = &s.marks[..];
-                    let mut open = 0;
-                    for i in 0..count {
-                        let hit = hits[i];
-                        hits[open] = hit;
-                        open += ((marks[hit.0 as usize] & STATE_BITS) != JOINED) as usize;
-                    }
+                    let open = keep_unjoined(&mut hits[..count], &s.marks);
                     // Pass 3: each remaining success in order, with its own delay.
                     for &(v, k) in &hits[..open] {
                         self.schedule(senders[k as usize % LOCKSTEP_CHUNK], v, 0, s, out, last_scheduled);

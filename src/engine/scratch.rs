@@ -219,6 +219,20 @@ impl RunScratch {
     }
 }
 
+/// Moves the invitations `(invitee, tag)` to people who have not joined to the front
+/// of `hits`, in order, and returns how many there are: one to a participant changes
+/// nothing but the count of invitations. Written and kept without a branch.
+#[inline(always)]
+pub(super) fn keep_unjoined(hits: &mut [(u32, u32)], marks: &[u8]) -> usize {
+    let mut open = 0;
+    for i in 0..hits.len() {
+        let hit = hits[i];
+        hits[open] = hit;
+        open += ((marks[hit.0 as usize] & STATE_BITS) != JOINED) as usize;
+    }
+    open
+}
+
 /// The positions [`fill_slots`] writes in one fixed-size store, whatever the length.
 pub(super) const FIRST_SLOTS: usize = 64;
 
