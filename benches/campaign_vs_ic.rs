@@ -88,7 +88,12 @@ fn main() {
         for (cycle, mean_days) in [("1 day", 1.0), ("geometric, mean 2 days", 2.0)] {
             pool.install(|| {
                 let campaign = base(
-                    Behaviour::Campaign { levers, coefficients: Coefficients::default(), channels },
+                    Behaviour::Campaign {
+                        levers,
+                        coefficients: Coefficients::default(),
+                        channels,
+                        rewards: Default::default(),
+                    },
                     runs,
                     mean_days,
                 );

@@ -34,7 +34,12 @@ fn config(behaviour: Behaviour, seeds: usize, runs: usize, days: u32) -> RunConf
 }
 
 fn campaign(levers: Levers) -> Behaviour {
-    Behaviour::Campaign { levers, coefficients: Coefficients::default(), channels: Channels::default() }
+    Behaviour::Campaign {
+        levers,
+        coefficients: Coefficients::default(),
+        channels: Channels::default(),
+        rewards: Default::default(),
+    }
 }
 
 fn single_cascade(c: &mut Criterion) {

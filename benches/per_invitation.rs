@@ -71,7 +71,12 @@ fn main() {
             {
                 let mean_days = if distribution == DelayDistribution::Fixed { 1.0 } else { 2.0 };
                 let config = |coefficients: Coefficients| RunConfig {
-                    behaviour: Behaviour::Campaign { levers, coefficients, channels: Channels::default() },
+                    behaviour: Behaviour::Campaign {
+                        levers,
+                        coefficients,
+                        channels: Channels::default(),
+                        rewards: Default::default(),
+                    },
                     cycle_time: CycleTime { mean_days, distribution },
                     seeding: Seeding::Random { count: 20 },
                     runs,

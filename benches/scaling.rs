@@ -11,7 +11,12 @@ use std::time::Instant;
 
 fn config(levers: Levers, runs: usize) -> RunConfig {
     RunConfig {
-        behaviour: Behaviour::Campaign { levers, coefficients: Coefficients::default(), channels: Channels::default() },
+        behaviour: Behaviour::Campaign {
+            levers,
+            coefficients: Coefficients::default(),
+            channels: Channels::default(),
+            rewards: Default::default(),
+        },
         cycle_time: CycleTime::default(),
         seeding: Seeding::Random { count: 50 },
         runs,

@@ -18,6 +18,7 @@ fn analysis(c: &mut Criterion) {
             levers: Levers::default(),
             coefficients: Coefficients::default(),
             channels: Channels::default(),
+            rewards: Default::default(),
         },
         cycle_time: CycleTime::default(),
         seeding: Seeding::Random { count: 50 },
@@ -32,6 +33,7 @@ fn analysis(c: &mut Criterion) {
         reward_per_participant: 5.0,
         cycle_time_days: 2.0,
         k_population_limit: 0.1,
+        ..Default::default()
     };
     let mut group = c.benchmark_group("analyse");
     group.sample_size(20);

@@ -35,6 +35,11 @@ pub struct RunOutcome {
     /// People who joined through each channel (the channel of the invitation that
     /// recruited them), in the same order; they add up to the reach less the seeds.
     pub channel_joins: [u32; crate::model::MAX_CHANNELS],
+    /// Rewards paid, in currency units (fixed costs not included).
+    pub spend: f64,
+    /// The day the budget ran out (under a hard cap, rewards stopped then; without
+    /// one, the day the spend first exceeded it). None: it lasted, or there is none.
+    pub budget_exhausted_day: Option<u32>,
 }
 
 /// The results of many runs: per-run scalars plus per-day and per-generation rows.
@@ -62,6 +67,9 @@ pub struct Ensemble {
     pub(crate) daily_new: Vec<u32>,
     /// Where run `r`'s daily row starts in `daily_new` (`runs + 1` entries).
     pub(crate) daily_start: Vec<usize>,
+    /// Rewards paid per day, parallel to `daily_new` (empty when the campaign pays
+    /// nothing).
+    pub(crate) daily_spend: Vec<f64>,
     /// Participants per generation (generation 0 = seeds), rows one after another.
     pub(crate) generation_size: Vec<u32>,
     /// Invitations sent by the participants of each generation, parallel to
@@ -90,6 +98,15 @@ impl Ensemble {
     #[inline]
     pub fn daily_new(&self, run: usize, day: usize) -> u32 {
         self.daily_row(run).get(day).copied().unwrap_or(0)
+    }
+    /// Rewards paid by day in run `run`, parallel to [`Self::daily_row`] (empty when
+    /// the campaign pays nothing).
+    pub fn spend_row(&self, run: usize) -> &[f64] {
+        if self.daily_spend.is_empty() {
+            &[]
+        } else {
+            &self.daily_spend[self.daily_start[run]..self.daily_start[run + 1]]
+        }
     }
     /// Participants by generation in run `run`, up to its last generation.
     pub fn generation_row(&self, run: usize) -> &[u32] {

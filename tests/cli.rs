@@ -173,8 +173,17 @@ fn days_to_half_reach_says_when_the_seed_users_are_half_of_it() {
 
 #[test]
 fn outputs_are_byte_identical_for_any_thread_count_and_from_the_resolved_scenario() {
+    // The second: a budget under a hard cap, which runs day by day and stops the rewards.
+    let budget = SMALL.replace("fun = 0.6", "fun = 1.0\nreward = 20").replace("mean_degree = 8", "mean_degree = 30")
+        + "[rewards]\nper_referral = 5\ntiers = [[2, 5.0]]\n[budget]\ntotal = 900\n";
+    for text in [SMALL.to_string(), budget] {
+        identical_for_any_thread_count(&text);
+    }
+}
+
+fn identical_for_any_thread_count(text: &str) {
     let dir = tempfile::tempdir().unwrap();
-    let s = write(dir.path(), "s.toml", SMALL);
+    let s = write(dir.path(), "s.toml", text);
     for (threads, out) in [("1", "a"), ("2", "b"), ("3", "c")] {
         fission()
             .arg("run")
@@ -692,4 +701,70 @@ fn invitations_and_recruits_are_counted_per_channel() {
         assert_eq!((&r[col("invitations_direct")], &r[col("joins_direct")]), ("", ""));
         assert_eq!(&r[col("invitations_moments")], &r[col("invitations")]);
     }
+}
+
+#[test]
+fn a_budget_shows_in_every_output_and_the_cost_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = SMALL
+        .replace("fun = 0.6", "fun = 1.0\nthreshold = 0.05\ncomplexity = 1")
+        .replace("mean_degree = 8", "mean_degree = 40")
+        + "[rewards]\nper_referral = 5\ninvitee = 5\n[budget]\ntotal = 600\nfixed = 100\nvalue_per_participant = 12\n";
+    let s = write(dir.path(), "s.toml", &text);
+    let out =
+        fission().arg("run").arg(&s).args(["--threads", "2", "--out"]).arg(dir.path().join("o")).output().unwrap();
+    let table = String::from_utf8(out.stdout).unwrap();
+    for line in [
+        "Cost (rewards + fixed)",
+        "Cost per new participant",
+        "Budget                             ¥600: runs out in",
+        "Return on investment",
+    ] {
+        assert!(table.contains(line), "{line:?} missing from:\n{table}");
+    }
+    assert!(dir.path().join("o/cost.png").is_file() && dir.path().join("o/cost.svg").is_file());
+    let summary: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.path().join("o/summary.json")).unwrap()).unwrap();
+    let cost = &summary["cost"];
+    let total = &cost["total"];
+    // The hard cap: no run costs more than the budget; fixed costs are in every total.
+    assert!(total["max"].as_f64().unwrap() <= 600.0 + 1e-9, "{cost}");
+    assert!(total["p05"].as_f64().unwrap() >= 100.0, "{cost}");
+    assert_eq!(cost["budget"].as_f64(), Some(600.0));
+    assert_eq!(cost["hard_cap"].as_bool(), Some(true));
+    let p = cost["budget_exhausted_probability"]["probability"].as_f64().unwrap();
+    assert!(p > 0.0 && p < 1.0, "{cost}");
+    assert!(cost["budget_exhausted_day"]["p50"].as_f64().unwrap() >= 1.0);
+    for key in ["per_participant", "roi"] {
+        let e = &cost[key];
+        assert!(e["ci_low"].as_f64().unwrap() <= e["mean"].as_f64().unwrap(), "{key}: {e}");
+    }
+    // runs.csv: each run's total is its rewards plus the fixed costs; the budget's end
+    // is a day only in the runs where it came.
+    let runs = fs::read_to_string(dir.path().join("o/runs.csv")).unwrap();
+    let mut rows = csv::ReaderBuilder::new().comment(Some(b'#')).from_reader(runs.as_bytes());
+    let header = rows.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (mut sum, mut exhausted, mut n) = (0.0, 0, 0);
+    for r in rows.records() {
+        let r = r.unwrap();
+        let x = |name: &str| r[col(name)].parse::<f64>().unwrap();
+        assert!((x("total_cost") - x("reward_cost") - 100.0).abs() < 1e-9);
+        sum += x("total_cost");
+        exhausted += !r[col("budget_exhausted_day")].is_empty() as usize;
+        n += 1;
+    }
+    assert!((sum / n as f64 - total["mean"].as_f64().unwrap()).abs() < 1e-6);
+    assert!((exhausted as f64 / n as f64 - p).abs() < 1e-12);
+    // daily.csv: the mean cumulative cost ends at the mean total.
+    let daily = fs::read_to_string(dir.path().join("o/daily.csv")).unwrap();
+    let mut rows = csv::ReaderBuilder::new().comment(Some(b'#')).from_reader(daily.as_bytes());
+    let header = rows.headers().unwrap().clone();
+    let last = rows.records().last().unwrap().unwrap();
+    let at = |name: &str| last[header.iter().position(|h| h == name).unwrap()].parse::<f64>().unwrap();
+    assert!((at("cumulative_cost_mean") - total["mean"].as_f64().unwrap()).abs() < 1e-6);
+    // No budget and no reward: no cost chart.
+    let s = write(dir.path(), "free.toml", &SMALL.replace("fun = 0.6", "fun = 0.6\nreward = 0"));
+    fission().arg("run").arg(&s).args(["--quiet", "--out"]).arg(dir.path().join("f")).assert().success();
+    assert!(!dir.path().join("f/cost.png").exists());
 }

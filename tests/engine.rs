@@ -61,7 +61,14 @@ fn campaign_model_reduces_to_fixed_share_and_join_probabilities() {
     let channels = every_friend_messaged();
     let (share, join) = share_and_join(levers, coefficients);
     let per_edge = share * 0.7 * join;
-    let e = ensemble(&g, Behaviour::Campaign { levers, coefficients, channels }, 1, 20_000, 30, 3);
+    let e = ensemble(
+        &g,
+        Behaviour::Campaign { levers, coefficients, channels, rewards: Default::default() },
+        1,
+        20_000,
+        30,
+        3,
+    );
     let a = analysis(&e);
     let k0 = a.per_generation[0].k;
     let k1 = a.per_generation[1].k;
@@ -109,7 +116,14 @@ fn active_and_ordinary_sharers_mix_as_the_model_says() {
         logistic(c.join_base + c.join_reward * u + c.join_fun * levers.fun - c.join_threshold * levers.threshold)
             * step.powi(levers.complexity as i32);
     let k0 = d as f64 * attention * join * (active * c.active_moments_reach + ordinary * reach);
-    let e = ensemble(&g, Behaviour::Campaign { levers, coefficients, channels }, 1, 40_000, 30, 9);
+    let e = ensemble(
+        &g,
+        Behaviour::Campaign { levers, coefficients, channels, rewards: Default::default() },
+        1,
+        40_000,
+        30,
+        9,
+    );
     let a = analysis(&e);
     let measured = a.per_generation[0].k;
     assert_within_4se("K_0 with active sharers", measured.value, measured.std_error, k0);
@@ -120,7 +134,7 @@ fn active_and_ordinary_sharers_mix_as_the_model_says() {
     assert_within_4se("share of sharers", sharers / people, (p * (1.0 - p) / people).sqrt(), p);
     // Without active sharers the same levers give the homogeneous share probability.
     let plain = Coefficients { active_share: 0.0, ..coefficients };
-    let nominal = Behaviour::Campaign { levers, coefficients: plain, channels }.compile();
+    let nominal = Behaviour::Campaign { levers, coefficients: plain, channels, rewards: Default::default() }.compile();
     assert!((nominal.share_probability - logistic(x) * step).abs() < 1e-12);
     assert!(nominal.population.is_none());
 }
@@ -198,7 +212,12 @@ fn daily_growth_follows_the_branching_process_sum() {
 }
 
 fn campaign_k(levers: Levers, graph: &fission::graph::SocialGraph, rng_seed: u64) -> fission::stats::Estimate {
-    let b = Behaviour::Campaign { levers, coefficients: Coefficients::default(), channels: Channels::default() };
+    let b = Behaviour::Campaign {
+        levers,
+        coefficients: Coefficients::default(),
+        channels: Channels::default(),
+        rewards: Default::default(),
+    };
     let config = RunConfig {
         behaviour: b,
         cycle_time: LOCKSTEP,
@@ -288,6 +307,7 @@ fn results_do_not_depend_on_the_number_of_threads() {
             levers: Levers::default(),
             coefficients: Coefficients::default(),
             channels: Channels::default(),
+            rewards: Default::default(),
         },
         cycle_time: fission::engine::CycleTime::default(),
         seeding: Seeding::Random { count: 5 },
@@ -381,7 +401,14 @@ fn novelty_halves_k_every_half_life() {
     let channels = every_friend_messaged();
     let (share, join) = share_and_join(levers, coefficients);
     let per_edge = share * 0.7 * join;
-    let e = ensemble(&g, Behaviour::Campaign { levers, coefficients, channels }, 1, 20_000, 30, 13);
+    let e = ensemble(
+        &g,
+        Behaviour::Campaign { levers, coefficients, channels, rewards: Default::default() },
+        1,
+        20_000,
+        30,
+        13,
+    );
     let a = analysis(&e);
     let k0 = a.per_generation[0].k;
     assert_within_4se("K_0 (day 0)", k0.value, k0.std_error, d as f64 * per_edge);
@@ -406,6 +433,7 @@ fn nobody_joins_after_the_campaigns_last_day() {
                 levers,
                 coefficients: Coefficients { active_share: 0.0, ..Coefficients::default() },
                 channels: Channels::default(),
+                rewards: Default::default(),
             },
             cycle_time: CycleTime {
                 mean_days: 1.0 + (distribution == DelayDistribution::Geometric) as u8 as f64,

@@ -97,6 +97,14 @@ pub(super) struct Prepared<'a> {
     pub(super) novelty: Vec<u64>,
     /// The campaign's last day: nobody joins after it (u32::MAX: none).
     pub(super) end_day: u32,
+    /// What the campaign pays when someone joins (None: nothing, and no budget).
+    pub(super) ledger: Option<Ledger>,
+    /// Whether the ledger is kept as people join ([`Prepared::join_from_bucket`]), or
+    /// settled after a run that went generation by generation.
+    pub(super) ledger_in_run: bool,
+    /// The design without rewards, when the rewards can stop within a run (then runs
+    /// take the reference path, which switches to it decision by decision).
+    pub(super) unrewarded: Option<Box<Unrewarded>>,
 }
 
 /// The way a run is simulated: the reference process, or a specialisation of it used
@@ -230,8 +238,11 @@ impl<'a> Prepared<'a> {
                 Behaviour::Campaign { .. } => config.end_day.unwrap_or(u32::MAX),
                 _ => u32::MAX,
             },
+            ledger: Ledger::new(&config.behaviour, config.days),
+            ledger_in_run: false,
+            unrewarded: None,
         }
-        .with_chosen_path())
+        .with_chosen_path(graph, &config.behaviour))
     }
 
     /// The process of `behaviour` on `graph`, and whether it needs 1/in-degree and
@@ -309,6 +320,11 @@ impl<'a> Prepared<'a> {
     /// (a fixed cycle goes generation by generation; chunked conversions where the
     /// campaign's conversions are tables or bounded), else the reference.
     pub(super) fn choose_path(&self) -> Path {
+        // Rewards that can stop within a run change the decisions from then on: the
+        // reference path switches decision by decision.
+        if self.ledger.as_ref().is_some_and(|l| l.dynamic) {
+            return Path::Reference;
+        }
         // Chunked campaign conversions: Some(whether bounded on continuous ties).
         let chunked = self.thresholds.as_ref().map(|t| t.continuous);
         match (self.process, self.lockstep, chunked) {
@@ -339,8 +355,13 @@ impl<'a> Prepared<'a> {
         self.behaviour.population.as_ref().map_or(0.0, |p| p.active_and_shares)
     }
 
-    fn with_chosen_path(mut self) -> Self {
+    fn with_chosen_path(mut self, graph: &SocialGraph, behaviour: &Behaviour) -> Self {
         self.path = self.choose_path();
+        // Kept as people join only where it decides something within the run.
+        self.ledger_in_run = self.ledger.as_ref().is_some_and(|l| l.dynamic);
+        if self.ledger_in_run {
+            self.unrewarded = Some(Box::new(Unrewarded::new(graph, behaviour)));
+        }
         self.share_below = coin_threshold(self.behaviour.share_probability);
         self.active_below = coin_threshold(self.active_and_shares());
         self
@@ -403,6 +424,11 @@ impl<'a> Prepared<'a> {
             Path::CascadeByDay { coins } => self.run_days_cascade(coins, scratch, &mut rng, &mut out),
             Path::Reference => self.run_days(scratch, &mut rng, &mut out),
         }
+        if !self.ledger_in_run {
+            self.settle(scratch, out.last_join_day);
+        }
+        out.spend = scratch.ledger.spent;
+        out.budget_exhausted_day = scratch.ledger.exhausted_day;
         tree_statistics(&mut scratch.tree, &mut out);
         if matches!(self.process, Process::Invitation(EdgeRule::Model)) {
             out.channel_invitations = scratch.channel_invitations;

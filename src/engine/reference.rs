@@ -56,13 +56,18 @@ impl<'a> Prepared<'a> {
     /// sharer, below the share threshold an ordinary one.
     #[inline(always)]
     pub(super) fn sharer_reach(&self, u: u32, day: u32, s: &RunScratch) -> Option<&[ChannelReach]> {
-        if self.share_below >= COIN_ONE {
+        // Once the rewards have stopped, the design without them decides.
+        let (share_below, active_below) = match self.stopped_rewards(s, day) {
+            Some(u) => (u.share_below, u.active_below),
+            None => (self.share_below, self.active_below),
+        };
+        if share_below >= COIN_ONE {
             return Some(&self.reach);
         }
         let coin = self.fade(keyed(s.keys.share, u as u64) >> 32, day);
-        if coin < self.active_below {
+        if coin < active_below {
             Some(&self.reach_active)
-        } else if coin < self.share_below {
+        } else if coin < share_below {
             Some(&self.reach)
         } else {
             None
@@ -137,7 +142,12 @@ impl<'a> Prepared<'a> {
             let p = match rule {
                 EdgeRule::Model | EdgeRule::Uniform(_) => {
                     let e = mark >> 2;
-                    match &self.tie_classes {
+                    // Once the rewards have stopped, the design without them decides.
+                    let (behaviour, tie_classes) = match self.stopped_rewards(s, day) {
+                        Some(u) => (&u.behaviour, &u.tie_classes),
+                        None => (behaviour, &self.tie_classes),
+                    };
+                    match tie_classes {
                         Some(tie) => tie.conversion(ci, first_arc + j, e),
                         None => behaviour.conversion(ci, e as u32, weights.map(|w| w[j])),
                     }

@@ -56,6 +56,7 @@ pub fn run_ensemble(
     let daily_total = tasks.iter().map(|t| t.daily.len()).sum();
     let gen_total = tasks.iter().map(|t| t.gen_size.len()).sum();
     let mut daily_new = Vec::with_capacity(daily_total);
+    let mut daily_spend = Vec::with_capacity(if prepared.ledger.is_some() { daily_total } else { 0 });
     let mut generation_size = Vec::with_capacity(gen_total);
     let mut generation_invitations = Vec::with_capacity(gen_total);
     let (mut daily_start, mut generation_start) = (Vec::with_capacity(runs + 1), Vec::with_capacity(runs + 1));
@@ -70,6 +71,7 @@ pub fn run_ensemble(
             tree_start.push(tree_start.last().expect("starts with 0") + n);
         }
         daily_new.extend_from_slice(&task.daily);
+        daily_spend.extend_from_slice(&task.spend);
         generation_size.extend_from_slice(&task.gen_size);
         generation_invitations.extend_from_slice(&task.gen_invites);
         for d in task.daily_lengths {
@@ -88,6 +90,7 @@ pub fn run_ensemble(
         outcomes,
         daily_new,
         daily_start,
+        daily_spend,
         generation_size,
         generation_invitations,
         generation_start,

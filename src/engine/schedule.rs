@@ -166,6 +166,9 @@ impl<'a> Prepared<'a> {
         }
         let g = person.generation as u32;
         let position = s.tree.push(u, person.recruiter);
+        if let Some(ledger) = self.ledger.as_ref().filter(|_| self.ledger_in_run) {
+            ledger.pay_join(&mut s.ledger, &mut s.rows.spend, day, position, person.recruiter);
+        }
         s.rows.record_join(out, day, g);
         Some(Sender { u, day, g, position })
     }

@@ -51,6 +51,8 @@ pub(super) struct RowScratch {
     pub(super) daily: Vec<u32>,
     pub(super) gen_size: Vec<u32>,
     pub(super) gen_invites: Vec<u64>,
+    /// Rewards paid per day (empty when the campaign pays nothing).
+    pub(super) spend: Vec<f64>,
 }
 
 impl RowScratch {
@@ -97,6 +99,11 @@ impl RowScratch {
         self.daily[..d].fill(0);
         self.gen_size[..g].fill(0);
         self.gen_invites[..g].fill(0);
+        // Rewards are paid when people join: within the daily row.
+        if !self.spend.is_empty() {
+            to.spend.extend_from_slice(&self.spend[..d]);
+            self.spend[..d].fill(0.0);
+        }
     }
 }
 
@@ -108,6 +115,7 @@ pub(super) struct TaskRows {
     pub(super) gen_size: Vec<u32>,
     pub(super) gen_invites: Vec<u64>,
     pub(super) gen_lengths: Vec<usize>,
+    pub(super) spend: Vec<f64>,
     pub(super) trees: Vec<TreeShape>,
     pub(super) tree_lengths: Vec<usize>,
 }
@@ -156,6 +164,8 @@ pub(super) struct RunScratch {
     /// This run's invitations and joins per channel (campaigns).
     pub(super) channel_invitations: [u64; crate::model::MAX_CHANNELS],
     pub(super) channel_joins: [u32; crate::model::MAX_CHANNELS],
+    /// This run's account of rewards paid.
+    pub(super) ledger: LedgerState,
 }
 
 impl RunScratch {
@@ -179,11 +189,13 @@ impl RunScratch {
                 daily: vec![0; prepared.days as usize + 1],
                 gen_size: vec![0; prepared.generation_width],
                 gen_invites: vec![0; prepared.generation_width],
+                spend: if prepared.ledger.is_some() { vec![0.0; prepared.days as usize + 1] } else { Vec::new() },
             },
             keys: crate::rng::Keys::default(),
             via: vec![0; n],
             channel_invitations: [0; crate::model::MAX_CHANNELS],
             channel_joins: [0; crate::model::MAX_CHANNELS],
+            ledger: LedgerState::default(),
         }
     }
 
@@ -214,6 +226,7 @@ impl RunScratch {
         self.heap.clear();
         self.channel_invitations = [0; crate::model::MAX_CHANNELS];
         self.channel_joins = [0; crate::model::MAX_CHANNELS];
+        self.ledger.reset();
         // The day buckets need no clearing: a run empties every bucket it fills
         // (it walks every day up to the last one scheduled).
     }

@@ -179,6 +179,64 @@ impl Default for Channels {
     }
 }
 
+/// The rewards a campaign pays beyond the per-participant reward ([`Levers::reward`],
+/// `rewards.per_participant`), when it stops paying them, and the money that pays them
+/// (docs/MODEL.md §"Rewards and budget").
+///
+/// Which reward moves which decision: the per-participant reward moves joining and
+/// sharing (the campaign's value to a participant, as `campaign.reward` always did);
+/// the invitee's reward moves joining only; the referrer's rewards (per referral and
+/// the tiers) move sharing only, valued at [`Rewards::referrer_value`] per referral.
+/// When the rewards stop (after `end_day`, or when the budget is spent under a hard
+/// cap) every later decision is made as under a design with no reward.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Rewards {
+    /// Paid to the referrer for each person they recruit, in currency units.
+    pub per_referral: f64,
+    /// Paid to each new participant (every participant but the seed users), in currency
+    /// units: a welcome bonus for the invited.
+    pub invitee: f64,
+    /// 任务宝 tiers: (successful referrals, prize), each prize paid once to a referrer
+    /// when their referrals reach the count; sorted by count, counts distinct.
+    pub tiers: Vec<(u32, f64)>,
+    /// The last day on which rewards are paid (None: the whole campaign). Joins after it
+    /// are paid nothing, and decisions after it are made without rewards.
+    pub end_day: Option<u32>,
+    /// Money for rewards: the budget less the fixed costs (None: no budget).
+    pub budget: Option<f64>,
+    /// Whether rewards stop when the budget is spent (a payment that would take the
+    /// spend past it is not made, nor any later one); otherwise the spend may exceed it
+    /// and the day it does is reported.
+    pub hard_cap: bool,
+}
+
+impl Default for Rewards {
+    fn default() -> Self {
+        Self { per_referral: 0.0, invitee: 0.0, tiers: Vec::new(), end_day: None, budget: None, hard_cap: true }
+    }
+}
+
+impl Rewards {
+    /// The referrer's rewards as a value per referral, which the share decision
+    /// perceives: the per-referral reward plus the best rate the tiers offer, the
+    /// prizes up to a tier over its count, maximised over the tiers (tiers of
+    /// `[[3, 10], [10, 50]]` offer ¥60 for 10 referrals: ¥6 a referral).
+    pub fn referrer_value(&self) -> f64 {
+        let mut prizes = 0.0;
+        let mut best: f64 = 0.0;
+        for &(count, prize) in &self.tiers {
+            prizes += prize;
+            best = best.max(prizes / count.max(1) as f64);
+        }
+        self.per_referral + best
+    }
+
+    /// Whether any reward beyond the per-participant one is paid.
+    pub fn pays_anything(&self) -> bool {
+        self.per_referral > 0.0 || self.invitee > 0.0 || self.tiers.iter().any(|t| t.1 > 0.0)
+    }
+}
+
 /// Which spread model to simulate.
 // One value per scenario, never in a collection or a hot loop: the campaign variant's
 // size (its coefficients) costs nothing, and boxing it would only add noise where it is
@@ -195,6 +253,8 @@ pub enum Behaviour {
         coefficients: Coefficients,
         /// How shares reach friends.
         channels: Channels,
+        /// Rewards beyond the per-participant one, and the budget.
+        rewards: Rewards,
     },
     /// Independent cascade (Kempe et al. 2003): every participant invites every friend;
     /// each invitation converts with the edge's probability, once.
@@ -392,12 +452,15 @@ impl Behaviour {
                     join,
                 }
             }
-            Behaviour::Campaign { levers, coefficients: c, channels } => {
-                let u_reward = (1.0 + levers.reward / c.reward_reference).ln();
+            Behaviour::Campaign { levers, coefficients: c, channels, rewards } => {
+                // The joiner's rewards move joining, the referrer's sharing; the
+                // per-participant reward both.
+                let u_join = (1.0 + (levers.reward + rewards.invitee) / c.reward_reference).ln();
+                let u_reward = (1.0 + (levers.reward + rewards.referrer_value()) / c.reward_reference).ln();
                 let step =
                     c.step_completion_min + (c.step_completion_max - c.step_completion_min) * levers.page_quality;
                 let join = JoinRule::Logit {
-                    base: c.join_base + c.join_reward * u_reward + c.join_fun * levers.fun
+                    base: c.join_base + c.join_reward * u_join + c.join_fun * levers.fun
                         - c.join_threshold * levers.threshold,
                     tie: c.join_tie,
                     reinforcement_term: std::array::from_fn(|m| {
@@ -461,6 +524,29 @@ impl Behaviour {
             Behaviour::Campaign { .. } | Behaviour::IndependentCascade { probability: EdgeProbability::Uniform(_) } => {
                 Some(self.compile().nominal(degree))
             }
+            _ => None,
+        }
+    }
+
+    /// The same design with no reward at all: what decisions follow once a campaign's
+    /// rewards stop (budget spent, or past the rewards' last day). Other models are
+    /// returned unchanged.
+    pub fn without_rewards(&self) -> Behaviour {
+        match self {
+            Behaviour::Campaign { levers, coefficients, channels, rewards } => Behaviour::Campaign {
+                levers: Levers { reward: 0.0, ..*levers },
+                coefficients: *coefficients,
+                channels: *channels,
+                rewards: Rewards { per_referral: 0.0, invitee: 0.0, tiers: Vec::new(), ..rewards.clone() },
+            },
+            other => other.clone(),
+        }
+    }
+
+    /// A campaign's rewards (None for the other models).
+    pub fn rewards(&self) -> Option<&Rewards> {
+        match self {
+            Behaviour::Campaign { rewards, .. } => Some(rewards),
             _ => None,
         }
     }
@@ -575,7 +661,13 @@ mod tests {
     use super::*;
 
     fn campaign(levers: Levers) -> CompiledBehaviour {
-        Behaviour::Campaign { levers, coefficients: Coefficients::default(), channels: Channels::default() }.compile()
+        Behaviour::Campaign {
+            levers,
+            coefficients: Coefficients::default(),
+            channels: Channels::default(),
+            rewards: Rewards::default(),
+        }
+        .compile()
     }
 
     #[test]

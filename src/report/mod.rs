@@ -124,23 +124,89 @@ pub struct TakeoffRecord {
     pub reach_threshold: f64,
 }
 
-/// Cost block, in the scenario's currency.
-#[derive(Debug, Clone, Serialize)]
-pub struct CostRecord {
-    /// Currency symbol or code.
-    pub currency: String,
-    /// Reward per new participant.
-    pub reward_per_participant: f64,
-    /// Mean total reward cost per campaign.
+/// An amount of money across runs: the mean with its 95% interval and quantiles.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct MoneyRecord {
+    /// Mean across runs.
     pub mean: f64,
     /// 95% interval on the mean, lower end.
     pub ci_low: f64,
     /// 95% interval on the mean, upper end.
     pub ci_high: f64,
-    /// Median total.
+    /// 5th percentile across runs.
+    pub p05: f64,
+    /// Median.
     pub p50: f64,
-    /// 95th percentile of the total (a budget that covers 95% of outcomes).
+    /// 95th percentile (a budget that covers 95% of outcomes).
     pub p95: f64,
+    /// The most any run cost.
+    pub max: f64,
+}
+
+impl MoneyRecord {
+    fn new(d: &Distribution, mean: &Estimate) -> Self {
+        Self {
+            mean: d.mean,
+            ci_low: mean.ci_low,
+            ci_high: mean.ci_high,
+            p05: d.p05,
+            p50: d.p50,
+            p95: d.p95,
+            max: d.max,
+        }
+    }
+}
+
+/// A probability with its Wilson 95% interval.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ProbabilityRecord {
+    /// Share of runs (0..1).
+    pub probability: f64,
+    /// 95% interval, lower end.
+    pub ci_low: f64,
+    /// 95% interval, upper end.
+    pub ci_high: f64,
+}
+
+/// Cost block, in the scenario's currency.
+#[derive(Debug, Clone, Serialize)]
+pub struct CostRecord {
+    /// Currency symbol or code.
+    pub currency: String,
+    /// The per-participant reward.
+    pub reward_per_participant: f64,
+    /// Mean total cost per campaign (as `total.mean`; kept from the first layout).
+    pub mean: f64,
+    /// 95% interval on the mean, lower end (as `total.ci_low`).
+    pub ci_low: f64,
+    /// 95% interval on the mean, upper end (as `total.ci_high`).
+    pub ci_high: f64,
+    /// Median total (as `total.p50`).
+    pub p50: f64,
+    /// 95th percentile of the total (as `total.p95`).
+    pub p95: f64,
+    /// Total cost per run: rewards paid plus fixed costs.
+    pub total: MoneyRecord,
+    /// Rewards paid per run.
+    pub rewards_paid: MoneyRecord,
+    /// Fixed costs (development, media), in every run's total.
+    pub fixed: f64,
+    /// Cost per new participant: mean total over mean new participants, with its
+    /// interval (null when nobody new joined).
+    pub per_participant: Option<EstimateRecord>,
+    /// The whole budget (null: none given).
+    pub budget: Option<f64>,
+    /// Whether rewards stop when the budget is spent (null without a budget).
+    pub hard_cap: Option<bool>,
+    /// Share of runs whose budget ran out (null without a budget).
+    pub budget_exhausted_probability: Option<ProbabilityRecord>,
+    /// The day the budget ran out, across the runs where it did (null: it never did).
+    pub budget_exhausted_day: Option<Distribution>,
+    /// What a new participant is worth (null: not given).
+    pub value_per_participant: Option<f64>,
+    /// Return on investment, (value × new participants − total cost) / total cost, with
+    /// its interval (null without a value per participant or a cost).
+    pub roi: Option<EstimateRecord>,
 }
 
 /// Everything in summary.json.
@@ -270,19 +336,41 @@ impl<'a> RunReport<'a> {
                 reach_threshold: a.takeoff_reach,
             },
             days_to_half_reach: a.days_to_half_reach,
-            cost: CostRecord {
-                currency: s.report.currency.clone(),
-                reward_per_participant: a.cost.reward_per_participant,
-                mean: a.cost.mean_total.value,
-                ci_low: a.cost.mean_total.ci_low,
-                ci_high: a.cost.mean_total.ci_high,
-                p50: a.cost.total.p50,
-                p95: a.cost.total.p95,
-            },
+            cost: self.cost_record(),
             censored_fraction: a.censored_fraction,
             channels: self.channel_records(),
             cascades: a.cascades,
             warnings: a.warnings.iter().map(|w| w.to_string()).collect(),
+        }
+    }
+
+    fn cost_record(&self) -> CostRecord {
+        let c = &self.analysis.cost;
+        let b = &self.scenario.budget;
+        let rewards_mean =
+            crate::stats::mean_estimate(&self.ensemble.outcomes.iter().map(|o| o.spend).collect::<Vec<_>>());
+        CostRecord {
+            currency: self.scenario.report.currency.clone(),
+            reward_per_participant: c.reward_per_participant,
+            mean: c.mean_total.value,
+            ci_low: c.mean_total.ci_low,
+            ci_high: c.mean_total.ci_high,
+            p50: c.total.p50,
+            p95: c.total.p95,
+            total: MoneyRecord::new(&c.total, &c.mean_total),
+            rewards_paid: MoneyRecord::new(&c.rewards, &rewards_mean),
+            fixed: c.fixed,
+            per_participant: Some(c.per_participant).filter(|e| e.value.is_finite()).map(Into::into),
+            budget: c.budget,
+            hard_cap: c.budget.map(|_| b.hard_cap),
+            budget_exhausted_probability: c.budget_exhausted.map(|e| ProbabilityRecord {
+                probability: e.value,
+                ci_low: e.ci_low,
+                ci_high: e.ci_high,
+            }),
+            budget_exhausted_day: c.budget_exhausted_day,
+            value_per_participant: b.value_per_participant,
+            roi: c.roi.map(Into::into),
         }
     }
 
@@ -372,8 +460,14 @@ impl<'a> RunReport<'a> {
             new_p50: f64,
             new_p95: f64,
             viral_loop_formula: f64,
+            spend_mean: f64,
+            cumulative_cost_mean: f64,
+            cumulative_cost_p05: f64,
+            cumulative_cost_p50: f64,
+            cumulative_cost_p95: f64,
         }
-        let rows = self.analysis.daily.iter().zip(&self.analysis.closed_form).map(|(d, &f)| Row {
+        let cost = &self.analysis.cost.daily;
+        let rows = self.analysis.daily.iter().zip(&self.analysis.closed_form).zip(cost).map(|((d, &f), c)| Row {
             day: d.day,
             cumulative_mean: d.cumulative.mean,
             cumulative_p05: d.cumulative.p05,
@@ -386,6 +480,11 @@ impl<'a> RunReport<'a> {
             new_p50: d.new.p50,
             new_p95: d.new.p95,
             viral_loop_formula: f,
+            spend_mean: c.new_mean,
+            cumulative_cost_mean: c.cumulative.mean,
+            cumulative_cost_p05: c.cumulative.p05,
+            cumulative_cost_p50: c.cumulative.p50,
+            cumulative_cost_p95: c.cumulative.p95,
         });
         self.csv(rows)
     }
@@ -409,6 +508,8 @@ impl<'a> RunReport<'a> {
             last_join_day: u32,
             days_to_half_reach: u32,
             reward_cost: f64,
+            total_cost: f64,
+            budget_exhausted_day: Option<u32>,
             took_off: bool,
             censored: bool,
             invitations_direct: Option<u64>,
@@ -423,8 +524,7 @@ impl<'a> RunReport<'a> {
         let campaign = matches!(self.scenario.behaviour, crate::model::Behaviour::Campaign { .. });
         let at = |name: &str| names.iter().position(|n| *n == name).filter(|_| campaign);
         let (direct, moments) = (at("direct"), at("moments"));
-        let seeds = e.seed_count as f64;
-        let reward = self.analysis.cost.reward_per_participant;
+        let fixed = self.analysis.cost.fixed;
         let rows = e.outcomes.iter().enumerate().map(|(r, o)| {
             let row = e.daily_row(r);
             let mut acc = 0;
@@ -445,7 +545,9 @@ impl<'a> RunReport<'a> {
                 structural_virality: o.structural_virality,
                 last_join_day: o.last_join_day,
                 days_to_half_reach: half,
-                reward_cost: (o.reach as f64 - seeds) * reward,
+                reward_cost: o.spend,
+                total_cost: o.spend + fixed,
+                budget_exhausted_day: o.budget_exhausted_day,
                 took_off: o.reach as f64 >= self.analysis.takeoff_reach,
                 censored: o.is_censored,
                 invitations_direct: direct.map(|c| o.channel_invitations[c]),
@@ -505,7 +607,7 @@ impl<'a> RunReport<'a> {
             ("runs.csv".to_string(), self.runs_csv()),
             ("trees.csv".to_string(), self.trees_csv()),
         ];
-        for chart in plots::Chart::ALL {
+        for chart in plots::Chart::ALL.iter().filter(|c| c.applies(self)) {
             let (png, svg) = plots::render(*chart, self)?;
             files.push((format!("{}.png", chart.file_stem()), png));
             files.push((format!("{}.svg", chart.file_stem()), svg.into_bytes()));
@@ -561,6 +663,26 @@ impl<'a> RunReport<'a> {
             l.table_cost,
             format!("{cur}{:.0}  (95th percentile {cur}{:.0})", a.cost.mean_total.value, a.cost.total.p95),
         );
+        let c = &a.cost;
+        if c.mean_total.value > 0.0 && c.per_participant.value.is_finite() {
+            row(
+                l.table_per_participant,
+                format!(
+                    "{cur}{:.2}  (95% CI {cur}{:.2} – {cur}{:.2})",
+                    c.per_participant.value, c.per_participant.ci_low, c.per_participant.ci_high
+                ),
+            );
+        }
+        if let (Some(budget), Some(p)) = (c.budget, c.budget_exhausted) {
+            let day = c.budget_exhausted_day.map(|d| d.p50);
+            row(l.table_budget, format!("{cur}{budget:.0}: {}", (l.budget_fate)(p.value * 100.0, day)));
+        }
+        if let Some(roi) = c.roi {
+            row(
+                l.table_roi,
+                format!("{:.0}%  (95% CI {:.0} – {:.0}%)", roi.value * 100.0, roi.ci_low * 100.0, roi.ci_high * 100.0),
+            );
+        }
         // The campaign's channels, when it has more than one and someone was recruited.
         let channels = self.channel_records();
         if channels.len() > 1 && channels.iter().all(|c| c.share_of_joins.is_some()) {

@@ -44,11 +44,25 @@ pub enum Chart {
     Reach,
     /// K per generation.
     Generations,
+    /// Cumulative cost by day against the budget (campaigns that cost something).
+    Cost,
 }
 
 impl Chart {
     /// Every chart, in output order.
-    pub const ALL: &'static [Chart] = &[Chart::Growth, Chart::Reach, Chart::Generations];
+    pub const ALL: &'static [Chart] = &[Chart::Growth, Chart::Reach, Chart::Generations, Chart::Cost];
+
+    /// Whether `report` has this chart: the cost chart only for a campaign that pays
+    /// something, has fixed costs or states a budget.
+    pub fn applies(self, report: &RunReport) -> bool {
+        match self {
+            Chart::Cost => {
+                let c = &report.analysis.cost;
+                c.budget.is_some() || c.total.max > 0.0
+            }
+            _ => true,
+        }
+    }
 
     /// File name without extension.
     pub fn file_stem(self) -> &'static str {
@@ -56,6 +70,7 @@ impl Chart {
             Chart::Growth => "growth",
             Chart::Reach => "reach",
             Chart::Generations => "generations",
+            Chart::Cost => "cost",
         }
     }
 }
@@ -325,6 +340,7 @@ fn draw<DB: DrawingBackend>(chart: Chart, report: &RunReport, root: &Area<DB>) -
         Chart::Growth => growth(report, &area),
         Chart::Reach => reach(report, &area),
         Chart::Generations => generations(report, &area),
+        Chart::Cost => cost(report, &area),
     }
 }
 
@@ -414,6 +430,79 @@ fn growth<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(),
             .draw_series(DashedLineSeries::new(pts, 10, 6, ORANGE.stroke_width(3)))
             .map_err(e)?
             .label(named(&mut names, label))
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], ORANGE.stroke_width(3)));
+    }
+    use SeriesLabelPosition::*;
+    legend(&mut chart, report, &names, &ink, &[UpperLeft, LowerRight, UpperRight, LowerLeft])
+}
+
+/// Cumulative cost (rewards paid plus fixed costs) by day: the median with the 50% and
+/// 90% bands across runs, and the budget as a line.
+fn cost<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(), String> {
+    let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
+    let l = labels(report.scenario.report.language);
+    let c = &report.analysis.cost;
+    let cur = report.scenario.report.currency.clone();
+    let daily = &c.daily;
+    let days = daily.len().saturating_sub(1).max(1) as f64;
+    let top = daily.iter().map(|d| d.cumulative.p95).fold(0.0, f64::max).max(c.budget.unwrap_or(0.0));
+    let y_max = headroom(top);
+    let title_text = title(report, l.cost_title);
+    let mut chart = ChartBuilder::on(root)
+        .caption(&title_text, font_for(&title_text, 30.0))
+        .margin(12)
+        .x_label_area_size(55)
+        .y_label_area_size(110)
+        .build_cartesian_2d(0f64..days * 1.005, 0f64..y_max)
+        .map_err(e)?;
+    let axis = format!("{} ({cur})", l.cost_axis);
+    chart
+        .configure_mesh()
+        .x_desc(l.day_axis)
+        .y_desc(axis.as_str())
+        .label_style(font_for("", 18.0))
+        .axis_desc_style(font_for(&axis, 20.0))
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.08))
+        .y_label_formatter(&|y| format_count(*y))
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .draw()
+        .map_err(e)?;
+    let mut names = Vec::new();
+    let mut ink: Vec<Ink> = daily
+        .windows(2)
+        .flat_map(|w| {
+            let (p, q) = (&w[0].cumulative, &w[1].cumulative);
+            let x = (w[0].day as f64, w[1].day as f64);
+            [Ink::area(x, (p.p05.min(q.p05), p.p95.max(q.p95))), Ink::line((x.0, p.p50), (x.1, q.p50))]
+        })
+        .collect();
+    let band = |lo: fn(&crate::stats::Distribution) -> f64, hi: fn(&crate::stats::Distribution) -> f64| {
+        let mut pts: Vec<(f64, f64)> = daily.iter().map(|d| (d.day as f64, hi(&d.cumulative))).collect();
+        pts.extend(daily.iter().rev().map(|d| (d.day as f64, lo(&d.cumulative))));
+        pts
+    };
+    chart
+        .draw_series(std::iter::once(Polygon::new(band(|d| d.p05, |d| d.p95), BLUE.mix(0.15).filled())))
+        .map_err(e)?
+        .label(named(&mut names, l.band90))
+        .legend(|(x, y)| Rectangle::new([(x, y - 7), (x + 24, y + 7)], BLUE.mix(0.15).filled()));
+    chart
+        .draw_series(std::iter::once(Polygon::new(band(|d| d.p25, |d| d.p75), BLUE.mix(0.35).filled())))
+        .map_err(e)?
+        .label(named(&mut names, l.band50))
+        .legend(|(x, y)| Rectangle::new([(x, y - 7), (x + 24, y + 7)], BLUE.mix(0.35).filled()));
+    chart
+        .draw_series(LineSeries::new(daily.iter().map(|d| (d.day as f64, d.cumulative.p50)), BLUE.stroke_width(3)))
+        .map_err(e)?
+        .label(named(&mut names, l.median))
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], BLUE.stroke_width(3)));
+    if let Some(budget) = c.budget {
+        ink.push(Ink::line((0.0, budget), (days, budget)));
+        chart
+            .draw_series(DashedLineSeries::new(vec![(0.0, budget), (days, budget)], 10, 6, ORANGE.stroke_width(3)))
+            .map_err(e)?
+            .label(named(&mut names, format!("{} = {cur}{}", l.budget_line, format_count(budget))))
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], ORANGE.stroke_width(3)));
     }
     use SeriesLabelPosition::*;

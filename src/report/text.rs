@@ -67,6 +67,20 @@ pub struct Labels {
     pub seeds_are_half: &'static str,
     /// Table: cost.
     pub table_cost: &'static str,
+    /// Table: cost per new participant.
+    pub table_per_participant: &'static str,
+    /// Table: the budget line: (budget, share of runs it ran out in, median day it did).
+    pub table_budget: &'static str,
+    /// Table: the budget's fate: (share of runs in %, median day or None).
+    pub budget_fate: fn(f64, Option<f64>) -> String,
+    /// Table: return on investment.
+    pub table_roi: &'static str,
+    /// Cost chart title suffix.
+    pub cost_title: &'static str,
+    /// Cost axis (cumulative spend).
+    pub cost_axis: &'static str,
+    /// Budget line.
+    pub budget_line: &'static str,
     /// Table: recruits by channel.
     pub table_channels: &'static str,
     /// A channel's name in the table.
@@ -104,11 +118,23 @@ const EN: Labels = Labels {
     table_takeoff: "Takeoff probability",
     table_half: "Days to half of final reach",
     seeds_are_half: "the seed users alone are half of the final reach",
-    table_cost: "Reward cost",
+    table_cost: "Cost (rewards + fixed)",
+    table_per_participant: "Cost per new participant",
+    table_budget: "Budget",
+    budget_fate: |p, day| match day {
+        Some(d) => format!("runs out in {p:.0}% of runs (median day {d:.0})"),
+        None => "lasts in every run".to_string(),
+    },
+    table_roi: "Return on investment",
+    cost_title: "spend against budget",
+    cost_axis: "Cost so far (rewards + fixed)",
+    budget_line: "Budget",
     table_channels: "Recruits by channel",
     channel_name: |name| match name {
         "direct" => "direct messages",
         "moments" => "Moments",
+        "group" => "group chats",
+        "official_account" => "official-account pushes",
         _ => "all friends",
     },
 };
@@ -144,11 +170,23 @@ const ZH: Labels = Labels {
     table_takeoff: "起量概率",
     table_half: "达到一半覆盖所需天数",
     seeds_are_half: "种子用户已占最终覆盖人数的一半",
-    table_cost: "奖励成本",
+    table_cost: "成本 (奖励 + 固定)",
+    table_per_participant: "每位新参与者成本",
+    table_budget: "预算",
+    budget_fate: |p, day| match day {
+        Some(d) => format!("{p:.0}% 的模拟中用完 (中位数第 {d:.0} 天)"),
+        None => "所有模拟中均未用完".to_string(),
+    },
+    table_roi: "投资回报率",
+    cost_title: "花费与预算",
+    cost_axis: "累计花费 (奖励 + 固定)",
+    budget_line: "预算",
     table_channels: "各渠道带来的参与者",
     channel_name: |name| match name {
         "direct" => "私聊",
         "moments" => "朋友圈",
+        "group" => "群聊",
+        "official_account" => "公众号推送",
         _ => "全部好友",
     },
 };

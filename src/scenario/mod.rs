@@ -9,6 +9,7 @@ mod campaign;
 mod graph;
 pub mod raw;
 mod resolved;
+mod rewards;
 
 use crate::engine::{CycleTime, DelayDistribution, RunConfig, Seeding};
 use crate::graph::load::{EdgeListOptions, IdFormat};
@@ -20,6 +21,7 @@ use crate::model::{
 use crate::rng::{STREAM_GRAPH, derive_seed};
 use crate::stats::AnalysisConfig;
 use raw::*;
+pub use rewards::BudgetSpec;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
@@ -154,6 +156,8 @@ pub struct Scenario {
     pub simulation: SimulationSettings,
     /// The campaign's last day (`campaign.end_day`), if it ends before the horizon.
     pub end_day: Option<u32>,
+    /// The budget as stated (`[budget]`; the rewards it pays are in the behaviour).
+    pub budget: BudgetSpec,
     /// Chart language, currency.
     pub report: ReportSettings,
     /// The file name as the user gave it (for messages).
@@ -706,7 +710,7 @@ impl Scenario {
             );
         }
 
-        let behaviour = match kind {
+        let mut behaviour = match kind {
             "independent-cascade" => {
                 let probability = match (&model_raw.probability, &model_raw.weights) {
                     (Some(_), None) => EdgeProbability::Uniform(c.float(
@@ -845,7 +849,7 @@ impl Scenario {
                 }
                 let (channels, coefficients) =
                     Self::campaign_from_raw(raw.channels, raw.behaviour, novelty_half_life_days, c);
-                Behaviour::Campaign { levers, coefficients, channels }
+                Behaviour::Campaign { levers, coefficients, channels, rewards: Default::default() }
             }
         };
 
@@ -885,6 +889,15 @@ impl Scenario {
                     "campaign.novelty_half_life_days applies to kind = \"campaign\" only, not to kind = \"{kind}\""
                 ),
             );
+        }
+        // [rewards] and [budget]
+        let (per_participant, rewards, budget) =
+            Self::rewards_from_raw(raw.rewards, raw.budget, &campaign.reward, kind, days, c);
+        if let Behaviour::Campaign { levers, rewards: to, .. } = &mut behaviour {
+            if let Some(r) = per_participant {
+                levers.reward = r;
+            }
+            *to = rewards;
         }
         let rng_seed = overrides.rng_seed.unwrap_or_else(|| sim.rng_seed.as_ref().map_or(42, |s| *s.get_ref()));
         let k_population_limit = c.float(
@@ -935,6 +948,7 @@ impl Scenario {
                 k_population_limit,
             },
             end_day,
+            budget,
             report: ReportSettings { language, currency },
             file_label: file_label.to_string(),
             base_dir: base_dir.to_path_buf(),
@@ -1094,6 +1108,9 @@ impl Scenario {
         AnalysisConfig {
             takeoff_multiple: self.simulation.takeoff_multiple,
             reward_per_participant: reward,
+            fixed_costs: self.budget.fixed,
+            budget: self.budget.total,
+            value_per_participant: self.budget.value_per_participant,
             cycle_time_days: self.cycle_time.mean_days,
             k_population_limit: self.simulation.k_population_limit,
         }

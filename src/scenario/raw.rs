@@ -38,9 +38,42 @@ pub struct RawScenario {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub behaviour: Option<RawBehaviour>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub rewards: Option<Spanned<RawRewards>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget: Option<Spanned<RawBudget>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub simulation: Option<RawSimulation>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report: Option<RawReport>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRewards {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_participant: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_referral: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invitee: S<f64>,
+    /// `[[count, prize], ...]`, checked by hand for clear messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tiers: S<toml::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reward_end_day: S<u64>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBudget {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hard_cap: S<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fixed: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_per_participant: S<f64>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]

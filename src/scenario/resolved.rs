@@ -113,7 +113,7 @@ impl Scenario {
                 }
                 (m, None, None, None)
             }
-            Behaviour::Campaign { levers, coefficients: c, channels } => {
+            Behaviour::Campaign { levers, coefficients: c, channels, .. } => {
                 let direct = channels.direct.unwrap_or(Channels::default().direct.expect("default direct"));
                 let moments = channels.moments.unwrap_or(Channels::default().moments.expect("default moments"));
                 (
@@ -181,6 +181,41 @@ impl Scenario {
             campaign.novelty_half_life_days = f(coefficients.novelty_half_life_days);
         }
         campaign.end_day = self.end_day.and_then(|d| f(d as u64));
+        // The rewards and the budget of a campaign, every default filled in
+        // (`campaign.reward` is printed as rewards.per_participant's shorthand).
+        let (rewards, budget) = match &self.behaviour {
+            Behaviour::Campaign { rewards: r, .. } => {
+                let tiers = toml::Value::Array(
+                    r.tiers
+                        .iter()
+                        .map(|&(n, x)| toml::Value::Array(vec![toml::Value::Integer(n as i64), toml::Value::Float(x)]))
+                        .collect(),
+                );
+                let b = &self.budget;
+                (
+                    Some(Spanned::new(
+                        0..0,
+                        RawRewards {
+                            per_participant: None,
+                            per_referral: f(r.per_referral),
+                            invitee: f(r.invitee),
+                            tiers: f(tiers),
+                            reward_end_day: r.end_day.and_then(|d| f(d as u64)),
+                        },
+                    )),
+                    Some(Spanned::new(
+                        0..0,
+                        RawBudget {
+                            total: b.total.and_then(f),
+                            hard_cap: b.total.and_then(|_| f(b.hard_cap)),
+                            fixed: f(b.fixed),
+                            value_per_participant: b.value_per_participant.and_then(f),
+                        },
+                    )),
+                )
+            }
+            _ => (None, None),
+        };
         RawScenario {
             name: f(self.name.clone()),
             description: (!self.description.is_empty()).then(|| Spanned::new(0..0, self.description.clone())),
@@ -190,6 +225,8 @@ impl Scenario {
             campaign: Some(campaign),
             channels,
             behaviour,
+            rewards,
+            budget,
             simulation: Some(RawSimulation {
                 runs: f(self.simulation.runs as u64),
                 days: f(self.simulation.days as u64),

@@ -365,3 +365,70 @@ fn time_keys_are_read_checked_and_resolved() {
     assert_eq!(p.len(), 2, "{p:?}");
     assert!(p.iter().all(|x| x.message.contains("applies to kind = \"campaign\" only")), "{p:?}");
 }
+
+#[test]
+fn rewards_and_budget_are_read_checked_and_resolved() {
+    let text = format!(
+        "{MINIMAL}[rewards]\nper_participant = 2\nper_referral = 5.0\ninvitee = 3.0\n\
+         tiers = [[3, 10], [10, 50.0]]\nreward_end_day = 10\n\
+         [budget]\ntotal = 20000\nfixed = 3000\nhard_cap = true\nvalue_per_participant = 12\n"
+    );
+    let s = parse(&text).unwrap();
+    let Behaviour::Campaign { levers, rewards, .. } = &s.behaviour else { panic!("a campaign") };
+    // rewards.per_participant is the per-participant reward (campaign.reward's long name).
+    assert_eq!(levers.reward, 2.0);
+    assert_eq!((rewards.per_referral, rewards.invitee), (5.0, 3.0));
+    assert_eq!(rewards.tiers, vec![(3, 10.0), (10, 50.0)]);
+    assert_eq!(rewards.end_day, Some(10));
+    // The engine's money for rewards is the budget less the fixed costs.
+    assert_eq!((rewards.budget, rewards.hard_cap), (Some(17_000.0), true));
+    assert_eq!(
+        s.budget,
+        BudgetSpec { total: Some(20_000.0), hard_cap: true, fixed: 3000.0, value_per_participant: Some(12.0) }
+    );
+    let a = s.analysis_config();
+    assert_eq!((a.fixed_costs, a.budget, a.value_per_participant), (3000.0, Some(20_000.0), Some(12.0)));
+    // The resolved scenario reads back to the same scenario.
+    let again = parse(&s.to_resolved_toml()).unwrap();
+    assert_eq!(again.behaviour, s.behaviour);
+    assert_eq!(again.budget, s.budget);
+    // Without the sections: the shorthand alone, no budget.
+    let s = parse(&format!("{MINIMAL}[campaign]\nreward = 7\n")).unwrap();
+    let Behaviour::Campaign { levers, rewards, .. } = &s.behaviour else { panic!("a campaign") };
+    assert_eq!((levers.reward, rewards), (7.0, &crate::model::Rewards::default()));
+    assert_eq!(s.budget, BudgetSpec::default());
+}
+
+#[test]
+fn bad_rewards_and_budget_keys_name_line_key_and_range() {
+    let text = format!(
+        "{MINIMAL}[campaign]\nreward = 3\n[rewards]\nper_participant = 2.0\nper_referral = -1\n\
+         tiers = [[3, 10.0], [2, 5]]\nreward_end_day = 99\nbogus = 1\n[budget]\ntotal = 100\nfixed = 200\n"
+    );
+    let p = problems(&text);
+    let find = |key: &str| p.iter().find(|x| x.key == key).unwrap_or_else(|| panic!("no problem for {key}: {p:?}"));
+    assert_eq!(find("campaign.reward").line, Some(6));
+    assert!(find("campaign.reward").message.contains("not both"));
+    assert_eq!(find("rewards.per_referral").line, Some(9));
+    assert!(find("rewards.per_referral").message.contains("must be in [0,"));
+    assert_eq!(find("rewards.tiers").line, Some(10));
+    assert!(find("rewards.tiers").message.contains("more referrals than the tier before it"));
+    assert_eq!(find("rewards.reward_end_day").line, Some(11));
+    assert!(find("rewards.reward_end_day").message.contains("from 0 to 30"));
+    assert_eq!(find("rewards.bogus").line, Some(12));
+    assert_eq!(find("budget.fixed").line, Some(15));
+    assert!(find("budget.fixed").message.contains("exceed budget.total = 100"));
+    assert_eq!(p.len(), 6);
+    for (tiers, what) in [("5", "= 5"), ("[[0, 1.0]]", "tier 1"), ("[[2, -1.0]]", "tier 1"), ("[[2]]", "tier 1")] {
+        let p = problems(&format!("{MINIMAL}[rewards]\ntiers = {tiers}\n"));
+        assert_eq!((p.len(), p[0].key.as_str(), p[0].line), (1, "rewards.tiers", Some(6)), "{tiers}");
+        assert!(p[0].message.contains(what) && p[0].message.contains("[[3, 10.0], [10, 50.0]]"), "{:?}", p[0]);
+    }
+    let p = problems(&format!(
+        "{MINIMAL}[model]\nkind = \"independent-cascade\"\nprobability = 0.1\n[budget]\nhard_cap = false\n[rewards]\ninvitee = 1\n"
+    ));
+    let keys: Vec<&str> = p.iter().map(|x| x.key.as_str()).collect();
+    assert_eq!(keys, ["budget", "budget.hard_cap", "rewards"], "{p:?}");
+    assert!(p[0].message.contains("kind = \"campaign\" only"));
+    assert!(p[1].message.contains("needs budget.total"));
+}

@@ -185,6 +185,12 @@ impl Distribution {
 /// What the estimators need besides the ensemble.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct AnalysisConfig {
+    /// Fixed costs (development, media), in currency units, added to every run's cost.
+    pub fixed_costs: f64,
+    /// The whole budget, fixed costs included (None: no budget).
+    pub budget: Option<f64>,
+    /// What a new participant is worth, for the return on investment (None: not given).
+    pub value_per_participant: Option<f64>,
     /// A run "takes off" when its reach is at least this multiple of the seed users.
     pub takeoff_multiple: f64,
     /// Reward paid to each new participant (seed users excluded), in currency units.
@@ -194,6 +200,20 @@ pub struct AnalysisConfig {
     /// Generations are pooled into K only while the participants so far are at most
     /// this share of the graph (the growth phase, before the audience runs out).
     pub k_population_limit: f64,
+}
+
+impl Default for AnalysisConfig {
+    fn default() -> Self {
+        Self {
+            fixed_costs: 0.0,
+            budget: None,
+            value_per_participant: None,
+            takeoff_multiple: 10.0,
+            reward_per_participant: 0.0,
+            cycle_time_days: 2.0,
+            k_population_limit: 0.1,
+        }
+    }
 }
 
 /// K for one generation: participants of generation g+1 per participant of g.
@@ -220,15 +240,46 @@ pub struct DailySummary {
     pub new: Distribution,
 }
 
-/// Cost of rewards.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+/// What a campaign costs: rewards paid and fixed costs, against the budget.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CostSummary {
-    /// Reward per new participant, in currency units.
+    /// The per-participant reward, in currency units.
     pub reward_per_participant: f64,
-    /// Total rewards paid per run.
+    /// Fixed costs, in every run's total.
+    pub fixed: f64,
+    /// Rewards paid per run.
+    pub rewards: Distribution,
+    /// Total cost per run: rewards paid plus fixed costs.
     pub total: Distribution,
     /// Mean total cost, with its interval.
     pub mean_total: Estimate,
+    /// Cost per new participant: mean total cost over mean new participants (a ratio
+    /// estimate; NaN when nobody new joined).
+    pub per_participant: Estimate,
+    /// The whole budget, when one is given.
+    pub budget: Option<f64>,
+    /// Share of runs whose budget ran out, with a Wilson interval (None: no budget).
+    pub budget_exhausted: Option<Estimate>,
+    /// The day the budget ran out, across the runs where it did (None: in no run).
+    pub budget_exhausted_day: Option<Distribution>,
+    /// Return on investment, (value × new participants − total cost) / total cost: the
+    /// ratio of the means, with its interval (None: no value per participant given, or
+    /// nothing spent).
+    pub roi: Option<Estimate>,
+    /// Per day: rewards paid that day (mean across runs) and the cumulative cost,
+    /// fixed costs included, across runs.
+    pub daily: Vec<DailyCost>,
+}
+
+/// Spend on one day, across runs.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct DailyCost {
+    /// Day (0 = launch).
+    pub day: u32,
+    /// Rewards paid that day, mean across runs.
+    pub new_mean: f64,
+    /// Cost so far, fixed costs included.
+    pub cumulative: Distribution,
 }
 
 /// A caution about the estimates, with what to do about it.
@@ -417,6 +468,67 @@ pub fn viral_loop(seeds: f64, k: f64, cycle_time_days: f64, t_days: f64) -> f64 
     if (k - 1.0).abs() < 1e-9 { seeds * (cycles + 1.0) } else { seeds * (k.powf(cycles + 1.0) - 1.0) / (k - 1.0) }
 }
 
+/// The cost of an ensemble's runs: rewards paid (as the engine kept them) plus fixed
+/// costs, per new participant, against the budget, and day by day.
+pub fn cost_summary(ensemble: &Ensemble, config: &AnalysisConfig) -> CostSummary {
+    let runs = ensemble.runs;
+    let seeds = ensemble.seed_count as f64;
+    let fixed = config.fixed_costs;
+    let mut rewards: Vec<f64> = ensemble.outcomes.iter().map(|o| o.spend).collect();
+    let mut totals: Vec<f64> = rewards.iter().map(|x| x + fixed).collect();
+    let new: Vec<f64> = ensemble.outcomes.iter().map(|o| o.reach as f64 - seeds).collect();
+    let mean_total = mean_estimate(&totals);
+    let per_participant = ratio_estimate(&totals, &new);
+    let exhausted: Vec<f64> =
+        ensemble.outcomes.iter().filter_map(|o| o.budget_exhausted_day).map(|d| d as f64).collect();
+    let budget_exhausted = config.budget.map(|_| proportion_estimate(exhausted.len(), runs));
+    let budget_exhausted_day = (!exhausted.is_empty()).then(|| Distribution::from_values(&mut exhausted.clone()));
+    let roi = config.value_per_participant.filter(|_| mean_total.value > 0.0).map(|value| {
+        let gains: Vec<f64> = new.iter().zip(&totals).map(|(n, c)| value * n - c).collect();
+        ratio_estimate(&gains, &totals)
+    });
+    // Day by day: the cumulative cost of each run (its spend row, then flat).
+    let width = ensemble.width();
+    let mut cumulative = vec![fixed; runs];
+    let mut values = vec![0.0; runs];
+    let mut daily = Vec::with_capacity(width);
+    let active_days = (0..runs).map(|r| ensemble.spend_row(r).len()).max().unwrap_or(0);
+    for d in 0..width {
+        if d > active_days && !daily.is_empty() {
+            let mut same: DailyCost = *daily.last().expect("checked: not empty");
+            same.day = d as u32;
+            same.new_mean = 0.0;
+            daily.push(same);
+            continue;
+        }
+        let mut new_sum = 0.0;
+        for r in 0..runs {
+            let x = ensemble.spend_row(r).get(d).copied().unwrap_or(0.0);
+            new_sum += x;
+            cumulative[r] += x;
+            values[r] = cumulative[r];
+        }
+        daily.push(DailyCost {
+            day: d as u32,
+            new_mean: new_sum / runs.max(1) as f64,
+            cumulative: Distribution::from_values(&mut values),
+        });
+    }
+    CostSummary {
+        reward_per_participant: config.reward_per_participant,
+        fixed,
+        rewards: Distribution::from_values(&mut rewards),
+        total: Distribution::from_values(&mut totals),
+        mean_total,
+        per_participant,
+        budget: config.budget,
+        budget_exhausted,
+        budget_exhausted_day,
+        roi,
+        daily,
+    }
+}
+
 /// Computes every estimate of [`Analysis`] from an ensemble.
 ///
 /// # Assumptions
@@ -511,8 +623,7 @@ pub fn analyse(ensemble: &Ensemble, config: &AnalysisConfig) -> Analysis {
             0.0
         })
         .collect();
-    let mut costs: Vec<f64> = reach.iter().map(|&x| (x - seeds) * config.reward_per_participant).collect();
-    let mean_cost = mean_estimate(&costs);
+    let cost = cost_summary(ensemble, config);
 
     // Daily quantiles.
     let mut daily = Vec::with_capacity(width);
@@ -579,11 +690,7 @@ pub fn analyse(ensemble: &Ensemble, config: &AnalysisConfig) -> Analysis {
         takeoff_probability: proportion_estimate(took_off, runs),
         days_to_half_reach: Distribution::from_values(&mut half_days),
         daily,
-        cost: CostSummary {
-            reward_per_participant: config.reward_per_participant,
-            total: Distribution::from_values(&mut costs),
-            mean_total: mean_cost,
-        },
+        cost,
         censored_fraction,
         closed_form,
         cascades: cascade_summary(ensemble),

@@ -54,6 +54,7 @@ pub fn analysis(e: &Ensemble) -> Analysis {
             reward_per_participant: 0.0,
             cycle_time_days: 1.0,
             k_population_limit: 0.1,
+            ..Default::default()
         },
     )
 }

@@ -187,6 +187,7 @@ fn campaign() -> Behaviour {
         levers: crate::model::Levers::default(),
         coefficients: crate::model::Coefficients::default(),
         channels: crate::model::Channels::default(),
+        rewards: crate::model::Rewards::default(),
     }
 }
 
@@ -231,6 +232,7 @@ fn invitation_test_graphs() -> (SocialGraph, SocialGraph, SocialGraph, Behaviour
             direct: Some(DirectChannel { invites_per_sharer: 6.0, attention: 0.6 }),
             moments: Some(MomentsChannel { reach: 0.15, attention: 0.12 }),
         },
+        rewards: crate::model::Rewards::default(),
     };
     (plain, two_ties, many_ties, viral)
 }
@@ -253,7 +255,8 @@ fn gated_ties(plain: &SocialGraph, viral: &Behaviour, few: bool) -> (SocialGraph
         if u.0 % 3 == 0 || v.0 % 3 == 0 { jitter } else { 1.0 - jitter }
     });
     let heeding = match viral {
-        Behaviour::Campaign { levers, coefficients, channels } => Behaviour::Campaign {
+        Behaviour::Campaign { levers, coefficients, channels, rewards } => Behaviour::Campaign {
+            rewards: rewards.clone(),
             levers: *levers,
             coefficients: crate::model::Coefficients { join_tie: 20.0, ..*coefficients },
             channels: *channels,
@@ -269,7 +272,8 @@ fn gated_ties(plain: &SocialGraph, viral: &Behaviour, few: bool) -> (SocialGraph
 /// alike), who message 30 friends and whose Moments posts reach half their friends.
 fn with_classes(b: &Behaviour, a: f64) -> Behaviour {
     match b {
-        Behaviour::Campaign { levers, coefficients, channels } => Behaviour::Campaign {
+        Behaviour::Campaign { levers, coefficients, channels, rewards } => Behaviour::Campaign {
+            rewards: rewards.clone(),
             levers: *levers,
             coefficients: crate::model::Coefficients {
                 active_share: a,
@@ -288,7 +292,8 @@ fn with_classes(b: &Behaviour, a: f64) -> Behaviour {
 fn with_channels(viral: &Behaviour, direct: Option<f64>, moments: Option<f64>) -> Behaviour {
     use crate::model::{Channels, DirectChannel, MomentsChannel};
     match viral {
-        Behaviour::Campaign { levers, coefficients, .. } => Behaviour::Campaign {
+        Behaviour::Campaign { levers, coefficients, rewards, .. } => Behaviour::Campaign {
+            rewards: rewards.clone(),
             levers: *levers,
             coefficients: *coefficients,
             channels: Channels {

@@ -204,7 +204,8 @@ fn chunked_campaign_runs_match_the_one_at_a_time_schedule() {
     let (gated_classes, _) = gated_ties(&plain, &viral, true);
     let star = star_of_thirty();
     let viral_once = match &viral {
-        Behaviour::Campaign { levers, coefficients, channels } => Behaviour::Campaign {
+        Behaviour::Campaign { levers, coefficients, channels, rewards } => Behaviour::Campaign {
+            rewards: rewards.clone(),
             levers: *levers,
             coefficients: crate::model::Coefficients { join_base: -2.5, ..*coefficients },
             channels: *channels,
