@@ -67,6 +67,8 @@ fn main() {
     let channels = Channels {
         direct: Some(DirectChannel { invites_per_sharer: 6.0, attention: 0.6 }),
         moments: Some(MomentsChannel { reach: 0.15, attention: 0.12 }),
+        group: None,
+        campaign_groups: None,
     };
     let base = |behaviour: Behaviour, runs: usize, mean_days: f64| RunConfig {
         behaviour,
@@ -76,6 +78,7 @@ fn main() {
         days: 120,
         rng_seed: 5,
         end_day: None,
+        membership: None,
     };
     println!(
         "| graph | cycle | campaign ms/run | campaign mean reach | invitations/run | IC p (same reach) | IC ms/run | IC mean reach | campaign / IC (median of {pairs} pairs) | range |"

@@ -30,6 +30,7 @@ fn config(behaviour: Behaviour, seeds: usize, runs: usize, days: u32) -> RunConf
         days,
         rng_seed: 7,
         end_day: None,
+        membership: None,
     }
 }
 

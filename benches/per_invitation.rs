@@ -83,6 +83,7 @@ fn main() {
                     days: 120,
                     rng_seed: 5,
                     end_day: None,
+                    membership: None,
                 };
                 let alike = config(Coefficients { active_share: 0.0, ..Coefficients::default() });
                 let classes = config(Coefficients::default());

@@ -23,6 +23,7 @@ fn config(levers: Levers, runs: usize) -> RunConfig {
         days: 90,
         rng_seed: 11,
         end_day: None,
+        membership: None,
     }
 }
 

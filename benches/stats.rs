@@ -26,6 +26,7 @@ fn analysis(c: &mut Criterion) {
         days: 30,
         rng_seed: 1,
         end_day: None,
+        membership: None,
     };
     let e = run_ensemble(&g, &cfg, &|_| {}).unwrap();
     let ac = AnalysisConfig {

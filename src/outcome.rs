@@ -31,10 +31,20 @@ pub struct RunOutcome {
     /// Invitations sent through each channel, in the order of the compiled behaviour's
     /// channels (campaign: direct messages, then Moments, those enabled; the other
     /// invitation models: all friends).
-    pub channel_invitations: [u64; crate::model::MAX_CHANNELS],
+    pub channel_invitations: [u64; crate::model::CHANNEL_SLOTS],
     /// People who joined through each channel (the channel of the invitation that
     /// recruited them), in the same order; they add up to the reach less the seeds.
-    pub channel_joins: [u32; crate::model::MAX_CHANNELS],
+    pub channel_joins: [u32; crate::model::CHANNEL_SLOTS],
+    /// The campaign's groups opened by group fission (beyond the seed groups).
+    pub groups_created: u32,
+    /// The most members any campaign group had (at most its cap).
+    pub groups_max_members: u32,
+    /// The campaign's groups at the end (seed groups and those opened).
+    pub groups_total: u32,
+    /// Participants placed in the campaign's groups.
+    pub groups_members: u32,
+    /// People who would have joined but found their group full (without fission).
+    pub group_joins_refused: u32,
     /// Rewards paid, in currency units (fixed costs not included).
     pub spend: f64,
     /// The day the budget ran out (under a hard cap, rewards stopped then; without
@@ -70,6 +80,9 @@ pub struct Ensemble {
     /// Rewards paid per day, parallel to `daily_new` (empty when the campaign pays
     /// nothing).
     pub(crate) daily_spend: Vec<f64>,
+    /// The campaign's groups opened per day, parallel to `daily_new` (empty without
+    /// campaign groups).
+    pub(crate) daily_groups_created: Vec<u32>,
     /// Participants per generation (generation 0 = seeds), rows one after another.
     pub(crate) generation_size: Vec<u32>,
     /// Invitations sent by the participants of each generation, parallel to
@@ -106,6 +119,15 @@ impl Ensemble {
             &[]
         } else {
             &self.daily_spend[self.daily_start[run]..self.daily_start[run + 1]]
+        }
+    }
+    /// The campaign's groups opened by day in run `run`, parallel to
+    /// [`Self::daily_row`] (empty without campaign groups).
+    pub fn groups_created_row(&self, run: usize) -> &[u32] {
+        if self.daily_groups_created.is_empty() {
+            &[]
+        } else {
+            &self.daily_groups_created[self.daily_start[run]..self.daily_start[run + 1]]
         }
     }
     /// Participants by generation in run `run`, up to its last generation.

@@ -66,6 +66,10 @@ pub struct Keys {
     pub convert: [u64; 2],
     /// The delay of a converted invitation: by (sender, friend).
     pub delay: u64,
+    /// Which of a sharer's groups they post to: by (sharer, draw).
+    pub group_pick: u64,
+    /// Whether a group post converts a member: by (sharer, member), per group.
+    pub group_convert: u64,
 }
 
 impl Keys {
@@ -74,7 +78,14 @@ impl Keys {
     pub fn for_run(rng_seed: u64, run: u64) -> Self {
         let base = derive_seed(rng_seed, run) ^ 0x6A09_E667_F3BC_C909;
         let key = |purpose: u64| splitmix64(base.wrapping_add(purpose.wrapping_mul(0xD1B5_4A32_D192_ED03)));
-        Self { share: key(1), reach: key(2), convert: [key(3), key(4)], delay: key(5) }
+        Self {
+            share: key(1),
+            reach: key(2),
+            convert: [key(3), key(4)],
+            delay: key(5),
+            group_pick: key(6),
+            group_convert: key(7),
+        }
     }
 }
 

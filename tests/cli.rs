@@ -176,7 +176,10 @@ fn outputs_are_byte_identical_for_any_thread_count_and_from_the_resolved_scenari
     // The second: a budget under a hard cap, which runs day by day and stops the rewards.
     let budget = SMALL.replace("fun = 0.6", "fun = 1.0\nreward = 20").replace("mean_degree = 8", "mean_degree = 30")
         + "[rewards]\nper_referral = 5\ntiers = [[2, 5.0]]\n[budget]\ntotal = 900\n";
-    for text in [SMALL.to_string(), budget] {
+    // The third: group chats and the campaign's own groups, which split when full.
+    let groups = SMALL.replace("count = 5\n", "count = 5\ngroups = 1\n").replace("fun = 0.6", "fun = 1.0\nreward = 20")
+        + "[channels.group]\nfission = true\ncap = 20\nposts_per_sharer = 2\n";
+    for text in [SMALL.to_string(), budget, groups] {
         identical_for_any_thread_count(&text);
     }
 }

@@ -39,7 +39,12 @@ fn share_and_join(levers: Levers, c: Coefficients) -> (f64, f64) {
 
 /// Direct messages to every friend (up to 100), read with probability 0.7; no Moments.
 fn every_friend_messaged() -> Channels {
-    Channels { direct: Some(DirectChannel { invites_per_sharer: 100.0, attention: 0.7 }), moments: None }
+    Channels {
+        direct: Some(DirectChannel { invites_per_sharer: 100.0, attention: 0.7 }),
+        moments: None,
+        group: None,
+        campaign_groups: None,
+    }
 }
 
 /// The campaign model with every friend messaged, neutral ties and no reinforcement is
@@ -102,7 +107,12 @@ fn active_and_ordinary_sharers_mix_as_the_model_says() {
         ..Coefficients::default()
     };
     let (reach, attention) = (0.2, 0.5);
-    let channels = Channels { direct: None, moments: Some(fission::model::MomentsChannel { reach, attention }) };
+    let channels = Channels {
+        direct: None,
+        moments: Some(fission::model::MomentsChannel { reach, attention }),
+        group: None,
+        campaign_groups: None,
+    };
     let c = coefficients;
     let u = (1.0f64 + levers.reward / c.reward_reference).ln();
     let step = c.step_completion_min + (c.step_completion_max - c.step_completion_min) * levers.page_quality;
@@ -226,6 +236,7 @@ fn campaign_k(levers: Levers, graph: &fission::graph::SocialGraph, rng_seed: u64
         days: 40,
         rng_seed,
         end_day: None,
+        membership: None,
     };
     let e = run_ensemble(graph, &config, &|_| {}).unwrap();
     analysis(&e).viral_coefficient
@@ -315,6 +326,7 @@ fn results_do_not_depend_on_the_number_of_threads() {
         days: 20,
         rng_seed: 99,
         end_day: None,
+        membership: None,
     };
     let run = |threads| {
         rayon::ThreadPoolBuilder::new()
@@ -361,6 +373,7 @@ fn trees_of_a_star_seeded_at_its_hub_are_stars_with_binomial_sizes() {
             days: 60,
             rng_seed: 23,
             end_day: None,
+            membership: None,
         };
         let e = run_ensemble(&star, &config, &|_| {}).unwrap();
         for r in 0..runs {
@@ -444,6 +457,7 @@ fn nobody_joins_after_the_campaigns_last_day() {
             days: 20,
             rng_seed: 8,
             end_day,
+            membership: None,
         };
         let open = run_ensemble(&g, &config(None), &|_| {}).unwrap();
         let ended = run_ensemble(&g, &config(Some(6)), &|_| {}).unwrap();

@@ -38,6 +38,7 @@ fn config(behaviour: Behaviour, cycle: DelayDistribution, runs: usize) -> RunCon
         days: 60,
         rng_seed: 11,
         end_day: None,
+        membership: None,
     }
 }
 

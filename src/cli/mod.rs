@@ -243,7 +243,8 @@ fn run_scenario(args: RunArgs) -> Result<()> {
         ),
     );
     let seeding = scenario.resolve_seeding(&graph)?;
-    let config = scenario.run_config(seeding);
+    let mut config = scenario.run_config(seeding);
+    config.membership = scenario.build_membership(&graph)?.map(std::sync::Arc::new);
     // Taken before the long run: a second run into the same folder is refused now, not
     // after its simulation.
     let mut output = OutputDir::begin(&out_dir)?;
@@ -439,7 +440,9 @@ fn check(args: CheckArgs) -> Result<()> {
         let graph = scenario.build_graph()?;
         let info = graph.info();
         let seeding = scenario.resolve_seeding(&graph)?;
-        crate::engine::check_config(&graph, &scenario.run_config(seeding))
+        let mut config = scenario.run_config(seeding);
+        config.membership = scenario.build_membership(&graph)?.map(std::sync::Arc::new);
+        crate::engine::check_config(&graph, &config)
             .map_err(|e| InputError(format!("{}: {e}", scenario.file_label)))?;
         let nominal = scenario.behaviour.nominal(info.mean_degree.round() as usize);
         text.push_str(&format!(

@@ -169,6 +169,9 @@ pub struct RunConfig {
     /// not censored by what would have happened after it. None: the campaign lasts
     /// the whole horizon.
     pub end_day: Option<u32>,
+    /// People's group chats, for a campaign with a group channel (None: no groups).
+    #[serde(skip)]
+    pub membership: Option<std::sync::Arc<crate::graph::groups::Membership>>,
 }
 
 /// Progress of an ensemble, reported after each run.

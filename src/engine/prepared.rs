@@ -105,6 +105,10 @@ pub(super) struct Prepared<'a> {
     /// The design without rewards, when the rewards can stop within a run (then runs
     /// take the reference path, which switches to it decision by decision).
     pub(super) unrewarded: Option<Box<Unrewarded>>,
+    /// The group channel: the people's groups and how posts reach them.
+    pub(super) groups: Option<PreparedGroups>,
+    /// The campaign's own capped groups.
+    pub(super) campaign_groups: Option<crate::model::CampaignGroups>,
 }
 
 /// The way a run is simulated: the reference process, or a specialisation of it used
@@ -163,6 +167,22 @@ impl<'a> Prepared<'a> {
             }
         };
         let (process, need_inverse, need_in_degree) = Self::process(graph, &config.behaviour)?;
+        let (group_channel, campaign_groups) = match &config.behaviour {
+            Behaviour::Campaign { channels, .. } => (channels.group, channels.campaign_groups),
+            _ => (None, None),
+        };
+        let groups = match (group_channel, &config.membership) {
+            (None, _) => None,
+            (Some(channel), Some(m)) => {
+                let slot = config.behaviour.compile().channels.len();
+                Some(PreparedGroups::new(m.clone(), channel, slot))
+            }
+            (Some(_), None) => {
+                return Err(EngineError::ModelDoesNotFitGraph(
+                    "the group channel needs the people's group chats (RunConfig::membership)".into(),
+                ));
+            }
+        };
         let in_degree = if need_inverse || need_in_degree { graph.in_degrees() } else { Vec::new() };
         let inverse_in_degree = if need_inverse {
             in_degree.iter().map(|&d| if d > 0 { 1.0 / d as f32 } else { 0.0 }).collect()
@@ -239,6 +259,8 @@ impl<'a> Prepared<'a> {
                 _ => u32::MAX,
             },
             ledger: Ledger::new(&config.behaviour, config.days),
+            groups,
+            campaign_groups,
             ledger_in_run: false,
             unrewarded: None,
         }
@@ -323,6 +345,11 @@ impl<'a> Prepared<'a> {
         // Rewards that can stop within a run change the decisions from then on: the
         // reference path switches decision by decision.
         if self.ledger.as_ref().is_some_and(|l| l.dynamic) {
+            return Path::Reference;
+        }
+        // So do group chats and the campaign's own groups (plainly first; specialised
+        // when a benchmark says it matters).
+        if self.groups.is_some() || self.campaign_groups.is_some() {
             return Path::Reference;
         }
         // Chunked campaign conversions: Some(whether bounded on continuous ties).
@@ -427,6 +454,7 @@ impl<'a> Prepared<'a> {
         if !self.ledger_in_run {
             self.settle(scratch, out.last_join_day);
         }
+        self.record_groups(scratch, &mut out);
         out.spend = scratch.ledger.spent;
         out.budget_exhausted_day = scratch.ledger.exhausted_day;
         tree_statistics(&mut scratch.tree, &mut out);

@@ -37,7 +37,7 @@ impl<'a> Prepared<'a> {
             );
             return degree as u64;
         }
-        self.invite_friends(
+        let sent = self.invite_friends(
             at.u,
             at.day,
             rule,
@@ -46,7 +46,8 @@ impl<'a> Prepared<'a> {
             rng,
             #[inline(always)]
             |v, channel, s, _| self.schedule(at, v, channel, s, out, last_scheduled),
-        )
+        );
+        sent + self.post_to_groups(at, s, out, last_scheduled)
     }
 
     /// Whether participant `u`, who joined on day `day`, shares, and if so, whom their

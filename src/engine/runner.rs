@@ -57,6 +57,7 @@ pub fn run_ensemble(
     let gen_total = tasks.iter().map(|t| t.gen_size.len()).sum();
     let mut daily_new = Vec::with_capacity(daily_total);
     let mut daily_spend = Vec::with_capacity(if prepared.ledger.is_some() { daily_total } else { 0 });
+    let mut daily_groups_created = Vec::new();
     let mut generation_size = Vec::with_capacity(gen_total);
     let mut generation_invitations = Vec::with_capacity(gen_total);
     let (mut daily_start, mut generation_start) = (Vec::with_capacity(runs + 1), Vec::with_capacity(runs + 1));
@@ -72,6 +73,7 @@ pub fn run_ensemble(
         }
         daily_new.extend_from_slice(&task.daily);
         daily_spend.extend_from_slice(&task.spend);
+        daily_groups_created.extend_from_slice(&task.groups_created);
         generation_size.extend_from_slice(&task.gen_size);
         generation_invitations.extend_from_slice(&task.gen_invites);
         for d in task.daily_lengths {
@@ -91,6 +93,7 @@ pub fn run_ensemble(
         daily_new,
         daily_start,
         daily_spend,
+        daily_groups_created,
         generation_size,
         generation_invitations,
         generation_start,

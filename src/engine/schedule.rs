@@ -160,9 +160,17 @@ impl<'a> Prepared<'a> {
         if s.state(ui) != PENDING || person.join_day as u32 != day {
             return None;
         }
+        // In a campaign with its own groups, joining is entering one: a full group
+        // without fission takes no one (they stay invited, not joined).
+        if let Some(cg) = &self.campaign_groups
+            && !self.place_in_group(cg, u, day, person.recruiter, s)
+        {
+            s.set_state(ui, EXPOSED);
+            return None;
+        }
         s.set_state(ui, JOINED);
         if person.recruiter != NONE {
-            s.channel_joins[s.via[ui] as usize % crate::model::MAX_CHANNELS] += 1;
+            s.channel_joins[s.via[ui] as usize % crate::model::CHANNEL_SLOTS] += 1;
         }
         let g = person.generation as u32;
         let position = s.tree.push(u, person.recruiter);

@@ -53,6 +53,8 @@ pub(super) struct RowScratch {
     pub(super) gen_invites: Vec<u64>,
     /// Rewards paid per day (empty when the campaign pays nothing).
     pub(super) spend: Vec<f64>,
+    /// The campaign's groups opened per day (empty without campaign groups).
+    pub(super) groups_created: Vec<u32>,
 }
 
 impl RowScratch {
@@ -104,6 +106,11 @@ impl RowScratch {
             to.spend.extend_from_slice(&self.spend[..d]);
             self.spend[..d].fill(0.0);
         }
+        // Groups open when people join: within the daily row.
+        if !self.groups_created.is_empty() {
+            to.groups_created.extend_from_slice(&self.groups_created[..d]);
+            self.groups_created[..d].fill(0);
+        }
     }
 }
 
@@ -116,6 +123,7 @@ pub(super) struct TaskRows {
     pub(super) gen_invites: Vec<u64>,
     pub(super) gen_lengths: Vec<usize>,
     pub(super) spend: Vec<f64>,
+    pub(super) groups_created: Vec<u32>,
     pub(super) trees: Vec<TreeShape>,
     pub(super) tree_lengths: Vec<usize>,
 }
@@ -162,8 +170,10 @@ pub(super) struct RunScratch {
     /// PENDING in a campaign).
     pub(super) via: Vec<u8>,
     /// This run's invitations and joins per channel (campaigns).
-    pub(super) channel_invitations: [u64; crate::model::MAX_CHANNELS],
-    pub(super) channel_joins: [u32; crate::model::MAX_CHANNELS],
+    pub(super) channel_invitations: [u64; crate::model::CHANNEL_SLOTS],
+    pub(super) channel_joins: [u32; crate::model::CHANNEL_SLOTS],
+    /// The campaign's groups in this run.
+    pub(super) groups: GroupsState,
     /// This run's account of rewards paid.
     pub(super) ledger: LedgerState,
 }
@@ -190,11 +200,20 @@ impl RunScratch {
                 gen_size: vec![0; prepared.generation_width],
                 gen_invites: vec![0; prepared.generation_width],
                 spend: if prepared.ledger.is_some() { vec![0.0; prepared.days as usize + 1] } else { Vec::new() },
+                groups_created: if prepared.campaign_groups.is_some() {
+                    vec![0; prepared.days as usize + 1]
+                } else {
+                    Vec::new()
+                },
             },
             keys: crate::rng::Keys::default(),
             via: vec![0; n],
-            channel_invitations: [0; crate::model::MAX_CHANNELS],
-            channel_joins: [0; crate::model::MAX_CHANNELS],
+            channel_invitations: [0; crate::model::CHANNEL_SLOTS],
+            channel_joins: [0; crate::model::CHANNEL_SLOTS],
+            groups: GroupsState {
+                group_of: if prepared.campaign_groups.is_some() { vec![0; n] } else { Vec::new() },
+                ..GroupsState::default()
+            },
             ledger: LedgerState::default(),
         }
     }
@@ -224,8 +243,9 @@ impl RunScratch {
         self.touched.clear();
         self.tree.clear();
         self.heap.clear();
-        self.channel_invitations = [0; crate::model::MAX_CHANNELS];
-        self.channel_joins = [0; crate::model::MAX_CHANNELS];
+        self.channel_invitations = [0; crate::model::CHANNEL_SLOTS];
+        self.channel_joins = [0; crate::model::CHANNEL_SLOTS];
+        self.groups.reset();
         self.ledger.reset();
         // The day buckets need no clearing: a run empties every bucket it fills
         // (it walks every day up to the last one scheduled).

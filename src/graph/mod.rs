@@ -7,6 +7,7 @@
 
 pub mod analysis;
 pub mod generate;
+pub mod groups;
 pub mod load;
 
 use petgraph::EdgeType;

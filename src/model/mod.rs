@@ -161,6 +161,43 @@ pub struct MomentsChannel {
     pub attention: f64,
 }
 
+/// Group chats (群聊): a sharer posts to some of their groups, and each member may
+/// notice the post, the less likely the bigger the group.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct GroupChannel {
+    /// Groups a sharer posts to (at most all of theirs), chosen at random.
+    pub posts_per_sharer: u32,
+    /// Probability that a member of a group of [`GROUP_ATTENTION_REFERENCE`] people
+    /// notices a post, in [0, 1].
+    pub attention: f64,
+    /// δ: attention in a group of s members is min(1, attention · (10 / s)^δ): a post is
+    /// buried the faster, the more members talk.
+    pub attention_decay: f64,
+}
+
+/// The group size at which [`GroupChannel::attention`] is stated.
+pub const GROUP_ATTENTION_REFERENCE: f64 = 10.0;
+
+impl GroupChannel {
+    /// The probability that a member of a group of `size` people notices a post.
+    pub fn attention_at(&self, size: usize) -> f64 {
+        (self.attention * (GROUP_ATTENTION_REFERENCE / size.max(1) as f64).powf(self.attention_decay)).min(1.0)
+    }
+}
+
+/// The campaign's own groups (社群裂变): participants gather in groups the operator opens,
+/// each capped; a full group takes no one more, unless group fission opens a new one
+/// that its members' recruits fill.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct CampaignGroups {
+    /// Groups the operator opens at launch, the seed users spread over them.
+    pub seed_groups: u32,
+    /// Members a group holds at most (WeChat: 500).
+    pub cap: u32,
+    /// Whether a full group's recruits open a new group (true), or cannot join (false).
+    pub fission: bool,
+}
+
 /// The channels a sharer uses (each one that is set is used by every sharer).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Channels {
@@ -168,6 +205,10 @@ pub struct Channels {
     pub direct: Option<DirectChannel>,
     /// Moments posts.
     pub moments: Option<MomentsChannel>,
+    /// Posts in the sharer's group chats (needs the people's groups: `RunConfig::membership`).
+    pub group: Option<GroupChannel>,
+    /// The campaign's own capped groups, where participants gather.
+    pub campaign_groups: Option<CampaignGroups>,
 }
 
 impl Default for Channels {
@@ -175,6 +216,8 @@ impl Default for Channels {
         Self {
             direct: Some(DirectChannel { invites_per_sharer: 5.0, attention: 0.6 }),
             moments: Some(MomentsChannel { reach: 0.1, attention: 0.1 }),
+            group: None,
+            campaign_groups: None,
         }
     }
 }
@@ -338,8 +381,11 @@ pub fn logistic(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
-/// Channels in a compiled behaviour, at most.
+/// Friend channels in a compiled behaviour, at most (direct messages, Moments).
 pub const MAX_CHANNELS: usize = 2;
+/// Channels counted per run: the friend channels, then group chats, then
+/// official-account pushes ([`RunOutcome`](crate::outcome::RunOutcome)'s channel counts).
+pub const CHANNEL_SLOTS: usize = 4;
 /// Invitation counts kept distinct in the conversion tables (more saturate; the
 /// scenario caps reinforcement at 16 invitations).
 pub const TABLE_EXPOSURES: usize = 16;
@@ -605,6 +651,14 @@ impl CompiledBehaviour {
             None => ch.neutral_table[(exposures.max(1) as usize - 1).min(TABLE_EXPOSURES - 1)],
             Some(w) => ch.attention * self.join.join_probability(exposures, w),
         }
+    }
+
+    /// Probability that a person who notices an invitation, their `exposures`-th
+    /// (>= 1), joins, over a neutral tie (group chats: members are not asked by a friend
+    /// in particular).
+    #[inline]
+    pub fn join_probability(&self, exposures: u32) -> f64 {
+        self.join.join_probability(exposures, crate::graph::NEUTRAL_TIE)
     }
 
     /// Whether [`Self::conversion`] never falls as the tie's strength rises (true for

@@ -209,6 +209,60 @@ pub struct CostRecord {
     pub roi: Option<EstimateRecord>,
 }
 
+/// The campaign's own groups (`summary.json` `groups`).
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupsRecord {
+    /// Groups opened at launch.
+    pub seed_groups: u32,
+    /// Members a group holds at most.
+    pub cap: u32,
+    /// Whether a full group splits (group fission).
+    pub fission: bool,
+    /// Groups opened by fission per run: mean with its interval, p05, p50, p95, max.
+    pub created: CountRecord,
+    /// The most members any group had in any run (never above `cap`).
+    pub max_members: u32,
+    /// Members per group at the end: participants in groups over groups.
+    pub members_per_group: EstimateRecord,
+    /// Groups at the end per run (seed groups and those opened).
+    pub groups_at_end: EstimateRecord,
+    /// Joins refused per run because the group was full (no fission).
+    pub joins_refused_per_run: EstimateRecord,
+}
+
+/// A count across runs: the mean with its 95% interval and quantiles.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct CountRecord {
+    /// Mean across runs.
+    pub mean: f64,
+    /// 95% interval on the mean, lower end.
+    pub ci_low: f64,
+    /// 95% interval on the mean, upper end.
+    pub ci_high: f64,
+    /// 5th percentile.
+    pub p05: f64,
+    /// Median.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
+    /// The most in any run.
+    pub max: f64,
+}
+
+impl MoneyRecord {
+    fn into_counts(self) -> CountRecord {
+        CountRecord {
+            mean: self.mean,
+            ci_low: self.ci_low,
+            ci_high: self.ci_high,
+            p05: self.p05,
+            p50: self.p50,
+            p95: self.p95,
+            max: self.max,
+        }
+    }
+}
+
 /// Everything in summary.json.
 #[derive(Debug, Clone, Serialize)]
 pub struct SummaryRecord {
@@ -255,6 +309,8 @@ pub struct SummaryRecord {
     /// Per channel of an invitation model: invitations and joins per run and their
     /// shares (empty for the threshold models and SIR).
     pub channels: Vec<ChannelRecord>,
+    /// The campaign's own groups (null when it has none).
+    pub groups: Option<GroupsRecord>,
     /// Shape of the recruitment trees: depth, structural virality, offspring dispersion.
     pub cascades: crate::stats::CascadeSummary,
     /// Cautions, each saying what to do.
@@ -339,6 +395,7 @@ impl<'a> RunReport<'a> {
             cost: self.cost_record(),
             censored_fraction: a.censored_fraction,
             channels: self.channel_records(),
+            groups: self.groups_record(),
             cascades: a.cascades,
             warnings: a.warnings.iter().map(|w| w.to_string()).collect(),
         }
@@ -374,10 +431,43 @@ impl<'a> RunReport<'a> {
         }
     }
 
-    /// The channels of an invitation model, by name, in the engine's order.
+    /// The channels of an invitation model, by name, in the engine's order (the
+    /// friend channels, then group chats).
     fn channel_names(&self) -> Vec<&'static str> {
         let s = &self.scenario.behaviour;
-        if s.is_invitation_process() { s.compile().channels.iter().map(|c| c.name).collect() } else { Vec::new() }
+        if !s.is_invitation_process() {
+            return Vec::new();
+        }
+        let mut names: Vec<&'static str> = s.compile().channels.iter().map(|c| c.name).collect();
+        if let crate::model::Behaviour::Campaign { channels, .. } = s
+            && channels.group.is_some()
+        {
+            names.push("group");
+        }
+        names
+    }
+
+    /// The campaign's own groups (`summary.json` `groups`), when it has them.
+    fn groups_record(&self) -> Option<GroupsRecord> {
+        let crate::model::Behaviour::Campaign { channels, .. } = &self.scenario.behaviour else { return None };
+        let cg = channels.campaign_groups?;
+        let o = &self.ensemble.outcomes;
+        let col = |f: fn(&crate::outcome::RunOutcome) -> u32| -> Vec<f64> { o.iter().map(|x| f(x) as f64).collect() };
+        let mut created = col(|x| x.groups_created);
+        let created_mean = crate::stats::mean_estimate(&created);
+        let created_dist = Distribution::from_values(&mut created);
+        let members: Vec<f64> = col(|x| x.groups_members);
+        let totals: Vec<f64> = col(|x| x.groups_total);
+        Some(GroupsRecord {
+            seed_groups: cg.seed_groups,
+            cap: cg.cap,
+            fission: cg.fission,
+            created: MoneyRecord::new(&created_dist, &created_mean).into_counts(),
+            max_members: o.iter().map(|x| x.groups_max_members).max().unwrap_or(0),
+            members_per_group: crate::stats::ratio_estimate(&members, &totals).into(),
+            groups_at_end: crate::stats::mean_estimate(&totals).into(),
+            joins_refused_per_run: crate::stats::mean_estimate(&col(|x| x.group_joins_refused)).into(),
+        })
     }
 
     /// Per channel: invitations and joins per run (mean with its interval) and the
@@ -465,8 +555,19 @@ impl<'a> RunReport<'a> {
             cumulative_cost_p05: f64,
             cumulative_cost_p50: f64,
             cumulative_cost_p95: f64,
+            groups_created_mean: Option<f64>,
         }
         let cost = &self.analysis.cost.daily;
+        // The campaign's groups opened per day, mean across runs.
+        let e = self.ensemble;
+        let groups_created: Option<Vec<f64>> = self.groups_record().map(|_| {
+            (0..e.width())
+                .map(|d| {
+                    (0..e.runs).map(|r| e.groups_created_row(r).get(d).copied().unwrap_or(0) as f64).sum::<f64>()
+                        / e.runs.max(1) as f64
+                })
+                .collect()
+        });
         let rows = self.analysis.daily.iter().zip(&self.analysis.closed_form).zip(cost).map(|((d, &f), c)| Row {
             day: d.day,
             cumulative_mean: d.cumulative.mean,
@@ -485,6 +586,7 @@ impl<'a> RunReport<'a> {
             cumulative_cost_p05: c.cumulative.p05,
             cumulative_cost_p50: c.cumulative.p50,
             cumulative_cost_p95: c.cumulative.p95,
+            groups_created_mean: groups_created.as_ref().map(|g| g[d.day as usize]),
         });
         self.csv(rows)
     }
@@ -516,6 +618,11 @@ impl<'a> RunReport<'a> {
             invitations_moments: Option<u64>,
             joins_direct: Option<u32>,
             joins_moments: Option<u32>,
+            invitations_group: Option<u64>,
+            joins_group: Option<u32>,
+            groups_created: Option<u32>,
+            groups_max_members: Option<u32>,
+            group_joins_refused: Option<u32>,
         }
         let e = self.ensemble;
         // Per campaign channel, its place in the engine's order (empty cells for a
@@ -523,7 +630,8 @@ impl<'a> RunReport<'a> {
         let names = self.channel_names();
         let campaign = matches!(self.scenario.behaviour, crate::model::Behaviour::Campaign { .. });
         let at = |name: &str| names.iter().position(|n| *n == name).filter(|_| campaign);
-        let (direct, moments) = (at("direct"), at("moments"));
+        let (direct, moments, group) = (at("direct"), at("moments"), at("group"));
+        let campaign_groups = self.groups_record().is_some();
         let fixed = self.analysis.cost.fixed;
         let rows = e.outcomes.iter().enumerate().map(|(r, o)| {
             let row = e.daily_row(r);
@@ -554,6 +662,11 @@ impl<'a> RunReport<'a> {
                 invitations_moments: moments.map(|c| o.channel_invitations[c]),
                 joins_direct: direct.map(|c| o.channel_joins[c]),
                 joins_moments: moments.map(|c| o.channel_joins[c]),
+                invitations_group: group.map(|c| o.channel_invitations[c]),
+                joins_group: group.map(|c| o.channel_joins[c]),
+                groups_created: campaign_groups.then_some(o.groups_created),
+                groups_max_members: campaign_groups.then_some(o.groups_max_members),
+                group_joins_refused: campaign_groups.then_some(o.group_joins_refused),
             }
         });
         self.csv(rows)
@@ -681,6 +794,22 @@ impl<'a> RunReport<'a> {
             row(
                 l.table_roi,
                 format!("{:.0}%  (95% CI {:.0} – {:.0}%)", roi.value * 100.0, roi.ci_low * 100.0, roi.ci_high * 100.0),
+            );
+        }
+        if let Some(g) = self.groups_record() {
+            let refused = g.joins_refused_per_run.mean;
+            row(
+                l.table_groups,
+                format!(
+                    "{:.1} at the end ({:.1} opened by fission, p95 {:.0}; {:.0} members each; largest {} of {}){}",
+                    g.groups_at_end.mean,
+                    g.created.mean,
+                    g.created.p95,
+                    g.members_per_group.mean,
+                    g.max_members,
+                    g.cap,
+                    if refused > 0.0 { format!("; {refused:.0} joins refused (groups full)") } else { String::new() }
+                ),
             );
         }
         // The campaign's channels, when it has more than one and someone was recruited.

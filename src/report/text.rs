@@ -81,6 +81,8 @@ pub struct Labels {
     pub cost_axis: &'static str,
     /// Budget line.
     pub budget_line: &'static str,
+    /// Table: the campaign's groups.
+    pub table_groups: &'static str,
     /// Table: recruits by channel.
     pub table_channels: &'static str,
     /// A channel's name in the table.
@@ -129,6 +131,7 @@ const EN: Labels = Labels {
     cost_title: "spend against budget",
     cost_axis: "Cost so far (rewards + fixed)",
     budget_line: "Budget",
+    table_groups: "Campaign groups",
     table_channels: "Recruits by channel",
     channel_name: |name| match name {
         "direct" => "direct messages",
@@ -181,6 +184,7 @@ const ZH: Labels = Labels {
     cost_title: "花费与预算",
     cost_axis: "累计花费 (奖励 + 固定)",
     budget_line: "预算",
+    table_groups: "活动群",
     table_channels: "各渠道带来的参与者",
     channel_name: |name| match name {
         "direct" => "私聊",

@@ -59,6 +59,9 @@ impl Scenario {
         let channels = Channels {
             direct: dir.enabled.as_ref().is_none_or(|e| *e.get_ref()).then_some(direct),
             moments: mom.enabled.as_ref().is_none_or(|e| *e.get_ref()).then_some(moments),
+            // Set with `[seeding] groups` (groups.rs).
+            group: None,
+            campaign_groups: None,
         };
         let b = behaviour.unwrap_or_default();
         let cd = Coefficients::default();

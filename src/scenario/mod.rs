@@ -7,6 +7,7 @@
 
 mod campaign;
 mod graph;
+mod groups;
 pub mod raw;
 mod resolved;
 mod rewards;
@@ -20,6 +21,7 @@ use crate::model::{
 };
 use crate::rng::{STREAM_GRAPH, derive_seed};
 use crate::stats::AnalysisConfig;
+pub use groups::GroupsSpec;
 use raw::*;
 pub use rewards::BudgetSpec;
 use std::ops::Range;
@@ -158,6 +160,8 @@ pub struct Scenario {
     pub end_day: Option<u32>,
     /// The budget as stated (`[budget]`; the rewards it pays are in the behaviour).
     pub budget: BudgetSpec,
+    /// How the people's group chats are made, when the campaign posts to groups.
+    pub groups: Option<GroupsSpec>,
     /// Chart language, currency.
     pub report: ReportSettings,
     /// The file name as the user gave it (for messages).
@@ -477,7 +481,13 @@ impl Scenario {
         }
     }
 
-    fn from_raw(raw: RawScenario, c: &mut Checker, file_label: &str, base_dir: &Path, overrides: &Overrides) -> Self {
+    fn from_raw(
+        mut raw: RawScenario,
+        c: &mut Checker,
+        file_label: &str,
+        base_dir: &Path,
+        overrides: &Overrides,
+    ) -> Self {
         let whole = 0..1;
         let name = raw.name.as_ref().map(|s| s.get_ref().clone()).unwrap_or_else(|| {
             Path::new(file_label)
@@ -521,7 +531,9 @@ impl Scenario {
         };
 
         // [seeding]
-        let seeding_raw = raw.seeding.unwrap_or_default();
+        let mut seeding_raw = raw.seeding.take().unwrap_or_default();
+        let seeding_raw_groups = seeding_raw.groups.take();
+        let raw_group = raw.channels.as_mut().and_then(|ch| ch.group.take());
         let max_seeds = graph_nodes.unwrap_or(u64::MAX / 2);
         let seeding = if let Some(nodes) = &seeding_raw.nodes {
             if seeding_raw.file.is_some() || seeding_raw.strategy.is_some() || seeding_raw.count.is_some() {
@@ -890,6 +902,18 @@ impl Scenario {
                 ),
             );
         }
+        // [channels.group] and [seeding] groups
+        let seeds = match &seeding {
+            SeedingSpec::Random(k) | SeedingSpec::HighestDegree(k) => Some(*k),
+            SeedingSpec::Nodes(ids) => Some(ids.len()),
+            SeedingSpec::File(..) => None,
+        };
+        let (group_channel, campaign_groups, groups) =
+            Self::groups_from_raw(raw_group, &seeding_raw_groups, seeds, kind, base_dir, c);
+        if let Behaviour::Campaign { channels, .. } = &mut behaviour {
+            channels.group = group_channel;
+            channels.campaign_groups = campaign_groups;
+        }
         // [rewards] and [budget]
         let (per_participant, rewards, budget) =
             Self::rewards_from_raw(raw.rewards, raw.budget, &campaign.reward, kind, days, c);
@@ -949,6 +973,7 @@ impl Scenario {
             },
             end_day,
             budget,
+            groups,
             report: ReportSettings { language, currency },
             file_label: file_label.to_string(),
             base_dir: base_dir.to_path_buf(),
@@ -1096,6 +1121,8 @@ impl Scenario {
             days: self.simulation.days,
             rng_seed: self.simulation.rng_seed,
             end_day: self.end_day,
+            // Built on the graph: `Scenario::build_membership`.
+            membership: None,
         }
     }
 

@@ -134,6 +134,8 @@ pub struct RawSeeding {
     pub nodes: S<Vec<OriginalId>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: S<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: S<u64>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -189,6 +191,31 @@ pub struct RawChannels {
     pub direct: Option<RawDirect>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub moments: Option<RawMoments>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<Spanned<RawGroup>>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroup {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: S<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups_per_person: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cap: S<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size_exponent: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub membership: S<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub posts_per_sharer: S<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attention: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attention_decay: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fission: S<bool>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]

@@ -64,7 +64,7 @@ impl Scenario {
             (r, ties_used)
         };
         let _ = ties_used;
-        let seeding = match &self.seeding {
+        let mut seeding = match &self.seeding {
             SeedingSpec::Random(k) => {
                 RawSeeding { strategy: f("random".into()), count: f(*k as u64), ..Default::default() }
             }
@@ -74,6 +74,9 @@ impl Scenario {
             SeedingSpec::Nodes(ids) => RawSeeding { nodes: f(ids.clone()), ..Default::default() },
             SeedingSpec::File(_, as_written) => RawSeeding { file: f(as_written.clone()), ..Default::default() },
         };
+        if let Behaviour::Campaign { channels, .. } = &self.behaviour {
+            seeding.groups = channels.campaign_groups.and_then(|cg| f(cg.seed_groups as u64));
+        }
         let (model, campaign_levers, channels, behaviour) = match &self.behaviour {
             Behaviour::IndependentCascade { probability } => {
                 let mut m = RawModel { kind: f("independent-cascade".into()), ..Default::default() };
@@ -114,6 +117,32 @@ impl Scenario {
                 (m, None, None, None)
             }
             Behaviour::Campaign { levers, coefficients: c, channels, .. } => {
+                let group = (channels.group.is_some() || channels.campaign_groups.is_some()).then(|| {
+                    let g = channels.group.unwrap_or(crate::model::GroupChannel {
+                        posts_per_sharer: 1,
+                        attention: 0.1,
+                        attention_decay: 0.5,
+                    });
+                    let spec = self.groups.as_ref();
+                    let file = spec.and_then(|s| s.file.as_ref());
+                    Spanned::new(
+                        0..0,
+                        RawGroup {
+                            enabled: f(channels.group.is_some()),
+                            groups_per_person: spec.filter(|_| file.is_none()).and_then(|s| f(s.per_person)),
+                            cap: f(channels
+                                .campaign_groups
+                                .map_or(spec.map_or(crate::graph::groups::GROUP_CAP, |s| s.cap), |cg| cg.cap)
+                                as u64),
+                            size_exponent: spec.filter(|_| file.is_none()).and_then(|s| f(s.size_exponent)),
+                            membership: file.and_then(|(_, written)| f(written.clone())),
+                            posts_per_sharer: f(g.posts_per_sharer as u64),
+                            attention: f(g.attention),
+                            attention_decay: f(g.attention_decay),
+                            fission: channels.campaign_groups.and_then(|cg| f(cg.fission)),
+                        },
+                    )
+                });
                 let direct = channels.direct.unwrap_or(Channels::default().direct.expect("default direct"));
                 let moments = channels.moments.unwrap_or(Channels::default().moments.expect("default moments"));
                 (
@@ -130,6 +159,7 @@ impl Scenario {
                             reach: f(moments.reach),
                             attention: f(moments.attention),
                         }),
+                        group,
                     }),
                     Some(RawBehaviour {
                         join_base: f(c.join_base),

@@ -432,3 +432,60 @@ fn bad_rewards_and_budget_keys_name_line_key_and_range() {
     assert!(p[0].message.contains("kind = \"campaign\" only"));
     assert!(p[1].message.contains("needs budget.total"));
 }
+
+#[test]
+fn group_keys_are_read_checked_and_resolved() {
+    let text = format!(
+        "{MINIMAL}[seeding]\ncount = 20\ngroups = 4\n[channels.group]\nfission = true\ncap = 200\n\
+         groups_per_person = 3\nposts_per_sharer = 2\nattention = 0.2\nattention_decay = 0.7\n"
+    );
+    let s = parse(&text).unwrap();
+    let Behaviour::Campaign { channels, .. } = &s.behaviour else { panic!("a campaign") };
+    let cg = channels.campaign_groups.expect("campaign groups");
+    assert_eq!((cg.seed_groups, cg.cap, cg.fission), (4, 200, true));
+    let g = channels.group.expect("group channel");
+    assert_eq!((g.posts_per_sharer, g.attention, g.attention_decay), (2, 0.2, 0.7));
+    assert_eq!(s.groups.as_ref().map(|x| x.per_person), Some(3.0));
+    let again = parse(&s.to_resolved_toml()).unwrap_or_else(|e| panic!("{e}\n{}", s.to_resolved_toml()));
+    assert_eq!(again.behaviour, s.behaviour);
+    assert_eq!(again.groups, s.groups);
+    // The groups are built on the graph, the same every time.
+    let graph = s.build_graph().unwrap();
+    let m = s.build_membership(&graph).unwrap().expect("groups");
+    assert_eq!(Some(m), s.build_membership(&graph).unwrap());
+    // Problems, each with its line and key.
+    let bad = format!(
+        "{MINIMAL}[seeding]\ncount = 20\ngroups = 0\n[channels.group]\ncap = 501\nattention = 2\nmembership = \"nope.csv\"\ngroups_per_person = 3\n"
+    );
+    let p = problems(&bad);
+    let find = |key: &str| p.iter().find(|x| x.key == key).unwrap_or_else(|| panic!("no problem for {key}: {p:?}"));
+    assert_eq!(find("seeding.groups").line, Some(7));
+    assert_eq!(find("channels.group.cap").line, Some(9));
+    assert!(find("channels.group.cap").message.contains("from 3 to 500"));
+    assert_eq!(find("channels.group.attention").line, Some(10));
+    assert!(p.iter().any(|x| x.key == "channels.group.membership" && x.message.contains("no such file")));
+    assert!(p.iter().any(|x| x.key == "channels.group.membership" && x.message.contains("not both")));
+    let p = problems(&format!("{MINIMAL}[seeding]\ncount = 20\ngroups = 1\n[channels.group]\ncap = 10\n"));
+    assert!(p[0].message.contains("20 seed users do not fit 1 groups of at most 10"), "{p:?}");
+    let p = problems(&format!("{MINIMAL}[channels.group]\nfission = true\n"));
+    assert!(p[0].message.contains("needs seeding.groups"), "{p:?}");
+}
+
+#[test]
+fn a_membership_file_names_people_as_the_graph_does_and_its_bad_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("e.txt"), "1 2\n2 3\n3 4\n4 1\n").unwrap();
+    std::fs::write(dir.path().join("g.csv"), "1,family\n").unwrap();
+    let text = "[graph]\nkind = \"edge-list\"\npath = \"e.txt\"\n[seeding]\ncount = 1\n[channels.group]\nmembership = \"g.csv\"\n";
+    let s = Scenario::from_toml_str(text, "t.toml", dir.path()).unwrap();
+    let graph = s.build_graph().unwrap();
+    std::fs::write(dir.path().join("g.csv"), "person,group\n1,family\n2,family\n3,work\n4,work\n1,work\n").unwrap();
+    let m = s.build_membership(&graph).unwrap().expect("groups");
+    assert_eq!((m.group_count(), m.memberships()), (2, 5));
+    std::fs::write(dir.path().join("g.csv"), "1,family\n9,family\n").unwrap();
+    let err = s.build_membership(&graph).unwrap_err().to_string();
+    assert!(err.contains(":2:") && err.contains("person \"9\" is not in the graph"), "{err}");
+    std::fs::write(dir.path().join("g.csv"), "1,family\n2\n").unwrap();
+    let err = s.build_membership(&graph).unwrap_err().to_string();
+    assert!(err.contains(":2:") && err.contains("person,group"), "{err}");
+}

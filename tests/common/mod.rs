@@ -41,6 +41,7 @@ pub fn ensemble(
         days,
         rng_seed,
         end_day: None,
+        membership: None,
     };
     run_ensemble(graph, &config, &|_| {}).expect("valid configuration")
 }

@@ -26,6 +26,7 @@ fn ic(p: f64, seeding: Seeding, days: u32, cycle: CycleTime) -> RunConfig {
         days,
         rng_seed: 9,
         end_day: None,
+        membership: None,
     }
 }
 
@@ -231,6 +232,8 @@ fn invitation_test_graphs() -> (SocialGraph, SocialGraph, SocialGraph, Behaviour
         channels: Channels {
             direct: Some(DirectChannel { invites_per_sharer: 6.0, attention: 0.6 }),
             moments: Some(MomentsChannel { reach: 0.15, attention: 0.12 }),
+            group: None,
+            campaign_groups: None,
         },
         rewards: crate::model::Rewards::default(),
     };
@@ -299,6 +302,8 @@ fn with_channels(viral: &Behaviour, direct: Option<f64>, moments: Option<f64>) -
             channels: Channels {
                 direct: direct.map(|n| DirectChannel { invites_per_sharer: n, attention: 0.6 }),
                 moments: moments.map(|reach| MomentsChannel { reach, attention: 0.3 }),
+                group: None,
+                campaign_groups: None,
             },
         },
         _ => unreachable!(),
