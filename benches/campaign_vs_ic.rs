@@ -79,6 +79,7 @@ fn main() {
         rng_seed: 5,
         end_day: None,
         membership: None,
+        official_account: None,
     };
     println!(
         "| graph | cycle | campaign ms/run | campaign mean reach | invitations/run | IC p (same reach) | IC ms/run | IC mean reach | campaign / IC (median of {pairs} pairs) | range |"

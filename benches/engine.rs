@@ -31,6 +31,7 @@ fn config(behaviour: Behaviour, seeds: usize, runs: usize, days: u32) -> RunConf
         rng_seed: 7,
         end_day: None,
         membership: None,
+        official_account: None,
     }
 }
 

@@ -84,6 +84,7 @@ fn main() {
                     rng_seed: 5,
                     end_day: None,
                     membership: None,
+                    official_account: None,
                 };
                 let alike = config(Coefficients { active_share: 0.0, ..Coefficients::default() });
                 let classes = config(Coefficients::default());

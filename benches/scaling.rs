@@ -24,6 +24,7 @@ fn config(levers: Levers, runs: usize) -> RunConfig {
         rng_seed: 11,
         end_day: None,
         membership: None,
+        official_account: None,
     }
 }
 

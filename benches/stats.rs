@@ -27,6 +27,7 @@ fn analysis(c: &mut Criterion) {
         rng_seed: 1,
         end_day: None,
         membership: None,
+        official_account: None,
     };
     let e = run_ensemble(&g, &cfg, &|_| {}).unwrap();
     let ac = AnalysisConfig {

@@ -45,6 +45,12 @@ pub struct RunOutcome {
     pub groups_members: u32,
     /// People who would have joined but found their group full (without fission).
     pub group_joins_refused: u32,
+    /// An official account's followers at the end.
+    pub followers_end: u32,
+    /// Participants who followed the account as they joined.
+    pub new_follows: u32,
+    /// Followers who unfollowed after a push.
+    pub unfollows: u32,
     /// Rewards paid, in currency units (fixed costs not included).
     pub spend: f64,
     /// The day the budget ran out (under a hard cap, rewards stopped then; without
@@ -83,6 +89,10 @@ pub struct Ensemble {
     /// The campaign's groups opened per day, parallel to `daily_new` (empty without
     /// campaign groups).
     pub(crate) daily_groups_created: Vec<u32>,
+    /// An official account's new follows and unfollows per day, every run a full row of
+    /// `days + 1` (pushes go on after the last join); empty without an account.
+    pub(crate) daily_follows: Vec<u32>,
+    pub(crate) daily_unfollows: Vec<u32>,
     /// Participants per generation (generation 0 = seeds), rows one after another.
     pub(crate) generation_size: Vec<u32>,
     /// Invitations sent by the participants of each generation, parallel to
@@ -129,6 +139,17 @@ impl Ensemble {
         } else {
             &self.daily_groups_created[self.daily_start[run]..self.daily_start[run + 1]]
         }
+    }
+    /// An official account's new follows by day in run `run` (all `days + 1` days;
+    /// empty without an account).
+    pub fn follows_row(&self, run: usize) -> &[u32] {
+        let w = self.width();
+        self.daily_follows.get(run * w..(run + 1) * w).unwrap_or(&[])
+    }
+    /// An official account's unfollows by day in run `run` (as [`Self::follows_row`]).
+    pub fn unfollows_row(&self, run: usize) -> &[u32] {
+        let w = self.width();
+        self.daily_unfollows.get(run * w..(run + 1) * w).unwrap_or(&[])
     }
     /// Participants by generation in run `run`, up to its last generation.
     pub fn generation_row(&self, run: usize) -> &[u32] {

@@ -70,6 +70,12 @@ pub struct Keys {
     pub group_pick: u64,
     /// Whether a group post converts a member: by (sharer, member), per group.
     pub group_convert: u64,
+    /// Whether a follower opens an official account's push: by (push, follower).
+    pub account_open: u64,
+    /// Whether a push's reader joins: by (push, follower).
+    pub account_convert: u64,
+    /// Whether a follower unfollows after a push: by (push, follower).
+    pub unfollow: u64,
 }
 
 impl Keys {
@@ -85,6 +91,9 @@ impl Keys {
             delay: key(5),
             group_pick: key(6),
             group_convert: key(7),
+            account_open: key(8),
+            account_convert: key(9),
+            unfollow: key(10),
         }
     }
 }

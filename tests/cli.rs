@@ -179,7 +179,9 @@ fn outputs_are_byte_identical_for_any_thread_count_and_from_the_resolved_scenari
     // The third: group chats and the campaign's own groups, which split when full.
     let groups = SMALL.replace("count = 5\n", "count = 5\ngroups = 1\n").replace("fun = 0.6", "fun = 1.0\nreward = 20")
         + "[channels.group]\nfission = true\ncap = 20\nposts_per_sharer = 2\n";
-    for text in [SMALL.to_string(), budget, groups] {
+    // The fourth: an official account's pushes.
+    let account = SMALL.to_string() + "[channels.official_account]\nfollowers = 300\nper_week = 2\nopen_rate = 0.2\n";
+    for text in [SMALL.to_string(), budget, groups, account] {
         identical_for_any_thread_count(&text);
     }
 }
@@ -770,4 +772,39 @@ fn a_budget_shows_in_every_output_and_the_cost_chart() {
     let s = write(dir.path(), "free.toml", &SMALL.replace("fun = 0.6", "fun = 0.6\nreward = 0"));
     fission().arg("run").arg(&s).args(["--quiet", "--out"]).arg(dir.path().join("f")).assert().success();
     assert!(!dir.path().join("f/cost.png").exists());
+}
+
+#[test]
+fn an_official_account_shows_in_every_output_and_its_followers_file_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = SMALL.to_string()
+        + "[channels.official_account]\nfollowers = 500\npush_days = [0, 3, 6]\nopen_rate = 0.2\nunfollow_per_push = 0.01\n";
+    let s = write(dir.path(), "s.toml", &text);
+    let out = fission().arg("run").arg(&s).args(["--out"]).arg(dir.path().join("o")).output().unwrap();
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(table.contains("Official account                   500 → "), "{table}");
+    assert!(table.contains("official-account pushes"), "{table}");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.path().join("o/summary.json")).unwrap()).unwrap();
+    let a = &summary["official_account"];
+    assert_eq!(a["followers_at_start"].as_u64(), Some(500));
+    let pushes = a["pushes"].as_array().unwrap();
+    assert_eq!(pushes.iter().map(|p| p["day"].as_u64().unwrap()).collect::<Vec<_>>(), [0, 3, 6]);
+    let unfollows: f64 = pushes.iter().map(|p| p["unfollows_mean"].as_f64().unwrap()).sum();
+    assert!((unfollows - a["unfollows"]["mean"].as_f64().unwrap()).abs() < 1e-9);
+    let end = a["followers_at_end"]["mean"].as_f64().unwrap();
+    // daily.csv: followers at the end of the last day are the mean at the end.
+    let daily = fs::read_to_string(dir.path().join("o/daily.csv")).unwrap();
+    let mut rows = csv::ReaderBuilder::new().comment(Some(b'#')).from_reader(daily.as_bytes());
+    let header = rows.headers().unwrap().clone();
+    let last = rows.records().last().unwrap().unwrap();
+    let at = |name: &str| last[header.iter().position(|h| h == name).unwrap()].parse::<f64>().unwrap();
+    assert!((at("followers_mean") - end).abs() < 1e-6, "{} against {end}", at("followers_mean"));
+    // A followers file names its bad line.
+    let file = write(dir.path(), "f.txt", "1\n2\n99999\n");
+    let text = SMALL.to_string() + &format!("[channels.official_account]\nfollowers_file = {:?}\nper_week = 1\n", file);
+    let s = write(dir.path(), "bad.toml", &text);
+    let err =
+        stderr(fission().arg("run").arg(&s).args(["--quiet", "--out"]).arg(dir.path().join("b")).assert().code(2));
+    assert!(err.contains("f.txt:3") && err.contains("follower \"99999\" is not in the graph"), "{err}");
 }

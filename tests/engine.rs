@@ -237,6 +237,7 @@ fn campaign_k(levers: Levers, graph: &fission::graph::SocialGraph, rng_seed: u64
         rng_seed,
         end_day: None,
         membership: None,
+        official_account: None,
     };
     let e = run_ensemble(graph, &config, &|_| {}).unwrap();
     analysis(&e).viral_coefficient
@@ -327,6 +328,7 @@ fn results_do_not_depend_on_the_number_of_threads() {
         rng_seed: 99,
         end_day: None,
         membership: None,
+        official_account: None,
     };
     let run = |threads| {
         rayon::ThreadPoolBuilder::new()
@@ -374,6 +376,7 @@ fn trees_of_a_star_seeded_at_its_hub_are_stars_with_binomial_sizes() {
             rng_seed: 23,
             end_day: None,
             membership: None,
+            official_account: None,
         };
         let e = run_ensemble(&star, &config, &|_| {}).unwrap();
         for r in 0..runs {
@@ -458,6 +461,7 @@ fn nobody_joins_after_the_campaigns_last_day() {
             rng_seed: 8,
             end_day,
             membership: None,
+            official_account: None,
         };
         let open = run_ensemble(&g, &config(None), &|_| {}).unwrap();
         let ended = run_ensemble(&g, &config(Some(6)), &|_| {}).unwrap();

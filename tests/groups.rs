@@ -34,6 +34,7 @@ fn config(behaviour: Behaviour, membership: Option<Arc<Membership>>, runs: usize
         rng_seed: 9,
         end_day: None,
         membership,
+        official_account: None,
     }
 }
 

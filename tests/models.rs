@@ -18,7 +18,17 @@ fn edge_list(text: &str, weights: bool) -> SocialGraph {
 }
 
 fn config(behaviour: Behaviour, seeding: Seeding, runs: usize, days: u32, rng_seed: u64) -> RunConfig {
-    RunConfig { behaviour, cycle_time: LOCKSTEP, seeding, runs, days, rng_seed, end_day: None, membership: None }
+    RunConfig {
+        behaviour,
+        cycle_time: LOCKSTEP,
+        seeding,
+        runs,
+        days,
+        rng_seed,
+        end_day: None,
+        membership: None,
+        official_account: None,
+    }
 }
 
 fn ic(p: f64) -> Behaviour {

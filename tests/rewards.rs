@@ -39,6 +39,7 @@ fn config(behaviour: Behaviour, cycle: DelayDistribution, runs: usize) -> RunCon
         rng_seed: 11,
         end_day: None,
         membership: None,
+        official_account: None,
     }
 }
 

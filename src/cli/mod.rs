@@ -242,9 +242,7 @@ fn run_scenario(args: RunArgs) -> Result<()> {
             graph_started.elapsed().as_secs_f64()
         ),
     );
-    let seeding = scenario.resolve_seeding(&graph)?;
-    let mut config = scenario.run_config(seeding);
-    config.membership = scenario.build_membership(&graph)?.map(std::sync::Arc::new);
+    let config = scenario.engine_config(&graph)?;
     // Taken before the long run: a second run into the same folder is refused now, not
     // after its simulation.
     let mut output = OutputDir::begin(&out_dir)?;
@@ -439,10 +437,7 @@ fn check(args: CheckArgs) -> Result<()> {
     if !est.graph_bytes.is_finite() || est.graph_bytes <= BUILD_LIMIT {
         let graph = scenario.build_graph()?;
         let info = graph.info();
-        let seeding = scenario.resolve_seeding(&graph)?;
-        let mut config = scenario.run_config(seeding);
-        config.membership = scenario.build_membership(&graph)?.map(std::sync::Arc::new);
-        crate::engine::check_config(&graph, &config)
+        crate::engine::check_config(&graph, &scenario.engine_config(&graph)?)
             .map_err(|e| InputError(format!("{}: {e}", scenario.file_label)))?;
         let nominal = scenario.behaviour.nominal(info.mean_degree.round() as usize);
         text.push_str(&format!(

@@ -172,6 +172,8 @@ pub struct RunConfig {
     /// People's group chats, for a campaign with a group channel (None: no groups).
     #[serde(skip)]
     pub membership: Option<std::sync::Arc<crate::graph::groups::Membership>>,
+    /// An official account that pushes the campaign to its followers (campaigns only).
+    pub official_account: Option<crate::model::OfficialAccount>,
 }
 
 /// Progress of an ensemble, reported after each run.

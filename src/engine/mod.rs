@@ -91,6 +91,7 @@ use std::collections::BinaryHeap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+mod account;
 mod campaign;
 mod cascade;
 mod channels;
@@ -114,6 +115,7 @@ pub use draws::SkipTable;
 pub use runner::{check_config, run_ensemble, simulate_cascade};
 pub use scratch::MAX_DAYS;
 
+use account::*;
 use channels::*;
 use config::*;
 use conversion::*;

@@ -109,6 +109,8 @@ pub(super) struct Prepared<'a> {
     pub(super) groups: Option<PreparedGroups>,
     /// The campaign's own capped groups.
     pub(super) campaign_groups: Option<crate::model::CampaignGroups>,
+    /// An official account that pushes the campaign.
+    pub(super) account: Option<PreparedAccount>,
 }
 
 /// The way a run is simulated: the reference process, or a specialisation of it used
@@ -170,6 +172,20 @@ impl<'a> Prepared<'a> {
         let (group_channel, campaign_groups) = match &config.behaviour {
             Behaviour::Campaign { channels, .. } => (channels.group, channels.campaign_groups),
             _ => (None, None),
+        };
+        let account = match (&config.official_account, &config.behaviour) {
+            (None, _) => None,
+            (Some(oa), Behaviour::Campaign { .. }) => {
+                if let Some(&v) = oa.followers.iter().find(|&&v| v as usize >= n) {
+                    return Err(EngineError::BadSeeding(format!("follower {v} is outside the graph")));
+                }
+                Some(PreparedAccount::new(oa, config.days))
+            }
+            (Some(_), _) => {
+                return Err(EngineError::ModelDoesNotFitGraph(
+                    "an official account's pushes need the campaign model".into(),
+                ));
+            }
         };
         let groups = match (group_channel, &config.membership) {
             (None, _) => None,
@@ -261,6 +277,7 @@ impl<'a> Prepared<'a> {
             ledger: Ledger::new(&config.behaviour, config.days),
             groups,
             campaign_groups,
+            account,
             ledger_in_run: false,
             unrewarded: None,
         }
@@ -349,7 +366,7 @@ impl<'a> Prepared<'a> {
         }
         // So do group chats and the campaign's own groups (plainly first; specialised
         // when a benchmark says it matters).
-        if self.groups.is_some() || self.campaign_groups.is_some() {
+        if self.groups.is_some() || self.campaign_groups.is_some() || self.account.is_some() {
             return Path::Reference;
         }
         // Chunked campaign conversions: Some(whether bounded on continuous ties).
@@ -398,6 +415,7 @@ impl<'a> Prepared<'a> {
     /// `scratch.tree`) and returns its scalars.
     pub(super) fn run(&self, run: u64, scratch: &mut RunScratch) -> RunOutcome {
         scratch.reset();
+        self.reset_account(scratch);
         let mut rng = stream_rng(self.rng_seed, run);
         scratch.keys = crate::rng::Keys::for_run(self.rng_seed, run);
         let n = self.graph.node_count() as u64;
@@ -455,6 +473,7 @@ impl<'a> Prepared<'a> {
             self.settle(scratch, out.last_join_day);
         }
         self.record_groups(scratch, &mut out);
+        self.record_account(scratch, &mut out);
         out.spend = scratch.ledger.spent;
         out.budget_exhausted_day = scratch.ledger.exhausted_day;
         tree_statistics(&mut scratch.tree, &mut out);

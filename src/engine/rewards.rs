@@ -89,8 +89,29 @@ impl Ledger {
     /// referrals now reach, each added to `spend[day]`. Under a hard cap, a payment that
     /// would take the spend past the budget is not made, the budget is spent, and no
     /// reward is paid after it.
-    pub(super) fn pay_join(&self, st: &mut LedgerState, spend: &mut [f64], day: u32, position: u32, recruiter: u32) {
+    pub(super) fn pay_join(
+        &self,
+        st: &mut LedgerState,
+        spend: &mut [f64],
+        day: u32,
+        position: u32,
+        recruiter: u32,
+        external: bool,
+    ) {
         if recruiter == NONE {
+            // A seed user is paid nothing; a push's reader the joiner's rewards alone.
+            if external && self.paying(st, day) && self.joiner > 0.0 {
+                if self.hard_cap && st.spent + self.joiner > self.budget * (1.0 + 1e-12) {
+                    st.exhausted = true;
+                    st.exhausted_day = Some(day);
+                } else {
+                    st.spent += self.joiner;
+                    spend[day as usize] += self.joiner;
+                    if st.spent > self.budget * (1.0 + 1e-12) && st.exhausted_day.is_none() {
+                        st.exhausted_day = Some(day);
+                    }
+                }
+            }
             return;
         }
         // Referrals are counted only for the tiers, which need them.
@@ -177,7 +198,7 @@ impl<'a> Prepared<'a> {
         let Some(ledger) = &self.ledger else { return };
         debug_assert!(!ledger.dynamic, "a ledger that can stop rewards is kept as people join");
         let RunScratch { tree, ledger: st, rows, people, .. } = s;
-        if ledger.tiers.is_empty() {
+        if ledger.tiers.is_empty() && self.account.is_none() {
             // Without tiers every join costs the same: day by day, the day's joins (the
             // seed users, who join on day 0, excepted) at that price.
             let all = ledger.joiner + ledger.per_referral;
@@ -209,7 +230,9 @@ impl<'a> Prepared<'a> {
                 }
                 None => people[v as usize].join_day as u32,
             };
-            ledger.pay_join(st, &mut rows.spend, day, i as u32, parent);
+            // Seed users join first, on day 0; later roots are a push's readers.
+            let external = parent == NONE && day > 0;
+            ledger.pay_join(st, &mut rows.spend, day, i as u32, parent, external);
         }
     }
 }

@@ -44,6 +44,10 @@ pub fn run_ensemble(
                 let run = (t * RUNS_PER_TASK + k) as u64;
                 *out = prepared.run(run, &mut scratch);
                 scratch.rows.drain_into(out, &mut rows);
+                if prepared.account.is_some() {
+                    rows.follows.extend_from_slice(&scratch.account.follows);
+                    rows.unfollows.extend_from_slice(&scratch.account.unfollows);
+                }
                 rows.trees.extend_from_slice(&scratch.tree.shapes);
                 rows.tree_lengths.push(scratch.tree.shapes.len());
                 let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
@@ -58,6 +62,7 @@ pub fn run_ensemble(
     let mut daily_new = Vec::with_capacity(daily_total);
     let mut daily_spend = Vec::with_capacity(if prepared.ledger.is_some() { daily_total } else { 0 });
     let mut daily_groups_created = Vec::new();
+    let (mut daily_follows, mut daily_unfollows) = (Vec::new(), Vec::new());
     let mut generation_size = Vec::with_capacity(gen_total);
     let mut generation_invitations = Vec::with_capacity(gen_total);
     let (mut daily_start, mut generation_start) = (Vec::with_capacity(runs + 1), Vec::with_capacity(runs + 1));
@@ -74,6 +79,8 @@ pub fn run_ensemble(
         daily_new.extend_from_slice(&task.daily);
         daily_spend.extend_from_slice(&task.spend);
         daily_groups_created.extend_from_slice(&task.groups_created);
+        daily_follows.extend_from_slice(&task.follows);
+        daily_unfollows.extend_from_slice(&task.unfollows);
         generation_size.extend_from_slice(&task.gen_size);
         generation_invitations.extend_from_slice(&task.gen_invites);
         for d in task.daily_lengths {
@@ -94,6 +101,8 @@ pub fn run_ensemble(
         daily_start,
         daily_spend,
         daily_groups_created,
+        daily_follows,
+        daily_unfollows,
         generation_size,
         generation_invitations,
         generation_start,

@@ -131,7 +131,8 @@ impl<'a> Prepared<'a> {
         out: &mut RunOutcome,
         mut spread: impl FnMut(&mut RunScratch, &mut RunOutcome, &[u32], u32, &mut u32),
     ) {
-        let mut last_scheduled = 0u32;
+        // An official account's pushes keep the days coming until its last push.
+        let mut last_scheduled = self.account.as_ref().map_or(0, |a| a.last_push_day);
         let mut day = 0u32;
         while day <= self.days && day <= last_scheduled {
             let mut bucket = std::mem::take(&mut s.buckets[day as usize]);
@@ -169,14 +170,19 @@ impl<'a> Prepared<'a> {
             return None;
         }
         s.set_state(ui, JOINED);
-        if person.recruiter != NONE {
+        // (A root after day 0 is a push's reader, recruited by the account.)
+        if person.recruiter != NONE || day > 0 {
             s.channel_joins[s.via[ui] as usize % crate::model::CHANNEL_SLOTS] += 1;
         }
         let g = person.generation as u32;
         let position = s.tree.push(u, person.recruiter);
         if let Some(ledger) = self.ledger.as_ref().filter(|_| self.ledger_in_run) {
-            ledger.pay_join(&mut s.ledger, &mut s.rows.spend, day, position, person.recruiter);
+            // A push's reader joins with no recruiter after day 0: a new participant,
+            // paid as one, unlike a seed user.
+            let external = person.recruiter == NONE && day > 0;
+            ledger.pay_join(&mut s.ledger, &mut s.rows.spend, day, position, person.recruiter, external);
         }
+        self.follow_on_join(u, day, s);
         s.rows.record_join(out, day, g);
         Some(Sender { u, day, g, position })
     }
@@ -189,6 +195,8 @@ impl<'a> Prepared<'a> {
             out,
             #[inline(always)]
             |s, out, bucket, day, last_scheduled| {
+                // An official account pushes in the morning, before the day's joiners share.
+                self.push_if_due(day, s, out, last_scheduled);
                 for (i, &u) in bucket.iter().enumerate() {
                     if let Some(&ahead) = bucket.get(i + 2 * PREFETCH_DISTANCE) {
                         prefetch(graph.offset_entry(NodeId(ahead)));

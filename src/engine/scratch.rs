@@ -124,6 +124,8 @@ pub(super) struct TaskRows {
     pub(super) gen_lengths: Vec<usize>,
     pub(super) spend: Vec<f64>,
     pub(super) groups_created: Vec<u32>,
+    pub(super) follows: Vec<u32>,
+    pub(super) unfollows: Vec<u32>,
     pub(super) trees: Vec<TreeShape>,
     pub(super) tree_lengths: Vec<usize>,
 }
@@ -174,6 +176,8 @@ pub(super) struct RunScratch {
     pub(super) channel_joins: [u32; crate::model::CHANNEL_SLOTS],
     /// The campaign's groups in this run.
     pub(super) groups: GroupsState,
+    /// An official account's followers in this run.
+    pub(super) account: AccountState,
     /// This run's account of rewards paid.
     pub(super) ledger: LedgerState,
 }
@@ -213,6 +217,15 @@ impl RunScratch {
             groups: GroupsState {
                 group_of: if prepared.campaign_groups.is_some() { vec![0; n] } else { Vec::new() },
                 ..GroupsState::default()
+            },
+            account: match &prepared.account {
+                Some(_) => AccountState {
+                    following: vec![false; n],
+                    follows: vec![0; prepared.days as usize + 1],
+                    unfollows: vec![0; prepared.days as usize + 1],
+                    ..AccountState::default()
+                },
+                None => AccountState::default(),
             },
             ledger: LedgerState::default(),
         }

@@ -185,6 +185,45 @@ impl GroupChannel {
     }
 }
 
+/// An official account's pushes (公众号推送): followers, the days it pushes, how many
+/// open a push, and the followers each push costs (docs/MODEL.md §2, "Official-account
+/// pushes").
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OfficialAccount {
+    /// The followers at launch, by dense id.
+    pub followers: Vec<u32>,
+    /// The days the account pushes, rising, distinct.
+    pub push_days: Vec<u32>,
+    /// Probability that a follower opens a push.
+    pub open_rate: f64,
+    /// u₀: probability that a follower unfollows after a push, at one push a week of
+    /// content that is not promotional.
+    pub unfollow_per_push: f64,
+    /// How promotional the pushes are, 0 (pure content) to 1 (pure advertising).
+    pub promotional: f64,
+    /// κ: unfollows grow as (pushes in the last 7 days)^κ.
+    pub frequency_elasticity: f64,
+    /// β: a fully promotional push multiplies unfollows by 1 + β.
+    pub promotional_weight: f64,
+    /// Whether people who join the campaign follow the account (a follow is part of
+    /// joining).
+    pub follow_on_join: bool,
+}
+
+impl OfficialAccount {
+    /// The probability that a follower unfollows after push `k` (0-based):
+    /// min(1, u₀ · f^κ · (1 + β·promotional)) with f the pushes in the 7 days ending on
+    /// its day, itself included.
+    pub fn unfollow_rate(&self, k: usize) -> f64 {
+        let day = self.push_days[k];
+        let recent = self.push_days[..=k].iter().filter(|&&d| d + 7 > day).count() as f64;
+        (self.unfollow_per_push
+            * recent.powf(self.frequency_elasticity)
+            * (1.0 + self.promotional_weight * self.promotional))
+            .min(1.0)
+    }
+}
+
 /// The campaign's own groups (社群裂变): participants gather in groups the operator opens,
 /// each capped; a full group takes no one more, unless group fission opens a new one
 /// that its members' recruits fill.

@@ -38,6 +38,12 @@ pub struct ChannelRecord {
     pub share_of_invitations: Option<f64>,
     /// Its share of all recruits (None when nobody was recruited).
     pub share_of_joins: Option<f64>,
+    /// Its share of K: of the people participants recruited, the share it recruited
+    /// (None for official-account pushes, which K does not count, or when participants
+    /// recruited nobody).
+    pub share_of_k: Option<f64>,
+    /// Its part of K: K × `share_of_k`.
+    pub k_contribution: Option<f64>,
 }
 
 /// An estimate as written to files.
@@ -230,6 +236,39 @@ pub struct GroupsRecord {
     pub joins_refused_per_run: EstimateRecord,
 }
 
+/// An official account's pushes (`summary.json` `official_account`).
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountRecord {
+    /// `subscription` or `service`.
+    pub account_type: String,
+    /// Followers at launch.
+    pub followers_at_start: usize,
+    /// Followers at the end, per run.
+    pub followers_at_end: EstimateRecord,
+    /// Participants who followed as they joined, per run.
+    pub new_follows: EstimateRecord,
+    /// Followers lost to pushes, per run.
+    pub unfollows: EstimateRecord,
+    /// New follows less unfollows, per run.
+    pub net_followers: EstimateRecord,
+    /// Pushes opened by followers who had not joined, per run.
+    pub opened_per_run: EstimateRecord,
+    /// Each push: its day, the model's unfollow rate, and the unfollows it caused (mean
+    /// across runs).
+    pub pushes: Vec<PushRecord>,
+}
+
+/// One push of an official account.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct PushRecord {
+    /// Its day.
+    pub day: u32,
+    /// Probability that a follower unfollows after it (docs/MODEL.md).
+    pub unfollow_rate: f64,
+    /// Unfollows it caused, mean across runs.
+    pub unfollows_mean: f64,
+}
+
 /// A count across runs: the mean with its 95% interval and quantiles.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct CountRecord {
@@ -311,6 +350,8 @@ pub struct SummaryRecord {
     pub channels: Vec<ChannelRecord>,
     /// The campaign's own groups (null when it has none).
     pub groups: Option<GroupsRecord>,
+    /// The official account's followers and pushes (null when it has none).
+    pub official_account: Option<AccountRecord>,
     /// Shape of the recruitment trees: depth, structural virality, offspring dispersion.
     pub cascades: crate::stats::CascadeSummary,
     /// Cautions, each saying what to do.
@@ -396,6 +437,7 @@ impl<'a> RunReport<'a> {
             censored_fraction: a.censored_fraction,
             channels: self.channel_records(),
             groups: self.groups_record(),
+            official_account: self.account_record(),
             cascades: a.cascades,
             warnings: a.warnings.iter().map(|w| w.to_string()).collect(),
         }
@@ -431,20 +473,90 @@ impl<'a> RunReport<'a> {
         }
     }
 
-    /// The channels of an invitation model, by name, in the engine's order (the
-    /// friend channels, then group chats).
-    fn channel_names(&self) -> Vec<&'static str> {
+    /// The channels of an invitation model, by name, each with its slot in the
+    /// per-channel counts: the friend channels in the engine's order, then group chats,
+    /// then official-account pushes (always the last slot).
+    fn channel_names(&self) -> Vec<(&'static str, usize)> {
         let s = &self.scenario.behaviour;
         if !s.is_invitation_process() {
             return Vec::new();
         }
-        let mut names: Vec<&'static str> = s.compile().channels.iter().map(|c| c.name).collect();
+        let mut names: Vec<(&'static str, usize)> =
+            s.compile().channels.iter().enumerate().map(|(i, c)| (c.name, i)).collect();
         if let crate::model::Behaviour::Campaign { channels, .. } = s
             && channels.group.is_some()
         {
-            names.push("group");
+            names.push(("group", names.len()));
+        }
+        if self.scenario.official_account.is_some() {
+            names.push(("official_account", crate::model::CHANNEL_SLOTS - 1));
         }
         names
+    }
+
+    /// Followers at the end of each day, mean across runs (None without an account).
+    fn followers_by_day(&self) -> Option<Vec<(f64, f64, f64)>> {
+        let spec = self.scenario.official_account.as_ref()?;
+        let e = self.ensemble;
+        let start = self.account_followers_at_start(spec) as f64;
+        let runs = e.runs.max(1) as f64;
+        let mut net = 0.0;
+        Some(
+            (0..e.width())
+                .map(|d| {
+                    let follows: f64 = (0..e.runs).map(|r| e.follows_row(r).get(d).copied().unwrap_or(0) as f64).sum();
+                    let unfollows: f64 =
+                        (0..e.runs).map(|r| e.unfollows_row(r).get(d).copied().unwrap_or(0) as f64).sum();
+                    net += (follows - unfollows) / runs;
+                    (start + net, follows / runs, unfollows / runs)
+                })
+                .collect(),
+        )
+    }
+
+    fn account_followers_at_start(&self, spec: &crate::scenario::AccountSpec) -> usize {
+        match &spec.followers {
+            crate::scenario::FollowersSpec::Random(k) | crate::scenario::FollowersSpec::HighestDegree(k) => *k,
+            // A file's followers: those who follow at the end plus the net loss.
+            crate::scenario::FollowersSpec::File(..) => {
+                let o = self.ensemble.outcomes.first();
+                o.map_or(0, |o| (o.followers_end + o.unfollows).saturating_sub(o.new_follows) as usize)
+            }
+        }
+    }
+
+    /// The official account (`summary.json` `official_account`), when there is one.
+    fn account_record(&self) -> Option<AccountRecord> {
+        let spec = self.scenario.official_account.as_ref()?;
+        let o = &self.ensemble.outcomes;
+        let e = self.ensemble;
+        let est = |f: &dyn Fn(&crate::outcome::RunOutcome) -> f64| -> EstimateRecord {
+            crate::stats::mean_estimate(&o.iter().map(f).collect::<Vec<_>>()).into()
+        };
+        let slot = crate::model::CHANNEL_SLOTS - 1;
+        Some(AccountRecord {
+            account_type: spec.account_type.clone(),
+            followers_at_start: self.account_followers_at_start(spec),
+            followers_at_end: est(&|x| x.followers_end as f64),
+            new_follows: est(&|x| x.new_follows as f64),
+            unfollows: est(&|x| x.unfollows as f64),
+            net_followers: est(&|x| x.new_follows as f64 - x.unfollows as f64),
+            opened_per_run: est(&|x| x.channel_invitations[slot] as f64),
+            pushes: spec
+                .account
+                .push_days
+                .iter()
+                .enumerate()
+                .map(|(k, &day)| PushRecord {
+                    day,
+                    unfollow_rate: spec.account.unfollow_rate(k),
+                    unfollows_mean: (0..e.runs)
+                        .map(|r| e.unfollows_row(r).get(day as usize).copied().unwrap_or(0) as f64)
+                        .sum::<f64>()
+                        / e.runs.max(1) as f64,
+                })
+                .collect(),
+        })
     }
 
     /// The campaign's own groups (`summary.json` `groups`), when it has them.
@@ -474,12 +586,21 @@ impl<'a> RunReport<'a> {
     /// channel's share of all invitations and joins.
     fn channel_records(&self) -> Vec<ChannelRecord> {
         let outcomes = &self.ensemble.outcomes;
-        let total_invitations: f64 = outcomes.iter().map(|o| o.invitations as f64).sum();
+        let total_invitations: f64 = outcomes.iter().map(|o| o.channel_invitations.iter().sum::<u64>() as f64).sum();
         let total_joins: f64 = outcomes.iter().map(|o| o.channel_joins.iter().sum::<u32>() as f64).sum();
+        // Recruits made by participants (every channel but the account's pushes), of which
+        // K counts: a channel's share of them is its share of K.
+        let account = crate::model::CHANNEL_SLOTS - 1;
+        let by_people: f64 = outcomes
+            .iter()
+            .map(|o| {
+                o.channel_joins.iter().enumerate().filter(|(c, _)| *c != account).map(|(_, &j)| j as f64).sum::<f64>()
+            })
+            .sum();
+        let k = self.analysis.viral_coefficient.value;
         self.channel_names()
             .into_iter()
-            .enumerate()
-            .map(|(c, name)| {
+            .map(|(name, c)| {
                 let invitations: Vec<f64> = outcomes.iter().map(|o| o.channel_invitations[c] as f64).collect();
                 let joins: Vec<f64> = outcomes.iter().map(|o| o.channel_joins[c] as f64).collect();
                 let share = |part: &[f64], total: f64| (total > 0.0).then(|| part.iter().sum::<f64>() / total);
@@ -489,6 +610,8 @@ impl<'a> RunReport<'a> {
                     joins_per_run: crate::stats::mean_estimate(&joins).into(),
                     share_of_invitations: share(&invitations, total_invitations),
                     share_of_joins: share(&joins, total_joins),
+                    share_of_k: share(&joins, by_people).filter(|_| c != account),
+                    k_contribution: share(&joins, by_people).filter(|_| c != account).map(|x| x * k),
                 }
             })
             .collect()
@@ -556,8 +679,12 @@ impl<'a> RunReport<'a> {
             cumulative_cost_p50: f64,
             cumulative_cost_p95: f64,
             groups_created_mean: Option<f64>,
+            followers_mean: Option<f64>,
+            new_follows_mean: Option<f64>,
+            unfollows_mean: Option<f64>,
         }
         let cost = &self.analysis.cost.daily;
+        let followers = self.followers_by_day();
         // The campaign's groups opened per day, mean across runs.
         let e = self.ensemble;
         let groups_created: Option<Vec<f64>> = self.groups_record().map(|_| {
@@ -587,6 +714,9 @@ impl<'a> RunReport<'a> {
             cumulative_cost_p50: c.cumulative.p50,
             cumulative_cost_p95: c.cumulative.p95,
             groups_created_mean: groups_created.as_ref().map(|g| g[d.day as usize]),
+            followers_mean: followers.as_ref().map(|f| f[d.day as usize].0),
+            new_follows_mean: followers.as_ref().map(|f| f[d.day as usize].1),
+            unfollows_mean: followers.as_ref().map(|f| f[d.day as usize].2),
         });
         self.csv(rows)
     }
@@ -623,14 +753,19 @@ impl<'a> RunReport<'a> {
             groups_created: Option<u32>,
             groups_max_members: Option<u32>,
             group_joins_refused: Option<u32>,
+            invitations_official_account: Option<u64>,
+            joins_official_account: Option<u32>,
+            followers_end: Option<u32>,
+            new_follows: Option<u32>,
+            unfollows: Option<u32>,
         }
         let e = self.ensemble;
         // Per campaign channel, its place in the engine's order (empty cells for a
         // channel the scenario does not use, and for the other models).
         let names = self.channel_names();
         let campaign = matches!(self.scenario.behaviour, crate::model::Behaviour::Campaign { .. });
-        let at = |name: &str| names.iter().position(|n| *n == name).filter(|_| campaign);
-        let (direct, moments, group) = (at("direct"), at("moments"), at("group"));
+        let at = |name: &str| names.iter().find(|n| n.0 == name).map(|n| n.1).filter(|_| campaign);
+        let (direct, moments, group, account) = (at("direct"), at("moments"), at("group"), at("official_account"));
         let campaign_groups = self.groups_record().is_some();
         let fixed = self.analysis.cost.fixed;
         let rows = e.outcomes.iter().enumerate().map(|(r, o)| {
@@ -667,6 +802,11 @@ impl<'a> RunReport<'a> {
                 groups_created: campaign_groups.then_some(o.groups_created),
                 groups_max_members: campaign_groups.then_some(o.groups_max_members),
                 group_joins_refused: campaign_groups.then_some(o.group_joins_refused),
+                invitations_official_account: account.map(|c| o.channel_invitations[c]),
+                joins_official_account: account.map(|c| o.channel_joins[c]),
+                followers_end: account.map(|_| o.followers_end),
+                new_follows: account.map(|_| o.new_follows),
+                unfollows: account.map(|_| o.unfollows),
             }
         });
         self.csv(rows)
@@ -794,6 +934,21 @@ impl<'a> RunReport<'a> {
             row(
                 l.table_roi,
                 format!("{:.0}%  (95% CI {:.0} – {:.0}%)", roi.value * 100.0, roi.ci_low * 100.0, roi.ci_high * 100.0),
+            );
+        }
+        if let Some(a) = self.account_record() {
+            let per_push = a.pushes.iter().map(|p| p.unfollows_mean).sum::<f64>() / a.pushes.len().max(1) as f64;
+            row(
+                l.table_account,
+                format!(
+                    "{} → {:.0} followers (+{:.0} follows, −{:.0} unfollows: {:.1} per push over {} pushes)",
+                    a.followers_at_start,
+                    a.followers_at_end.mean,
+                    a.new_follows.mean,
+                    a.unfollows.mean,
+                    per_push,
+                    a.pushes.len()
+                ),
             );
         }
         if let Some(g) = self.groups_record() {

@@ -81,6 +81,8 @@ pub struct Labels {
     pub cost_axis: &'static str,
     /// Budget line.
     pub budget_line: &'static str,
+    /// Table: the official account.
+    pub table_account: &'static str,
     /// Table: the campaign's groups.
     pub table_groups: &'static str,
     /// Table: recruits by channel.
@@ -132,6 +134,7 @@ const EN: Labels = Labels {
     cost_axis: "Cost so far (rewards + fixed)",
     budget_line: "Budget",
     table_groups: "Campaign groups",
+    table_account: "Official account",
     table_channels: "Recruits by channel",
     channel_name: |name| match name {
         "direct" => "direct messages",
@@ -185,6 +188,7 @@ const ZH: Labels = Labels {
     cost_axis: "累计花费 (奖励 + 固定)",
     budget_line: "预算",
     table_groups: "活动群",
+    table_account: "公众号",
     table_channels: "各渠道带来的参与者",
     channel_name: |name| match name {
         "direct" => "私聊",

@@ -5,6 +5,7 @@
 //! value and what is accepted: `campaign.toml:12: campaign.threshold = 1.4: must be
 //! in [0, 1] (participation barrier)`. Every key is documented in docs/SCENARIO.md.
 
+mod account;
 mod campaign;
 mod graph;
 mod groups;
@@ -21,6 +22,7 @@ use crate::model::{
 };
 use crate::rng::{STREAM_GRAPH, derive_seed};
 use crate::stats::AnalysisConfig;
+pub use account::{AccountSpec, FollowersSpec};
 pub use groups::GroupsSpec;
 use raw::*;
 pub use rewards::BudgetSpec;
@@ -162,6 +164,8 @@ pub struct Scenario {
     pub budget: BudgetSpec,
     /// How the people's group chats are made, when the campaign posts to groups.
     pub groups: Option<GroupsSpec>,
+    /// An official account that pushes the campaign.
+    pub official_account: Option<AccountSpec>,
     /// Chart language, currency.
     pub report: ReportSettings,
     /// The file name as the user gave it (for messages).
@@ -534,6 +538,7 @@ impl Scenario {
         let mut seeding_raw = raw.seeding.take().unwrap_or_default();
         let seeding_raw_groups = seeding_raw.groups.take();
         let raw_group = raw.channels.as_mut().and_then(|ch| ch.group.take());
+        let raw_account = raw.channels.as_mut().and_then(|ch| ch.official_account.take());
         let max_seeds = graph_nodes.unwrap_or(u64::MAX / 2);
         let seeding = if let Some(nodes) = &seeding_raw.nodes {
             if seeding_raw.file.is_some() || seeding_raw.strategy.is_some() || seeding_raw.count.is_some() {
@@ -914,6 +919,7 @@ impl Scenario {
             channels.group = group_channel;
             channels.campaign_groups = campaign_groups;
         }
+        let official_account = Self::account_from_raw(raw_account, kind, days, graph_nodes, base_dir, c);
         // [rewards] and [budget]
         let (per_participant, rewards, budget) =
             Self::rewards_from_raw(raw.rewards, raw.budget, &campaign.reward, kind, days, c);
@@ -974,6 +980,7 @@ impl Scenario {
             end_day,
             budget,
             groups,
+            official_account,
             report: ReportSettings { language, currency },
             file_label: file_label.to_string(),
             base_dir: base_dir.to_path_buf(),
@@ -1111,6 +1118,19 @@ impl Scenario {
         Ok(seeding)
     }
 
+    /// The engine's whole configuration on a built graph: the seed users, the people's
+    /// group chats and the official account's followers.
+    ///
+    /// # Errors
+    /// As [`Scenario::resolve_seeding`], [`Scenario::build_membership`] and
+    /// [`Scenario::official_account_on`].
+    pub fn engine_config(&self, graph: &SocialGraph) -> Result<RunConfig, ScenarioError> {
+        let mut config = self.run_config(self.resolve_seeding(graph)?);
+        config.membership = self.build_membership(graph)?.map(std::sync::Arc::new);
+        config.official_account = self.official_account_on(graph)?;
+        Ok(config)
+    }
+
     /// The engine's configuration for a seeding resolved on the graph.
     pub fn run_config(&self, seeding: Seeding) -> RunConfig {
         RunConfig {
@@ -1123,6 +1143,7 @@ impl Scenario {
             end_day: self.end_day,
             // Built on the graph: `Scenario::build_membership`.
             membership: None,
+            official_account: None,
         }
     }
 

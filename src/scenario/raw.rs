@@ -193,6 +193,39 @@ pub struct RawChannels {
     pub moments: Option<RawMoments>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<Spanned<RawGroup>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub official_account: Option<Spanned<RawAccount>>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAccount {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: S<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_type: S<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub followers: S<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub followers_selection: S<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub followers_file: S<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub push_days: S<Vec<u64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_week: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_rate: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unfollow_per_push: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub promotional: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unfollow_frequency_elasticity: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unfollow_promotional_weight: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub follow_on_join: S<bool>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]

@@ -160,6 +160,37 @@ impl Scenario {
                             attention: f(moments.attention),
                         }),
                         group,
+                        official_account: self.official_account.as_ref().map(|spec| {
+                            let a = &spec.account;
+                            let (followers, selection, file) = match &spec.followers {
+                                super::FollowersSpec::Random(k) => (f(*k as u64), f("random".to_string()), None),
+                                super::FollowersSpec::HighestDegree(k) => {
+                                    (f(*k as u64), f("highest-degree".to_string()), None)
+                                }
+                                super::FollowersSpec::File(_, written) => (None, None, f(written.clone())),
+                            };
+                            Spanned::new(
+                                0..0,
+                                RawAccount {
+                                    enabled: f(true),
+                                    account_type: f(spec.account_type.clone()),
+                                    followers,
+                                    followers_selection: selection,
+                                    followers_file: file,
+                                    push_days: match spec.per_week {
+                                        Some(_) => None,
+                                        None => f(a.push_days.iter().map(|&d| d as u64).collect()),
+                                    },
+                                    per_week: spec.per_week.and_then(f),
+                                    open_rate: f(a.open_rate),
+                                    unfollow_per_push: f(a.unfollow_per_push),
+                                    promotional: f(a.promotional),
+                                    unfollow_frequency_elasticity: f(a.frequency_elasticity),
+                                    unfollow_promotional_weight: f(a.promotional_weight),
+                                    follow_on_join: f(a.follow_on_join),
+                                },
+                            )
+                        }),
                     }),
                     Some(RawBehaviour {
                         join_base: f(c.join_base),

@@ -489,3 +489,42 @@ fn a_membership_file_names_people_as_the_graph_does_and_its_bad_lines() {
     let err = s.build_membership(&graph).unwrap_err().to_string();
     assert!(err.contains(":2:") && err.contains("person,group"), "{err}");
 }
+
+#[test]
+fn official_account_keys_are_read_checked_and_resolved() {
+    let base = format!("{MINIMAL}[channels.official_account]\nfollowers = 50\n");
+    let s = parse(&format!("{base}per_week = 3\nopen_rate = 0.2\npromotional = 0.5\n")).unwrap();
+    let spec = s.official_account.as_ref().expect("an account");
+    // Three pushes a week, evenly: days floor(7i / 3) up to the horizon (30).
+    assert_eq!(spec.account.push_days, vec![0, 2, 4, 7, 9, 11, 14, 16, 18, 21, 23, 25, 28, 30]);
+    assert_eq!((spec.account.open_rate, spec.account.promotional), (0.2, 0.5));
+    assert_eq!(spec.followers, FollowersSpec::Random(50));
+    let again = parse(&s.to_resolved_toml()).unwrap_or_else(|e| panic!("{e}\n{}", s.to_resolved_toml()));
+    assert_eq!(again.official_account, s.official_account);
+    // Followers on the graph: 50 distinct people, the same every time.
+    let g = s.build_graph().unwrap();
+    let f = s.official_account_on(&g).unwrap().unwrap().followers;
+    assert_eq!(f.len(), 50);
+    assert_eq!(f.iter().collect::<std::collections::HashSet<_>>().len(), 50);
+    assert_eq!(f, s.official_account_on(&g).unwrap().unwrap().followers);
+    // The platform's limits and the schedule's rules, each with its line.
+    let p = problems(&format!("{base}account_type = \"service\"\npush_days = [0, 7, 14, 21, 28]\n"));
+    assert_eq!((p.len(), p[0].key.as_str(), p[0].line), (1, "channels.official_account.push_days", Some(8)));
+    assert!(p[0].message.contains("at most 4 times a month") && p[0].message.contains("days 0 to 28"), "{p:?}");
+    assert!(parse(&format!("{base}account_type = \"service\"\npush_days = [0, 8, 16, 24]\n")).is_ok());
+    let p = problems(&format!("{base}per_week = 8\n"));
+    assert!(p[0].message.contains("in [0.01, 7]"), "{p:?}");
+    let p = problems(&format!("{base}push_days = [0, 3, 3]\n"));
+    assert!(p[0].message.contains("must rise"), "{p:?}");
+    let p = problems(&format!("{base}push_days = [0, 31]\n"));
+    assert!(p[0].message.contains("after the horizon"), "{p:?}");
+    let p = problems(&format!("{base}push_days = [0]\nper_week = 2\nopen_rate = 1.5\nbogus = 1\n"));
+    let keys: Vec<&str> = p.iter().map(|x| x.key.as_str()).collect();
+    assert!(keys.contains(&"channels.official_account.push_days"), "{p:?}");
+    assert!(keys.contains(&"channels.official_account.open_rate"), "{p:?}");
+    assert!(keys.contains(&"channels.official_account.bogus"), "{p:?}");
+    let p = problems(&format!("{MINIMAL}[channels.official_account]\nper_week = 1\n"));
+    assert!(p[0].message.contains("needs followers"), "{p:?}");
+    let p = problems(&format!("{MINIMAL}[channels.official_account]\nfollowers = 101\nper_week = 1\n"));
+    assert!(p[0].message.contains("from 1 to 100"), "{p:?}");
+}

@@ -42,6 +42,7 @@ pub fn ensemble(
         rng_seed,
         end_day: None,
         membership: None,
+        official_account: None,
     };
     run_ensemble(graph, &config, &|_| {}).expect("valid configuration")
 }

@@ -27,6 +27,7 @@ fn ic(p: f64, seeding: Seeding, days: u32, cycle: CycleTime) -> RunConfig {
         rng_seed: 9,
         end_day: None,
         membership: None,
+        official_account: None,
     }
 }
 
