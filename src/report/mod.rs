@@ -975,6 +975,14 @@ impl<'a> RunReport<'a> {
                 .map(|c| format!("{} {:.0}%", (l.channel_name)(&c.name), 100.0 * c.share_of_joins.unwrap_or(0.0)))
                 .collect();
             row(l.table_channels, parts.join(", "));
+            // Each channel's part of K (person to person: not the account's pushes).
+            let parts: Vec<String> = channels
+                .iter()
+                .filter_map(|c| c.k_contribution.map(|k| format!("{} {:.3}", (l.channel_name)(&c.name), k)))
+                .collect();
+            if parts.len() > 1 {
+                row(l.table_k_channels, parts.join(", "));
+            }
         }
         s
     }

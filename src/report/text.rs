@@ -81,6 +81,8 @@ pub struct Labels {
     pub cost_axis: &'static str,
     /// Budget line.
     pub budget_line: &'static str,
+    /// Table: K by channel.
+    pub table_k_channels: &'static str,
     /// Table: the official account.
     pub table_account: &'static str,
     /// Table: the campaign's groups.
@@ -135,6 +137,7 @@ const EN: Labels = Labels {
     budget_line: "Budget",
     table_groups: "Campaign groups",
     table_account: "Official account",
+    table_k_channels: "K by channel",
     table_channels: "Recruits by channel",
     channel_name: |name| match name {
         "direct" => "direct messages",
@@ -189,6 +192,7 @@ const ZH: Labels = Labels {
     budget_line: "预算",
     table_groups: "活动群",
     table_account: "公众号",
+    table_k_channels: "各渠道贡献的 K",
     table_channels: "各渠道带来的参与者",
     channel_name: |name| match name {
         "direct" => "私聊",
