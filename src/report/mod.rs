@@ -682,6 +682,7 @@ impl<'a> RunReport<'a> {
             followers_mean: Option<f64>,
             new_follows_mean: Option<f64>,
             unfollows_mean: Option<f64>,
+            net_followers_mean: Option<f64>,
         }
         let cost = &self.analysis.cost.daily;
         let followers = self.followers_by_day();
@@ -717,6 +718,7 @@ impl<'a> RunReport<'a> {
             followers_mean: followers.as_ref().map(|f| f[d.day as usize].0),
             new_follows_mean: followers.as_ref().map(|f| f[d.day as usize].1),
             unfollows_mean: followers.as_ref().map(|f| f[d.day as usize].2),
+            net_followers_mean: followers.as_ref().map(|f| f[d.day as usize].0 - f[0].0 + f[0].1 - f[0].2),
         });
         self.csv(rows)
     }

@@ -1216,7 +1216,25 @@ impl Scenario {
                 t.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')).count() as f64
             }),
         };
-        let rows = self.simulation.runs as f64 * (width * 16.0 + 64.0 + seeds * 96.0);
+        let mut rows = self.simulation.runs as f64 * (width * 16.0 + 64.0 + seeds * 96.0);
+        // The people's group chats (a person's groups and each group's members, 8 bytes
+        // a membership, and the offsets), held once; a campaign group per participant (4);
+        // an account's followers (a byte per person and 4 per follower), and its follows
+        // and unfollows per day and run.
+        let mut extra_scratch = 0.0;
+        if let Some(g) = &self.groups {
+            frozen_bytes += nodes * (g.per_person * 8.0 + 4.0);
+        }
+        if let Behaviour::Campaign { channels, .. } = &self.behaviour
+            && channels.campaign_groups.is_some()
+        {
+            extra_scratch += 4.0;
+            rows += self.simulation.runs as f64 * width * 4.0;
+        }
+        if self.official_account.is_some() {
+            extra_scratch += 5.0;
+            rows += self.simulation.runs as f64 * width * 8.0;
+        }
         ResourceEstimate {
             nodes,
             edges,
@@ -1226,7 +1244,7 @@ impl Scenario {
             // recruits them per person, plus, per participant at worst, the day queue
             // (4), the order of joining (4) and the tree statistics' work arrays (32);
             // SIR and threshold processes add up to 8.
-            scratch_bytes_per_worker: nodes * 58.0,
+            scratch_bytes_per_worker: nodes * (58.0 + extra_scratch),
             result_bytes: rows,
             max_edge_visits: self.simulation.runs as f64 * edges * 2.0,
         }
