@@ -233,9 +233,12 @@ fn mutate_edge_list(bytes: &[u8], rng: &mut SimRng) -> Vec<u8> {
 
 /// Validates a scenario and, if small, builds, runs and reports it; panics on a bug.
 fn exercise_scenario(text: &str, base: &Path) {
-    let Ok(scenario) =
-        Scenario::from_toml_str_with(text, "fuzz.toml", base, &Overrides { runs: Some(2), rng_seed: None })
-    else {
+    let Ok(scenario) = Scenario::from_toml_str_with(
+        text,
+        "fuzz.toml",
+        base,
+        &Overrides { runs: Some(2), rng_seed: None, ..Default::default() },
+    ) else {
         return;
     };
     VALID.fetch_add(1, Ordering::Relaxed);

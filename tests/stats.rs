@@ -1,5 +1,7 @@
 //! Estimators against closed forms and coverage checks.
 
+mod common;
+
 use fission::rng::{stream_rng, uniform};
 use fission::stats::{proportion_estimate, quantile_sorted, ratio_estimate, viral_loop};
 
@@ -97,4 +99,58 @@ fn intervals_of_nonnegative_quantities_stop_at_zero() {
     assert!((k.ci_high - (0.05 + t * 0.05)).abs() < 1e-9);
     let signed = fission::stats::mean_estimate(&[-1.0, 0.5, 1.0]);
     assert!(signed.ci_low < -1.0 && (signed.ci_high - signed.value - (signed.value - signed.ci_low)).abs() < 1e-12);
+}
+
+/// P(goal met) and the confidence in a K goal on cases with a known answer: a path
+/// reached one person a day (p = 1, from one end), and a cascade with a known K.
+#[test]
+fn goal_probability_counts_the_reach_by_its_day() {
+    use fission::engine::{Seeding, run_ensemble};
+    use fission::graph::{NodeId, SocialGraph};
+    use fission::model::{Behaviour, EdgeProbability};
+    use fission::stats::{Goal, goal_summary};
+    let mut path = petgraph::graph::UnGraph::<(), f32>::new_undirected();
+    let nodes: Vec<_> = (0..100).map(|_| path.add_node(())).collect();
+    for w in nodes.windows(2) {
+        path.add_edge(w[0], w[1], 0.5);
+    }
+    let g = SocialGraph::from_petgraph(&path, false, None).unwrap();
+    let config = fission::engine::RunConfig {
+        behaviour: Behaviour::IndependentCascade { probability: EdgeProbability::Uniform(1.0) },
+        cycle_time: common::LOCKSTEP,
+        seeding: Seeding::Nodes { nodes: vec![NodeId(0)] },
+        runs: 50,
+        days: 40,
+        rng_seed: 3,
+        end_day: None,
+        membership: None,
+        official_account: None,
+    };
+    let e = run_ensemble(&g, &config, &|_| {}).unwrap();
+    let k = common::analysis(&e).viral_coefficient;
+    // Day d has reached d + 1 people: 11 by day 10, not by day 9.
+    let p = |reach, by_day| {
+        goal_summary(&e, Goal { reach: Some(reach), by_day: Some(by_day), k: None }, &k).reach_met.unwrap()
+    };
+    assert_eq!(p(11.0, 10).value, 1.0);
+    assert_eq!(p(11.0, 9).value, 0.0);
+    assert!(p(11.0, 9).ci_high < 0.08, "Wilson interval of 0 of 50");
+    // No day given: the horizon (day 40: 41 people).
+    let all = goal_summary(&e, Goal { reach: Some(41.0), by_day: None, k: None }, &k);
+    assert_eq!((all.day, all.reach_met.unwrap().value), (40, 1.0));
+    // K's confidence: one half at the estimate, rising as the goal falls below it.
+    let e = common::ensemble(
+        &common::random_regular(20_000, 6, 1),
+        Behaviour::IndependentCascade { probability: EdgeProbability::Uniform(0.1) },
+        20,
+        2000,
+        30,
+        5,
+    );
+    let k = common::analysis(&e).viral_coefficient;
+    let c = |target| goal_summary(&e, Goal { reach: None, by_day: None, k: Some(target) }, &k).k_confidence.unwrap();
+    assert!((c(k.value) - 0.5).abs() < 1e-9);
+    assert!(c(k.value - 4.0 * k.std_error) > 0.9999 && c(k.value + 4.0 * k.std_error) < 1e-4);
+    let se = k.std_error;
+    assert!(c(k.value + se) < 0.5 && 0.5 < c(k.value - se));
 }

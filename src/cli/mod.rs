@@ -21,7 +21,8 @@ pub const STARTER: &str = include_str!("starter.toml");
 const RUN_EXAMPLES: &str = "Examples:
   fission run scenarios/referral-baseline.toml
   fission run scenarios/qixi-minigame.toml --runs 5000 --seed 7 --out output/qixi-5k
-  fission run my-campaign.toml --threads 1 --quiet > summary.txt";
+  fission run my-campaign.toml --threads 1 --quiet > summary.txt
+  fission run scenarios/referral-red-packet.toml --set budget.total=40000 --set rewards.per_referral=3";
 
 const CHECK_EXAMPLES: &str = "Examples:
   fission check scenarios/referral-baseline.toml
@@ -114,12 +115,19 @@ struct RunArgs {
     /// No progress bar or notes on stderr (warnings and errors still show).
     #[arg(long)]
     quiet: bool,
+    /// Set any scenario key by its dotted path, over the file (checked like the file;
+    /// recorded in the outputs). Repeat for several keys.
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = crate::scenario::parse_set)]
+    set: Vec<(String, String)>,
 }
 
 #[derive(Debug, Args)]
 struct CheckArgs {
     /// The scenario file (TOML).
     scenario: PathBuf,
+    /// Set any scenario key by its dotted path, over the file (as `run --set`).
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = crate::scenario::parse_set)]
+    set: Vec<(String, String)>,
     /// Check what `run --runs N` would do.
     #[arg(long, allow_negative_numbers = true, value_parser = parse_runs)]
     runs: Option<u64>,
@@ -201,13 +209,13 @@ fn note(quiet: bool, text: &str) {
     }
 }
 
-fn load(path: &Path, runs: Option<u64>, seed: Option<u64>) -> Result<Scenario> {
-    Ok(Scenario::load(path, &Overrides { runs, rng_seed: seed })?)
+fn load(path: &Path, runs: Option<u64>, seed: Option<u64>, sets: &[(String, String)]) -> Result<Scenario> {
+    Ok(Scenario::load(path, &Overrides { runs, rng_seed: seed, sets: sets.to_vec() })?)
 }
 
 fn run_scenario(args: RunArgs) -> Result<()> {
     let started = Instant::now();
-    let scenario = load(&args.scenario, args.runs, args.seed)?;
+    let scenario = load(&args.scenario, args.runs, args.seed, &args.set)?;
     let out_dir = args.out.clone().unwrap_or_else(|| {
         let stem =
             args.scenario.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into());
@@ -401,7 +409,7 @@ fn check_edge_list_memory(path: &std::path::Path, options: crate::graph::load::E
 }
 
 fn check(args: CheckArgs) -> Result<()> {
-    let scenario = load(&args.scenario, args.runs, args.seed)?;
+    let scenario = load(&args.scenario, args.runs, args.seed, &args.set)?;
     // What `run` would refuse is not "valid" (exit 2, as `run` would).
     if let Some(message) = memory_refusal(&scenario, args.threads) {
         bail!(InputError(format!("{message} (the file itself is valid, but `fission run` would refuse it)")));
@@ -483,7 +491,7 @@ fn describe_graph(args: GraphArgs) -> Result<()> {
                 "--directed, --weights and --text-ids apply to edge lists; a scenario says it in [graph]".into()
             ));
         }
-        let scenario = load(&args.input, None, None)?;
+        let scenario = load(&args.input, None, None, &[])?;
         check_memory(&scenario, Some(1))?;
         (scenario.build_graph()?, scenario.name.clone(), scenario.report.language)
     } else {

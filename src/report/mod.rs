@@ -236,6 +236,22 @@ pub struct GroupsRecord {
     pub joins_refused_per_run: EstimateRecord,
 }
 
+/// The goal and how likely it is met (`summary.json` `goal`).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct GoalRecord {
+    /// Participants to reach (null: no reach goal).
+    pub reach: Option<f64>,
+    /// The day the reach is counted on (the goal's `by_day`, or the horizon).
+    pub by_day: u32,
+    /// The viral coefficient to reach (null: no K goal).
+    pub k: Option<f64>,
+    /// P(goal met): the share of runs that reached `reach` by `by_day`, with its Wilson
+    /// interval (null without a reach goal).
+    pub probability: Option<ProbabilityRecord>,
+    /// The confidence that K is at least `k` (null without a K goal).
+    pub k_confidence: Option<f64>,
+}
+
 /// An official account's pushes (`summary.json` `official_account`).
 #[derive(Debug, Clone, Serialize)]
 pub struct AccountRecord {
@@ -319,8 +335,10 @@ pub struct SummaryRecord {
     pub runs: usize,
     /// Campaign length, days.
     pub days: u32,
-    /// The resolved scenario (every default filled in).
+    /// The resolved scenario (every default filled in, `--set` values included).
     pub scenario: serde_json::Value,
+    /// The `--set key=value` overrides given on the command line, in order.
+    pub overrides: Vec<String>,
     /// The graph simulated on.
     pub graph: GraphInfo,
     /// Seed users per run.
@@ -348,6 +366,8 @@ pub struct SummaryRecord {
     /// Per channel of an invitation model: invitations and joins per run and their
     /// shares (empty for the threshold models and SIR).
     pub channels: Vec<ChannelRecord>,
+    /// The goal and how likely it is met (null when none is stated).
+    pub goal: Option<GoalRecord>,
     /// The campaign's own groups (null when it has none).
     pub groups: Option<GroupsRecord>,
     /// The official account's followers and pushes (null when it has none).
@@ -408,6 +428,7 @@ impl<'a> RunReport<'a> {
             runs: a.runs,
             days: s.simulation.days,
             scenario: s.to_resolved_json(),
+            overrides: s.sets.clone(),
             graph: self.graph.clone(),
             seed_users: a.seed_count,
             viral_coefficient: ViralCoefficientRecord {
@@ -436,6 +457,17 @@ impl<'a> RunReport<'a> {
             cost: self.cost_record(),
             censored_fraction: a.censored_fraction,
             channels: self.channel_records(),
+            goal: a.goal.map(|g| GoalRecord {
+                reach: g.goal.reach,
+                by_day: g.day,
+                k: g.goal.k,
+                probability: g.reach_met.map(|e| ProbabilityRecord {
+                    probability: e.value,
+                    ci_low: e.ci_low,
+                    ci_high: e.ci_high,
+                }),
+                k_confidence: g.k_confidence,
+            }),
             groups: self.groups_record(),
             official_account: self.account_record(),
             cascades: a.cascades,
@@ -907,6 +939,16 @@ impl<'a> RunReport<'a> {
                 a.takeoff_reach
             ),
         );
+        if let Some(g) = &a.goal {
+            let mut parts = Vec::new();
+            if let (Some(target), Some(p)) = (g.goal.reach, g.reach_met) {
+                parts.push((l.goal_reach)(target, g.day, p.value * 100.0, p.ci_low * 100.0, p.ci_high * 100.0));
+            }
+            if let (Some(k), Some(c)) = (g.goal.k, g.k_confidence) {
+                parts.push((l.goal_k)(k, c * 100.0));
+            }
+            row(l.table_goal, parts.join("; "));
+        }
         let half = &a.days_to_half_reach;
         // Day 0 because the seeds are half the reach: say so, or "0 days" reads as instant.
         if half.p50 == 0.0 && a.reach.p50 <= 2.0 * a.seed_count as f64 {

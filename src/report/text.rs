@@ -81,6 +81,12 @@ pub struct Labels {
     pub cost_axis: &'static str,
     /// Budget line.
     pub budget_line: &'static str,
+    /// Table: the goal.
+    pub table_goal: &'static str,
+    /// Table: the reach goal: (target, day, P in %, interval in %).
+    pub goal_reach: fn(f64, u32, f64, f64, f64) -> String,
+    /// Table: the K goal: (target, confidence in %).
+    pub goal_k: fn(f64, f64) -> String,
     /// Table: K by channel.
     pub table_k_channels: &'static str,
     /// Table: the official account.
@@ -138,6 +144,9 @@ const EN: Labels = Labels {
     table_groups: "Campaign groups",
     table_account: "Official account",
     table_k_channels: "K by channel",
+    table_goal: "Goal met",
+    goal_reach: |t, d, p, lo, hi| format!("{t:.0} people by day {d}: {p:.1}% of runs (95% CI {lo:.1} – {hi:.1}%)"),
+    goal_k: |k, c| format!("K ≥ {k}: {c:.1}% confident"),
     table_channels: "Recruits by channel",
     channel_name: |name| match name {
         "direct" => "direct messages",
@@ -193,6 +202,11 @@ const ZH: Labels = Labels {
     table_groups: "活动群",
     table_account: "公众号",
     table_k_channels: "各渠道贡献的 K",
+    table_goal: "目标达成",
+    goal_reach: |t, d, p, lo, hi| {
+        format!("第 {d} 天前达到 {t:.0} 人: {p:.1}% 的模拟 (95% 置信区间 {lo:.1} – {hi:.1}%)")
+    },
+    goal_k: |k, c| format!("K ≥ {k}: 置信度 {c:.1}%"),
     table_channels: "各渠道带来的参与者",
     channel_name: |name| match name {
         "direct" => "私聊",

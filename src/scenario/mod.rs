@@ -12,6 +12,7 @@ mod groups;
 pub mod raw;
 mod resolved;
 mod rewards;
+mod set;
 
 use crate::engine::{CycleTime, DelayDistribution, RunConfig, Seeding};
 use crate::graph::load::{EdgeListOptions, IdFormat};
@@ -26,6 +27,7 @@ pub use account::{AccountSpec, FollowersSpec};
 pub use groups::GroupsSpec;
 use raw::*;
 pub use rewards::BudgetSpec;
+pub use set::parse_set;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
@@ -85,12 +87,14 @@ fn format_problems(file: &str, problems: &[Problem]) -> String {
 }
 
 /// Values given on the command line, which win over the file.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Overrides {
     /// `--runs`.
     pub runs: Option<u64>,
     /// `--seed`.
     pub rng_seed: Option<u64>,
+    /// `--set key=value`, in order (a later one wins).
+    pub sets: Vec<(String, String)>,
 }
 
 /// How the seed users are chosen, before the graph exists.
@@ -166,6 +170,10 @@ pub struct Scenario {
     pub groups: Option<GroupsSpec>,
     /// An official account that pushes the campaign.
     pub official_account: Option<AccountSpec>,
+    /// The `--set key=value` overrides applied, as given (recorded in the outputs).
+    pub sets: Vec<String>,
+    /// The campaign's goal (`[goal]`), if stated.
+    pub goal: Option<crate::stats::Goal>,
     /// Chart language, currency.
     pub report: ReportSettings,
     /// The file name as the user gave it (for messages).
@@ -384,7 +392,11 @@ impl Scenario {
         let text =
             std::fs::read_to_string(path).map_err(|error| ScenarioError::Read { path: path.to_path_buf(), error })?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        Self::from_toml_str_with(&text, &path.display().to_string(), &base, overrides)
+        if overrides.sets.is_empty() {
+            Self::from_toml_str_with(&text, &path.display().to_string(), &base, overrides)
+        } else {
+            Self::from_toml_str_with_sets(&text, &path.display().to_string(), &base, overrides)
+        }
     }
 
     /// Validates scenario text (`file_label` names it in messages; relative paths are
@@ -920,6 +932,42 @@ impl Scenario {
             channels.campaign_groups = campaign_groups;
         }
         let official_account = Self::account_from_raw(raw_account, kind, days, graph_nodes, base_dir, c);
+        // [goal]
+        let goal = raw.goal.take().map(|g| {
+            let at = g.span();
+            let g = g.into_inner();
+            if g.reach.is_none() && g.k.is_none() {
+                c.problem(
+                    Some(&at),
+                    "goal",
+                    "[goal] needs reach (participants to reach) or k (a viral coefficient), or both".into(),
+                );
+            }
+            if g.by_day.is_some() && g.reach.is_none() {
+                c.problem(
+                    span(&g.by_day).as_ref(),
+                    "goal.by_day",
+                    "goal.by_day needs goal.reach: the participants to reach by that day".into(),
+                );
+            }
+            crate::stats::Goal {
+                reach: g.reach.as_ref().map(|_| {
+                    c.int(&g.reach, "goal.reach", 1, 1, 2_000_000_000, "participants to reach, seed users included")
+                        as f64
+                }),
+                by_day: g.by_day.as_ref().map(|_| {
+                    c.int(
+                        &g.by_day,
+                        "goal.by_day",
+                        days as u64,
+                        0,
+                        days as u64,
+                        &format!("the day to reach it by, up to simulation.days = {days}"),
+                    ) as u32
+                }),
+                k: g.k.as_ref().map(|_| c.float(&g.k, "goal.k", 1.0, 0.0, 1000.0, "the viral coefficient to reach")),
+            }
+        });
         // [rewards] and [budget]
         let (per_participant, rewards, budget) =
             Self::rewards_from_raw(raw.rewards, raw.budget, &campaign.reward, kind, days, c);
@@ -981,6 +1029,8 @@ impl Scenario {
             budget,
             groups,
             official_account,
+            sets: Vec::new(),
+            goal,
             report: ReportSettings { language, currency },
             file_label: file_label.to_string(),
             base_dir: base_dir.to_path_buf(),
@@ -1154,6 +1204,7 @@ impl Scenario {
             _ => 0.0,
         };
         AnalysisConfig {
+            goal: self.goal,
             takeoff_multiple: self.simulation.takeoff_multiple,
             reward_per_participant: reward,
             fixed_costs: self.budget.fixed,

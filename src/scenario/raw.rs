@@ -42,9 +42,22 @@ pub struct RawScenario {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub budget: Option<Spanned<RawBudget>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub goal: Option<Spanned<RawGoal>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub simulation: Option<RawSimulation>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report: Option<RawReport>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGoal {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reach: S<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_day: S<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub k: S<f64>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]

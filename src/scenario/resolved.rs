@@ -288,6 +288,16 @@ impl Scenario {
             behaviour,
             rewards,
             budget,
+            goal: self.goal.map(|g| {
+                Spanned::new(
+                    0..0,
+                    RawGoal {
+                        reach: g.reach.and_then(|r| f(r as u64)),
+                        by_day: g.by_day.and_then(|d| f(d as u64)),
+                        k: g.k.and_then(f),
+                    },
+                )
+            }),
             simulation: Some(RawSimulation {
                 runs: f(self.simulation.runs as u64),
                 days: f(self.simulation.days as u64),

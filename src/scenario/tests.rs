@@ -99,12 +99,16 @@ fn overrides_win_and_are_checked() {
         MINIMAL,
         "t.toml",
         Path::new("."),
-        &Overrides { runs: Some(7), rng_seed: Some(9) },
+        &Overrides { runs: Some(7), rng_seed: Some(9), ..Default::default() },
     )
     .unwrap();
     assert_eq!((s.simulation.runs, s.simulation.rng_seed), (7, 9));
-    let e =
-        Scenario::from_toml_str_with(MINIMAL, "t.toml", Path::new("."), &Overrides { runs: Some(0), rng_seed: None });
+    let e = Scenario::from_toml_str_with(
+        MINIMAL,
+        "t.toml",
+        Path::new("."),
+        &Overrides { runs: Some(0), rng_seed: None, ..Default::default() },
+    );
     assert!(e.unwrap_err().to_string().contains("--runs 0"));
 }
 
@@ -527,4 +531,52 @@ fn official_account_keys_are_read_checked_and_resolved() {
     assert!(p[0].message.contains("needs followers"), "{p:?}");
     let p = problems(&format!("{MINIMAL}[channels.official_account]\nfollowers = 101\nper_week = 1\n"));
     assert!(p[0].message.contains("from 1 to 100"), "{p:?}");
+}
+
+#[test]
+fn set_overrides_any_key_checked_like_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.toml");
+    std::fs::write(&path, format!("{MINIMAL}[campaign]\nreward = 5\nfun = 2.0\n")).unwrap();
+    let sets = |pairs: &[(&str, &str)]| Overrides {
+        sets: pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        ..Overrides::default()
+    };
+    // A set key wins over the file, a new section is made, and the file's own problem
+    // keeps its line.
+    let err = Scenario::load(&path, &sets(&[("campaign.reward", "12"), ("goal.reach", "50")])).unwrap_err();
+    let ScenarioError::Invalid { problems, .. } = &err else { panic!("{err}") };
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!((problems[0].key.as_str(), problems[0].line), ("campaign.fun", Some(7)));
+    let fixed =
+        sets(&[("campaign.reward", "12"), ("campaign.fun", "0.5"), ("goal.reach", "50"), ("report.language", "zh")]);
+    let s = Scenario::load(&path, &fixed).unwrap();
+    let Behaviour::Campaign { levers, .. } = &s.behaviour else { panic!("a campaign") };
+    assert_eq!((levers.reward, levers.fun), (12.0, 0.5));
+    assert_eq!(s.goal.and_then(|g| g.reach), Some(50.0));
+    assert_eq!(s.report.language, Language::Chinese);
+    assert_eq!(s.sets, ["campaign.reward=12", "campaign.fun=0.5", "goal.reach=50", "report.language=zh"]);
+    // A bad set value, an unknown key and a value used as a section name the --set.
+    let bad = sets(&[("campaign.fun", "0.5"), ("campaign.reward", "lots"), ("campaign.rewrd", "1"), ("name.x", "1")]);
+    let err = Scenario::load(&path, &bad).unwrap_err().to_string();
+    assert!(err.contains("name: --set name.x=1: invalid type: map"), "{err}");
+    let bad = sets(&[("campaign.fun", "0.5"), ("campaign.reward", "lots"), ("campaign.rewrd", "1")]);
+    let err = Scenario::load(&path, &bad).unwrap_err().to_string();
+    assert!(err.contains("campaign.reward: --set campaign.reward=lots: invalid type"), "{err}");
+    assert!(err.contains("campaign.rewrd: --set campaign.rewrd=1: unknown field"), "{err}");
+    assert!(parse_set("campaign.reward").is_err() && parse_set("=3").is_err() && parse_set("a..b=1").is_err());
+    assert_eq!(parse_set(" campaign.reward = 10 ").unwrap(), ("campaign.reward".into(), "10".into()));
+}
+
+#[test]
+fn goal_keys_are_read_checked_and_resolved() {
+    let s = parse(&format!("{MINIMAL}[goal]\nreach = 5000\nby_day = 14\nk = 1.0\n")).unwrap();
+    assert_eq!(s.goal, Some(crate::stats::Goal { reach: Some(5000.0), by_day: Some(14), k: Some(1.0) }));
+    assert_eq!(s.analysis_config().goal, s.goal);
+    assert_eq!(parse(&s.to_resolved_toml()).unwrap().goal, s.goal);
+    let p = problems(&format!("{MINIMAL}[goal]\nby_day = 40\n"));
+    let keys: Vec<&str> = p.iter().map(|x| x.key.as_str()).collect();
+    assert_eq!(keys, ["goal", "goal.by_day", "goal.by_day"], "{p:?}");
+    assert!(p.iter().any(|x| x.message.contains("from 0 to 30")));
+    assert!(p.iter().any(|x| x.message.contains("needs goal.reach")));
 }

@@ -182,9 +182,37 @@ impl Distribution {
     }
 }
 
+/// The campaign's goal (`[goal]`): a reach by a day, and or a K to reach.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Goal {
+    /// Participants to reach (seed users included).
+    pub reach: Option<f64>,
+    /// ... by this day (None: by the horizon).
+    pub by_day: Option<u32>,
+    /// A viral coefficient to reach.
+    pub k: Option<f64>,
+}
+
+/// How likely the goal is met.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct GoalSummary {
+    /// The goal.
+    pub goal: Goal,
+    /// The day the reach is counted on (the goal's, or the horizon).
+    pub day: u32,
+    /// P(reach by the day ≥ the goal): the share of runs that met it, with a Wilson
+    /// interval (None without a reach goal).
+    pub reach_met: Option<Estimate>,
+    /// The confidence that the true K is at least the goal's: Φ((K̂ − k) / se), from the
+    /// pooled K and its standard error (None without a K goal, or without an interval).
+    pub k_confidence: Option<f64>,
+}
+
 /// What the estimators need besides the ensemble.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct AnalysisConfig {
+    /// The campaign's goal, if stated.
+    pub goal: Option<Goal>,
     /// Fixed costs (development, media), in currency units, added to every run's cost.
     pub fixed_costs: f64,
     /// The whole budget, fixed costs included (None: no budget).
@@ -205,6 +233,7 @@ pub struct AnalysisConfig {
 impl Default for AnalysisConfig {
     fn default() -> Self {
         Self {
+            goal: None,
             fixed_costs: 0.0,
             budget: None,
             value_per_participant: None,
@@ -379,6 +408,8 @@ pub struct Analysis {
     pub closed_form: Vec<f64>,
     /// Shape of the recruitment trees.
     pub cascades: CascadeSummary,
+    /// How likely the goal is met, when one is stated.
+    pub goal: Option<GoalSummary>,
     /// Cautions about these numbers.
     pub warnings: Vec<Warning>,
 }
@@ -527,6 +558,28 @@ pub fn cost_summary(ensemble: &Ensemble, config: &AnalysisConfig) -> CostSummary
         roi,
         daily,
     }
+}
+
+/// How likely `goal` is met in `ensemble`, whose pooled K is `k`.
+pub fn goal_summary(ensemble: &Ensemble, goal: Goal, k: &Estimate) -> GoalSummary {
+    let day = goal.by_day.unwrap_or(ensemble.days).min(ensemble.days);
+    let reach_met = goal.reach.map(|target| {
+        let met = (0..ensemble.runs)
+            .filter(|&r| {
+                let row = ensemble.daily_row(r);
+                row.iter().take(day as usize + 1).map(|&x| x as f64).sum::<f64>() >= target
+            })
+            .count();
+        proportion_estimate(met, ensemble.runs)
+    });
+    let k_confidence = goal.k.and_then(|target| {
+        (k.std_error.is_finite() && k.std_error > 0.0)
+            .then(|| Normal::standard().cdf((k.value - target) / k.std_error))
+            .or_else(|| {
+                (k.std_error == 0.0 && k.value.is_finite()).then_some(if k.value >= target { 1.0 } else { 0.0 })
+            })
+    });
+    GoalSummary { goal, day, reach_met, k_confidence }
 }
 
 /// Computes every estimate of [`Analysis`] from an ensemble.
@@ -694,6 +747,7 @@ pub fn analyse(ensemble: &Ensemble, config: &AnalysisConfig) -> Analysis {
         censored_fraction,
         closed_form,
         cascades: cascade_summary(ensemble),
+        goal: config.goal.map(|g| goal_summary(ensemble, g, &viral_coefficient)),
         warnings,
     }
 }
