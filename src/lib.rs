@@ -40,6 +40,7 @@ pub mod graph;
 mod hint;
 pub mod model;
 pub mod outcome;
+pub mod plan;
 pub mod report;
 
 pub mod rng;

@@ -808,3 +808,58 @@ fn an_official_account_shows_in_every_output_and_its_followers_file_is_checked()
         stderr(fission().arg("run").arg(&s).args(["--quiet", "--out"]).arg(dir.path().join("b")).assert().code(2));
     assert!(err.contains("f.txt:3") && err.contains("follower \"99999\" is not in the graph"), "{err}");
 }
+
+#[test]
+fn compare_pairs_designs_and_writes_its_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(dir.path(), "a.toml", SMALL);
+    let b = write(
+        dir.path(),
+        "b.toml",
+        &SMALL.replace("fun = 0.6", "fun = 0.9").replace("name = \"small\"", "name = \"fun\""),
+    );
+    let out = dir.path().join("c");
+    let run = |threads: &str, out: &Path| {
+        fission()
+            .arg("compare")
+            .arg(&a)
+            .arg(&b)
+            .arg(&a)
+            .args(["--set", "goal.reach=10", "--threads", threads, "--quiet", "--out"])
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+    let o = run("1", &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let table = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        table.contains("fun against small (paired)") && table.contains("ΔK") && table.contains("180 runs in"),
+        "{table}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&fs::read(out.join("compare.json")).unwrap()).unwrap();
+    assert_eq!(json["designs"].as_array().unwrap().len(), 3);
+    assert_eq!(json["runs_spent"].as_u64(), Some(180));
+    assert_eq!(json["overrides"][0].as_str(), Some("goal.reach=10"));
+    let diffs = json["differences"].as_array().unwrap();
+    for key in ["k", "reach", "cost", "cost_per_participant", "p_goal"] {
+        let d = &diffs[0][key];
+        assert!(d["ci_low"].as_f64().unwrap() <= d["mean"].as_f64().unwrap(), "{key}: {d}");
+        assert!(d["mean"].as_f64().unwrap() <= d["ci_high"].as_f64().unwrap(), "{key}: {d}");
+    }
+    // The same design against itself: the same runs, no difference.
+    assert_eq!(diffs[1]["reach"]["mean"].as_f64(), Some(0.0));
+    assert_eq!(diffs[1]["k"]["p_value"].as_f64(), Some(1.0));
+    assert!(json["variance_reduction"][0]["reach"].as_f64().unwrap() > 1.0);
+    for f in ["compare.csv", "compare-growth.png", "compare-k.svg", "compare-cost-reach.png", "manifest.json"] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    // Byte-identical on any number of threads.
+    let out2 = dir.path().join("c2");
+    assert!(run("2", &out2).status.success());
+    for f in ["compare.json", "compare.csv", "compare-k.png", "compare-growth.svg"] {
+        assert!(fs::read(out.join(f)).unwrap() == fs::read(out2.join(f)).unwrap(), "{f} differs");
+    }
+    // One design is not a comparison.
+    fission().arg("compare").arg(&a).assert().code(2);
+}

@@ -2,6 +2,7 @@
 //! (clap), attaches the progress bar, prints warnings and results, and maps errors to
 //! exit codes (0 success, 1 the run failed, 2 bad input or usage).
 
+mod compare;
 mod memory;
 
 use crate::engine::{Progress, run_ensemble};
@@ -64,6 +65,10 @@ enum Command {
     /// estimated memory and work of a run.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+    /// Compare designs on one graph with common random numbers: each against the
+    /// first, with paired intervals, tests and the variance the pairing saved.
+    #[command(after_help = compare::COMPARE_EXAMPLES)]
+    Compare(compare::CompareArgs),
     /// Write a commented starter scenario that runs as it is.
     #[command(after_help = INIT_EXAMPLES)]
     Init(InitArgs),
@@ -189,6 +194,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run_scenario(args),
         Command::Check(args) => check(args),
+        Command::Compare(args) => compare::compare_designs(args),
         Command::Init(args) => init(args),
         Command::Graph(args) => describe_graph(args),
     }

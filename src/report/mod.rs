@@ -7,6 +7,7 @@
 //! file through a temporary file and a rename. Every output records the
 //! seed, the program version and the resolved scenario.
 
+pub mod compare;
 pub mod output;
 pub mod plots;
 mod text;

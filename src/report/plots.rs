@@ -31,8 +31,8 @@ pub const SIZE: (u32, u32) = (1200, 750);
 #[derive(Debug, thiserror::Error)]
 #[error("drawing the {chart} chart: {message}")]
 pub struct PlotError {
-    chart: &'static str,
-    message: String,
+    pub(super) chart: &'static str,
+    pub(super) message: String,
 }
 
 /// The charts fission draws.
@@ -89,7 +89,7 @@ fn register_font() {
 
 /// The text style for `text`: the CJK font when it has a character beyond Latin and
 /// punctuation, the Latin font otherwise.
-fn font_for(text: &str, size: f64) -> TextStyle<'static> {
+pub(super) fn font_for(text: &str, size: f64) -> TextStyle<'static> {
     let family = if text.chars().any(|c| c as u32 >= 0x2E80) { CJK_FONT } else { LATIN_FONT };
     TextStyle::from((FontFamily::Name(family), size).into_font())
 }
@@ -103,19 +103,19 @@ fn font_lang(report: &RunReport, size: f64) -> TextStyle<'static> {
     }
 }
 
-const BLUE: RGBColor = RGBColor(31, 94, 168);
-const ORANGE: RGBColor = RGBColor(214, 96, 32);
-const GREY: RGBColor = RGBColor(110, 110, 110);
+pub(super) const BLUE: RGBColor = RGBColor(31, 94, 168);
+pub(super) const ORANGE: RGBColor = RGBColor(214, 96, 32);
+pub(super) const GREY: RGBColor = RGBColor(110, 110, 110);
 
 /// Something that draws one chart on any plotters backend.
-trait Drawer {
+pub(super) trait Drawer {
     fn name(&self) -> &'static str;
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), String>;
 }
 
 /// Renders a drawer as PNG bytes (with `provenance` in iTXt chunks) and as an SVG
 /// string (with the same in a comment).
-fn render_both(drawer: &impl Drawer, provenance: &str) -> Result<(Vec<u8>, String), PlotError> {
+pub(super) fn render_both(drawer: &impl Drawer, provenance: &str) -> Result<(Vec<u8>, String), PlotError> {
     register_font();
     let err = |e: String| PlotError { chart: drawer.name(), message: e };
     let mut rgb = vec![255u8; (SIZE.0 * SIZE.1 * 3) as usize];
@@ -313,7 +313,7 @@ fn encode_png(rgb: &[u8], provenance: &str) -> Result<Vec<u8>, png::EncodingErro
     Ok(out)
 }
 
-type Area<'a, DB> = DrawingArea<DB, plotters::coord::Shift>;
+pub(super) type Area<'a, DB> = DrawingArea<DB, plotters::coord::Shift>;
 
 fn draw<DB: DrawingBackend>(chart: Chart, report: &RunReport, root: &Area<DB>) -> Result<(), String> {
     let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
@@ -349,7 +349,7 @@ fn title(report: &RunReport, suffix: &str) -> String {
 }
 
 /// A y-axis top a little above `max`, at least 1.
-fn headroom(max: f64) -> f64 {
+pub(super) fn headroom(max: f64) -> f64 {
     (max * 1.08).max(1.0)
 }
 
@@ -827,7 +827,7 @@ fn format_percent(share: f64) -> String {
 }
 
 /// 1234567 → "1.23M", 12345 → "12.3k", 123 → "123".
-fn format_count(x: f64) -> String {
+pub(super) fn format_count(x: f64) -> String {
     let a = x.abs();
     if a >= 1e6 {
         format!("{:.2}M", x / 1e6)

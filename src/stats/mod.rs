@@ -594,37 +594,7 @@ pub fn analyse(ensemble: &Ensemble, config: &AnalysisConfig) -> Analysis {
     let width = ensemble.width();
     let gen_width = ensemble.generation_width;
     let seeds = ensemble.seed_count as f64;
-    let limit = config.k_population_limit * ensemble.population as f64;
-
-    // Per-run parents (X), children (Y) and the parents' invitations (I).
-    let mut xs = Vec::with_capacity(runs);
-    let mut ys = Vec::with_capacity(runs);
-    let mut is = Vec::with_capacity(runs);
-    for r in 0..runs {
-        let out = &ensemble.outcomes[r];
-        let gens = ensemble.generation_row(r);
-        let inv = ensemble.invitation_row(r);
-        let last = out.generations.saturating_sub(1) as usize;
-        // Parents: generations whose offspring were fully observed (all of them in a
-        // finished run, all but the last in a censored one) and which joined while the
-        // campaign had reached at most `k_population_limit` of the graph. Children: the
-        // next generation of each counted parent generation.
-        let observed = if out.is_censored { last } else { last + 1 };
-        let (mut x, mut y, mut i, mut so_far) = (0u64, 0u64, 0u64, 0u64);
-        for g in 0..observed {
-            let at = |g: usize| gens.get(g).map_or(0, |&x| x as u64);
-            so_far += at(g);
-            if g > 0 && so_far as f64 > limit {
-                break;
-            }
-            x += at(g);
-            i += inv.get(g).copied().unwrap_or(0);
-            y += at(g + 1);
-        }
-        xs.push(x as f64);
-        ys.push(y as f64);
-        is.push(i as f64);
-    }
+    let KTerms { parents: xs, children: ys, invitations: is } = k_terms(ensemble, config);
     let viral_coefficient = ratio_estimate(&ys, &xs);
     let invitations_per_participant = ratio_estimate(&is, &xs);
     let conversion_per_invitation = ratio_estimate(&ys, &is);
@@ -750,4 +720,53 @@ pub fn analyse(ensemble: &Ensemble, config: &AnalysisConfig) -> Analysis {
         goal: config.goal.map(|g| goal_summary(ensemble, g, &viral_coefficient)),
         warnings,
     }
+}
+
+/// Each run's part of the pooled K: the participants of its counted parent generations
+/// (X), their recruits (Y) and the invitations they sent; K = ΣY / ΣX.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KTerms {
+    /// Participants of the counted parent generations, per run.
+    pub parents: Vec<f64>,
+    /// Their recruits (the next generations), per run.
+    pub children: Vec<f64>,
+    /// The invitations the parents sent, per run.
+    pub invitations: Vec<f64>,
+}
+
+/// The per-run terms of the pooled K ([`KTerms`]): which generations count is described
+/// in [`analyse`] and docs/MODEL.md §4.
+pub fn k_terms(ensemble: &Ensemble, config: &AnalysisConfig) -> KTerms {
+    let runs = ensemble.runs;
+    let limit = config.k_population_limit * ensemble.population as f64;
+    // Per-run parents (X), children (Y) and the parents' invitations (I).
+    let mut xs = Vec::with_capacity(runs);
+    let mut ys = Vec::with_capacity(runs);
+    let mut is = Vec::with_capacity(runs);
+    for r in 0..runs {
+        let out = &ensemble.outcomes[r];
+        let gens = ensemble.generation_row(r);
+        let inv = ensemble.invitation_row(r);
+        let last = out.generations.saturating_sub(1) as usize;
+        // Parents: generations whose offspring were fully observed (all of them in a
+        // finished run, all but the last in a censored one) and which joined while the
+        // campaign had reached at most `k_population_limit` of the graph. Children: the
+        // next generation of each counted parent generation.
+        let observed = if out.is_censored { last } else { last + 1 };
+        let (mut x, mut y, mut i, mut so_far) = (0u64, 0u64, 0u64, 0u64);
+        for g in 0..observed {
+            let at = |g: usize| gens.get(g).map_or(0, |&x| x as u64);
+            so_far += at(g);
+            if g > 0 && so_far as f64 > limit {
+                break;
+            }
+            x += at(g);
+            i += inv.get(g).copied().unwrap_or(0);
+            y += at(g + 1);
+        }
+        xs.push(x as f64);
+        ys.push(y as f64);
+        is.push(i as f64);
+    }
+    KTerms { parents: xs, children: ys, invitations: is }
 }

@@ -1,0 +1,169 @@
+//! `fission compare A.toml B.toml [C.toml ...]`: the designs on one graph with common
+//! random numbers, each against the first.
+
+use super::*;
+use crate::plan::{DesignRun, compare};
+use crate::report::compare::{CompareReport, ComparedDesign};
+
+pub(super) const COMPARE_EXAMPLES: &str = "Examples:
+  fission compare scenarios/referral-baseline.toml my-better-design.toml
+  fission compare a.toml b.toml c.toml --runs 5000 --out output/abc
+  fission compare a.toml b.toml --set goal.reach=5000 --set goal.by_day=14";
+
+#[derive(Debug, Args)]
+pub(super) struct CompareArgs {
+    /// The designs (scenario files), the first the one the others are compared with.
+    #[arg(required = true, num_args = 2..)]
+    scenarios: Vec<PathBuf>,
+    /// Monte Carlo runs per design (default: the first scenario's simulation.runs).
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_runs)]
+    runs: Option<u64>,
+    /// Master random seed shared by every design (default: the first scenario's).
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_seed)]
+    seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+    /// Output folder (default: output/compare-<first>-<second>...).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// No progress bar or notes on stderr.
+    #[arg(long)]
+    quiet: bool,
+    /// Set a scenario key in every design, by its dotted path (as `run --set`).
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = crate::scenario::parse_set)]
+    set: Vec<(String, String)>,
+}
+
+pub(super) fn compare_designs(args: CompareArgs) -> Result<()> {
+    let started = Instant::now();
+    // The first design sets the runs and the seed that every design shares: the same
+    // seed users and draws run by run (common random numbers).
+    let first = load(&args.scenarios[0], args.runs, args.seed, &args.set)?;
+    let (runs, seed) = (first.simulation.runs as u64, first.simulation.rng_seed);
+    let mut scenarios = vec![first];
+    for path in &args.scenarios[1..] {
+        scenarios.push(load(path, Some(runs), Some(seed), &args.set)?);
+    }
+    let out_dir = args.out.clone().unwrap_or_else(|| {
+        let stems: Vec<String> = args
+            .scenarios
+            .iter()
+            .map(|p| p.file_stem().map_or_else(|| "design".into(), |s| s.to_string_lossy().into_owned()))
+            .collect();
+        Path::new("output").join(format!("compare-{}", stems.join("-")))
+    });
+    check_output_folder(&out_dir)?;
+    for s in &scenarios {
+        check_memory(s, args.threads)?;
+    }
+    let pool = {
+        let mut b = rayon::ThreadPoolBuilder::new();
+        if let Some(t) = args.threads {
+            b = b.num_threads(t as usize);
+        }
+        b.build().context("starting worker threads")?
+    };
+    // One graph when every design's graph is the same (the usual case: the designs
+    // differ in their levers); otherwise each its own, and the table says so.
+    note(args.quiet, "building the graph ...");
+    let mut graphs: Vec<crate::graph::SocialGraph> = Vec::new();
+    let mut graph_of = Vec::new();
+    for (i, s) in scenarios.iter().enumerate() {
+        let same = scenarios[..i]
+            .iter()
+            .position(|o| o.graph == s.graph && o.graph_rng_seed() == s.graph_rng_seed() && o.groups == s.groups);
+        match same {
+            Some(j) => graph_of.push(graph_of[j]),
+            None => {
+                let budget = graph_memory_budget(s, args.threads);
+                graphs.push(pool.install(|| s.build_graph_within(budget))?);
+                graph_of.push(graphs.len() - 1);
+            }
+        }
+    }
+    let same_graph = graphs.len() == 1;
+    let configs =
+        scenarios.iter().zip(&graph_of).map(|(s, &g)| s.engine_config(&graphs[g])).collect::<Result<Vec<_>, _>>()?;
+    let mut output = OutputDir::begin(&out_dir)?;
+    let total = runs * scenarios.len() as u64;
+    let bar = if args.quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+        b.set_style(
+            ProgressStyle::with_template("{spinner} comparing [{bar:40}] {pos}/{len} runs ({per_sec}, {eta} left)")
+                .expect("the progress template is valid")
+                .progress_chars("=> "),
+        );
+        b
+    };
+    let sim_started = Instant::now();
+    let mut ensembles = Vec::new();
+    for (i, (s, config)) in scenarios.iter().zip(&configs).enumerate() {
+        let offset = i as u64 * runs;
+        let progress = |p: Progress| {
+            if p.runs_done.is_multiple_of(64) || p.runs_done == p.runs_total {
+                bar.set_position(offset + p.runs_done)
+            }
+        };
+        let graph = &graphs[graph_of[i]];
+        ensembles.push(
+            pool.install(|| run_ensemble(graph, config, &progress))
+                .map_err(|e| InputError(format!("{}: {e}", s.file_label)))?,
+        );
+    }
+    bar.finish_and_clear();
+    let seconds = sim_started.elapsed().as_secs_f64();
+    let analyses: Vec<_> =
+        scenarios.iter().zip(&ensembles).map(|(s, e)| crate::stats::analyse(e, &s.analysis_config())).collect();
+    let runs_of: Vec<DesignRun> = scenarios
+        .iter()
+        .zip(&ensembles)
+        .zip(&analyses)
+        .zip(&args.scenarios)
+        .map(|(((s, e), a), path)| DesignRun {
+            name: s.name.clone(),
+            file: path.display().to_string(),
+            ensemble: e,
+            analysis: a,
+            config: s.analysis_config(),
+        })
+        .collect();
+    let comparison = compare(&runs_of);
+    let report = CompareReport {
+        comparison: &comparison,
+        designs: scenarios
+            .iter()
+            .zip(&analyses)
+            .map(|(s, a)| ComparedDesign { name: s.name.clone(), analysis: a })
+            .collect(),
+        runs: runs as usize,
+        rng_seed: seed,
+        same_graph,
+        scenarios: scenarios.iter().map(|s| s.to_resolved_json()).collect(),
+        overrides: args.set.iter().map(|(k, v)| format!("{k}={v}")).collect(),
+        seconds,
+    };
+    let mut names = vec!["compare.json".to_string(), "compare.csv".to_string()];
+    output.write("compare.json", &report.json())?;
+    output.write("compare.csv", &report.csv())?;
+    for (stem, png, svg) in report.charts()? {
+        output.write(&format!("{stem}.png"), &png)?;
+        output.write(&format!("{stem}.svg"), svg.as_bytes())?;
+        names.push(format!("{stem}.png"));
+        names.push(format!("{stem}.svg"));
+    }
+    output.commit()?;
+    note(
+        args.quiet,
+        &format!(
+            "{total} runs in {seconds:.2} s; total {:.2} s; results in {}",
+            started.elapsed().as_secs_f64(),
+            out_dir.display()
+        ),
+    );
+    let mut text = report.table(&scenarios[0].report.currency);
+    text.push_str(&format!("  Files: {}, {}\n", names.join(", "), crate::report::output::MANIFEST));
+    print_stdout(&text)
+}

@@ -1,0 +1,13 @@
+//! Planning on top of the engine and the estimators: designs compared with common
+//! random numbers (paired differences, the variance the pairing saves).
+//!
+//! | file | what |
+//! |---|---|
+//! | `paired.rs` | paired differences of means and of ratio estimates, their tests |
+//! | `compare.rs` | `fission compare`: each design against the first |
+
+pub mod compare;
+pub mod paired;
+
+pub use compare::{Comparison, DesignRun, compare};
+pub use paired::{Difference, mean_difference, ratio_difference};
