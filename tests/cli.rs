@@ -863,3 +863,52 @@ fn compare_pairs_designs_and_writes_its_report() {
     // One design is not a comparison.
     fission().arg("compare").arg(&a).assert().code(2);
 }
+
+#[test]
+fn a_stopped_sweep_resumes_to_the_same_csv_as_an_uninterrupted_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write(dir.path(), "s.toml", SMALL);
+    let sweep = |out: &str, extra: &[&str]| {
+        fission()
+            .arg("sweep")
+            .arg(&s)
+            .args(["--vary", "campaign.reward=0:30:10", "--set", "goal.reach=8", "--quiet", "--out"])
+            .arg(dir.path().join(out))
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let whole = sweep("whole", &[]);
+    assert!(whole.status.success(), "{}", String::from_utf8_lossy(&whole.stderr));
+    let table = String::from_utf8(whole.stdout).unwrap();
+    assert!(table.contains("4 of 4 points done") && table.contains("Tipping point"), "{table}");
+    // Two points, then a stop in the middle of the third row's writing, then --resume.
+    assert!(sweep("parts", &["--max-points", "2"]).status.success());
+    let csv = dir.path().join("parts/sweep.csv");
+    let mut text = fs::read_to_string(&csv).unwrap();
+    text.push_str("20,0.5");
+    fs::write(&csv, text).unwrap();
+    // Not without --resume; not another sweep.
+    assert_eq!(sweep("parts", &[]).status.code(), Some(2));
+    let other = sweep("parts", &["--resume", "--runs", "61"]);
+    assert_eq!(other.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&other.stderr).contains("another scenario, keys, runs or seed"));
+    assert!(sweep("parts", &["--resume"]).status.success());
+    let (a, b) = (fs::read(dir.path().join("whole/sweep.csv")).unwrap(), fs::read(&csv).unwrap());
+    assert!(a == b, "resumed:\n{}\nwhole:\n{}", String::from_utf8_lossy(&b), String::from_utf8_lossy(&a));
+    // The header, then a row per point; sweep.json has the tipping point and the points.
+    let text = String::from_utf8(a).unwrap();
+    assert!(text.starts_with("campaign.reward,k,k_ci_low,k_ci_high,k_std_error,reach_mean,"), "{text}");
+    assert_eq!(text.lines().count(), 5);
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.path().join("parts/sweep.json")).unwrap()).unwrap();
+    assert_eq!(json["points"].as_array().unwrap().len(), 4);
+    assert_eq!(json["complete"].as_bool(), Some(true));
+    assert!(dir.path().join("parts/sweep.png").is_file());
+    // A key that is not a number, or a folder of other files, is refused.
+    let bad = fission().arg("sweep").arg(&s).args(["--vary", "campaign.reward=a,b"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    fs::write(dir.path().join("parts/notes.txt"), "mine").unwrap();
+    let foreign = sweep("parts", &["--resume"]);
+    assert!(String::from_utf8_lossy(&foreign.stderr).contains("notes.txt"));
+}

@@ -100,3 +100,45 @@ fn common_random_numbers_pair_campaign_designs() {
     assert_eq!((same.reach.mean, same.k.mean, same.reach.p_value), (0.0, 0.0, 1.0));
     assert_eq!(c.variance_reduction.len(), 2);
 }
+
+/// K = 8p along p (one seed user, K counted on the seed's generation): it crosses 1 at
+/// p = 0.125, and the interval of the sweep's tipping point covers it at least at its
+/// stated rate (the band is pointwise: the interval is conservative).
+#[test]
+fn the_tipping_point_interval_covers_the_known_crossing() {
+    use fission::plan::sweep::tipping_point;
+    let g = random_regular(5_000, 8, 5);
+    let ps = [0.09, 0.11, 0.13, 0.15];
+    let ac = AnalysisConfig { k_population_limit: 1.0 / 5000.0, ..AnalysisConfig::default() };
+    let trials = 200;
+    let (mut covered, mut found) = (0, 0);
+    for t in 0..trials {
+        let ks: Vec<_> = ps
+            .iter()
+            .map(|&p| {
+                let config = RunConfig {
+                    behaviour: ic(p),
+                    cycle_time: LOCKSTEP,
+                    seeding: Seeding::Random { count: 1 },
+                    runs: 400,
+                    days: 1,
+                    rng_seed: 1000 + t,
+                    end_day: None,
+                    membership: None,
+                    official_account: None,
+                };
+                analyse(&run_ensemble(&g, &config, &|_| {}).unwrap(), &ac).viral_coefficient
+            })
+            .collect();
+        if let Some(tp) = tipping_point(&ps, &ks) {
+            found += 1;
+            let (lo, hi) = (tp.ci_low.unwrap_or(f64::NEG_INFINITY), tp.ci_high.unwrap_or(f64::INFINITY));
+            covered += (lo <= 0.125 && 0.125 <= hi) as usize;
+            assert!(tp.rising);
+        }
+    }
+    assert_eq!(found, trials, "K crosses 1 in every sweep");
+    let rate = covered as f64 / trials as f64;
+    println!("tipping point 0.125 covered in {covered} of {trials} sweeps");
+    assert!(rate >= 0.95 - 4.0 * (0.95f64 * 0.05 / trials as f64).sqrt(), "coverage {rate}");
+}

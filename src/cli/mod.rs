@@ -4,6 +4,7 @@
 
 mod compare;
 mod memory;
+mod sweep;
 
 use crate::engine::{Progress, run_ensemble};
 use crate::report::output::{OutputDir, OutputError, check_output_folder, check_parent_is_folder};
@@ -69,6 +70,11 @@ enum Command {
     /// first, with paired intervals, tests and the variance the pairing saved.
     #[command(after_help = compare::COMPARE_EXAMPLES)]
     Compare(compare::CompareArgs),
+    /// Vary one or two numeric keys over a range or a list: K, reach, cost and P(goal)
+    /// at each point (common random numbers across points), where K crosses 1, charts;
+    /// rows appended as points finish, `--resume` continues a stopped sweep.
+    #[command(after_help = sweep::SWEEP_EXAMPLES)]
+    Sweep(sweep::SweepArgs),
     /// Write a commented starter scenario that runs as it is.
     #[command(after_help = INIT_EXAMPLES)]
     Init(InitArgs),
@@ -195,6 +201,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Run(args) => run_scenario(args),
         Command::Check(args) => check(args),
         Command::Compare(args) => compare::compare_designs(args),
+        Command::Sweep(args) => sweep::sweep(args),
         Command::Init(args) => init(args),
         Command::Graph(args) => describe_graph(args),
     }

@@ -5,9 +5,11 @@
 //! |---|---|
 //! | `paired.rs` | paired differences of means and of ratio estimates, their tests |
 //! | `compare.rs` | `fission compare`: each design against the first |
+//! | `sweep.rs` | `fission sweep`: varied keys, their points, the tipping point |
 
 pub mod compare;
 pub mod paired;
+pub mod sweep;
 
 pub use compare::{Comparison, DesignRun, compare};
 pub use paired::{Difference, mean_difference, ratio_difference};

@@ -10,6 +10,7 @@
 pub mod compare;
 pub mod output;
 pub mod plots;
+pub mod sweep;
 mod text;
 
 pub use output::write_atomic;
