@@ -912,3 +912,57 @@ fn a_stopped_sweep_resumes_to_the_same_csv_as_an_uninterrupted_one() {
     let foreign = sweep("parts", &["--resume"]);
     assert!(String::from_utf8_lossy(&foreign.stderr).contains("notes.txt"));
 }
+
+#[test]
+fn sensitivity_moves_each_lever_the_way_the_model_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write(dir.path(), "s.toml", &SMALL.replace("mean_degree = 8", "mean_degree = 30"));
+    let out = dir.path().join("t");
+    let o =
+        fission().arg("sensitivity").arg(&s).args(["--runs", "400", "--quiet", "--out"]).arg(&out).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&fs::read(out.join("sensitivity.json")).unwrap()).unwrap();
+    let levers = json["levers"].as_array().unwrap();
+    let effect = |key: &str, up: usize| -> (f64, f64, f64) {
+        let l = levers.iter().find(|l| l["key"] == key).unwrap_or_else(|| panic!("{key}"));
+        let d = &l["k"][up];
+        (d["mean"].as_f64().unwrap(), d["ci_low"].as_f64().unwrap(), d["ci_high"].as_f64().unwrap())
+    };
+    // Up: fun, reward and page quality raise K beyond their intervals; threshold and
+    // complexity lower it; the cycle time changes when people join, and K only through
+    // the novelty fading over the longer generations.
+    for key in ["campaign.fun", "campaign.reward", "campaign.page_quality"] {
+        assert!(effect(key, 1).1 > 0.0, "{key} up: {:?}", effect(key, 1));
+        assert!(effect(key, 0).2 < 0.0, "{key} down: {:?}", effect(key, 0));
+    }
+    for key in ["campaign.threshold", "campaign.complexity"] {
+        assert!(effect(key, 1).2 < 0.0, "{key} up: {:?}", effect(key, 1));
+    }
+    let (cycle, ..) = effect("campaign.cycle_time_days", 1);
+    assert!(cycle <= 0.0 && cycle > -0.05, "cycle time up: {cycle}");
+    // Largest effect on K first.
+    let swing = |l: &serde_json::Value| {
+        let m = |i: usize| l["k"][i]["mean"].as_f64().unwrap_or(0.0);
+        (m(0) - m(1)).abs().max(m(0).abs()).max(m(1).abs())
+    };
+    assert!(levers.windows(2).all(|w| swing(&w[0]) >= swing(&w[1])));
+    assert!(out.join("tornado.png").is_file() && out.join("sensitivity.csv").is_file());
+    // A lever at its bound is moved one way only.
+    let o = fission()
+        .arg("sensitivity")
+        .arg(&s)
+        .args([
+            "--lever",
+            "campaign.threshold=0.1",
+            "--set",
+            "campaign.threshold=0",
+            "--runs",
+            "50",
+            "--quiet",
+            "--out",
+        ])
+        .arg(dir.path().join("b"))
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(o.stdout).unwrap().contains("at its bound"));
+}

@@ -4,6 +4,7 @@
 
 mod compare;
 mod memory;
+mod sensitivity;
 mod sweep;
 
 use crate::engine::{Progress, run_ensemble};
@@ -75,6 +76,10 @@ enum Command {
     /// rows appended as points finish, `--resume` continues a stopped sweep.
     #[command(after_help = sweep::SWEEP_EXAMPLES)]
     Sweep(sweep::SweepArgs),
+    /// Move each lever one step down and up, all else fixed (common random numbers):
+    /// the effects on K, reach and cost with intervals, a tornado chart.
+    #[command(after_help = sensitivity::SENSITIVITY_EXAMPLES)]
+    Sensitivity(sensitivity::SensitivityArgs),
     /// Write a commented starter scenario that runs as it is.
     #[command(after_help = INIT_EXAMPLES)]
     Init(InitArgs),
@@ -202,6 +207,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Check(args) => check(args),
         Command::Compare(args) => compare::compare_designs(args),
         Command::Sweep(args) => sweep::sweep(args),
+        Command::Sensitivity(args) => sensitivity::sensitivity(args),
         Command::Init(args) => init(args),
         Command::Graph(args) => describe_graph(args),
     }

@@ -10,6 +10,7 @@
 pub mod compare;
 pub mod output;
 pub mod plots;
+pub mod sensitivity;
 pub mod sweep;
 mod text;
 
