@@ -966,3 +966,53 @@ fn sensitivity_moves_each_lever_the_way_the_model_says() {
         .unwrap();
     assert!(String::from_utf8(o.stdout).unwrap().contains("at its bound"));
 }
+
+#[test]
+fn optimize_chooses_the_cheapest_design_that_meets_the_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write(dir.path(), "s.toml", &SMALL.replace("mean_degree = 8", "mean_degree = 30"));
+    let run = |extra: &[&str], out: &str| {
+        fission()
+            .arg("optimize")
+            .arg(&s)
+            .args(["--runs", "400", "--quiet", "--out"])
+            .arg(dir.path().join(out))
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let o = run(
+        &[
+            "--lever",
+            "campaign.fun=0.2:1:0.2",
+            "--lever",
+            "campaign.reward=0:40:10",
+            "--target",
+            "k>=0.8:0.9",
+            "--lever-cost",
+            "campaign.fun=1000",
+        ],
+        "a",
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.path().join("a/optimize.json")).unwrap()).unwrap();
+    let chosen = &json["chosen"];
+    assert_eq!(chosen["verdict"].as_str(), Some("meets"), "{json}");
+    // The chosen design is the cheapest of the designs found to meet the target.
+    let cheapest = json["probes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["verdict"] == "meets")
+        .map(|p| p["expected_cost"].as_f64().unwrap())
+        .fold(f64::INFINITY, f64::min);
+    assert_eq!(chosen["expected_cost"].as_f64().unwrap(), cheapest);
+    assert!(json["runs_spent"].as_u64().unwrap() < json["grid_runs"].as_u64().unwrap());
+    // An impossible target, and bad options.
+    let o = run(&["--lever", "campaign.reward=0:10:5", "--target", "k>=50:0.9"], "b");
+    assert!(String::from_utf8(o.stdout).unwrap().contains("no design on the grid meets the target"));
+    assert_eq!(run(&["--lever", "campaign.reward=0:10:5", "--target", "goal>=0.5"], "c").status.code(), Some(2));
+    assert_eq!(run(&["--lever", "campaign.reward=0:10:5", "--target", "k>1"], "d").status.code(), Some(2));
+    assert_eq!(run(&["--lever", "campaign.fun=0:2:0.5", "--target", "k>=1:0.9"], "e").status.code(), Some(2));
+}

@@ -142,3 +142,57 @@ fn the_tipping_point_interval_covers_the_known_crossing() {
     println!("tipping point 0.125 covered in {covered} of {trials} sweeps");
     assert!(rate >= 0.95 - 4.0 * (0.95f64 * 0.05 / trials as f64).sqrt(), "coverage {rate}");
 }
+
+/// On a reward grid, the search picks the design a full grid picks (the smallest reward
+/// whose K is at least 1 with 90% confidence at the most runs) with a fraction of its
+/// runs.
+#[test]
+fn optimize_finds_the_full_grids_design_with_a_fraction_of_its_runs() {
+    use fission::plan::optimize::{Evaluation, LeverRange, Search, Target, Verdict, optimize};
+    let g = fission::graph::GraphSpec {
+        model: fission::graph::GraphModel::BarabasiAlbert { nodes: 10_000, m: 20 },
+        tie_strength: Default::default(),
+    }
+    .generate(12)
+    .unwrap();
+    let rewards: Vec<f64> = (0..=12).map(|i| 5.0 * i as f64).collect();
+    let levers = [LeverRange { key: "campaign.reward".into(), values: rewards.clone() }];
+    let target = Target::K { k: 1.0, confidence: 0.9 };
+    let search = Search { min_runs: 100, max_runs: 800, max_cost: None };
+    let ac = AnalysisConfig::default();
+    let mut eval = |v: &[f64], runs: usize| -> Result<Evaluation, String> {
+        let config = RunConfig {
+            behaviour: Behaviour::Campaign {
+                levers: Levers { reward: v[0], fun: 0.6, ..Levers::default() },
+                coefficients: Coefficients::default(),
+                channels: Channels::default(),
+                rewards: Rewards::default(),
+            },
+            cycle_time: LOCKSTEP,
+            seeding: Seeding::Random { count: 20 },
+            runs,
+            days: 30,
+            rng_seed: 6,
+            end_day: None,
+            membership: None,
+            official_account: None,
+        };
+        let a = analyse(&run_ensemble(&g, &config, &|_| {}).unwrap(), &ac);
+        Ok(Evaluation { k: a.viral_coefficient, p_goal: None, cost: a.cost.mean_total })
+    };
+    let found = optimize(&levers, &target, &search, &[0.0], &mut eval).unwrap();
+    // The full grid: every reward at the most runs, the same rule.
+    let grid =
+        rewards.iter().find(|&&r| target.verdict(&eval(&[r], search.max_runs).unwrap()).0 == Verdict::Meets).copied();
+    let chosen = found.chosen.as_ref().map(|p| p.values[0]);
+    assert!(grid.is_some() && grid != Some(rewards[0]), "the target lies inside the grid: {grid:?}");
+    assert_eq!(chosen, grid, "search {chosen:?}, full grid {grid:?}");
+    let share = found.runs_spent as f64 / found.grid_runs as f64;
+    println!(
+        "optimize: reward {chosen:?} with {} of {} runs ({:.0}%)",
+        found.runs_spent,
+        found.grid_runs,
+        share * 100.0
+    );
+    assert!(share <= 0.3, "{share}");
+}

@@ -4,6 +4,7 @@
 
 mod compare;
 mod memory;
+mod optimize;
 mod sensitivity;
 mod sweep;
 
@@ -80,6 +81,11 @@ enum Command {
     /// the effects on K, reach and cost with intervals, a tornado chart.
     #[command(after_help = sensitivity::SENSITIVITY_EXAMPLES)]
     Sensitivity(sensitivity::SensitivityArgs),
+    /// Find the cheapest design on a grid of levers that meets a target (K ≥ 1 with 90%
+    /// confidence, or P(goal) ≥ 0.8), by bisection with runs spent where the answer is
+    /// close.
+    #[command(after_help = optimize::OPTIMIZE_EXAMPLES)]
+    Optimize(optimize::OptimizeArgs),
     /// Write a commented starter scenario that runs as it is.
     #[command(after_help = INIT_EXAMPLES)]
     Init(InitArgs),
@@ -208,6 +214,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Compare(args) => compare::compare_designs(args),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Sensitivity(args) => sensitivity::sensitivity(args),
+        Command::Optimize(args) => optimize::optimize_design(args),
         Command::Init(args) => init(args),
         Command::Graph(args) => describe_graph(args),
     }

@@ -5,10 +5,12 @@
 //! |---|---|
 //! | `paired.rs` | paired differences of means and of ratio estimates, their tests |
 //! | `compare.rs` | `fission compare`: each design against the first |
+//! | `optimize.rs` | `fission optimize`: the cheapest design meeting a target, by bisection with adaptive runs |
 //! | `sensitivity.rs` | `fission sensitivity`: the levers, their steps and effects |
 //! | `sweep.rs` | `fission sweep`: varied keys, their points, the tipping point |
 
 pub mod compare;
+pub mod optimize;
 pub mod paired;
 pub mod sensitivity;
 pub mod sweep;
