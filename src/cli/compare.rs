@@ -15,58 +15,29 @@ pub(super) struct CompareArgs {
     /// The designs (scenario files), the first the one the others are compared with.
     #[arg(required = true, num_args = 2..)]
     scenarios: Vec<PathBuf>,
-    /// Monte Carlo runs per design (default: the first scenario's simulation.runs).
-    #[arg(long, allow_negative_numbers = true, value_parser = parse_runs)]
-    runs: Option<u64>,
-    /// Master random seed shared by every design (default: the first scenario's).
-    #[arg(long, allow_negative_numbers = true, value_parser = parse_seed)]
-    seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
-    threads: Option<u16>,
-    /// Output folder (default: output/compare-<first>-<second>...).
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// No progress bar or notes on stderr.
-    #[arg(long)]
-    quiet: bool,
-    /// Set a scenario key in every design, by its dotted path (as `run --set`).
-    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = crate::scenario::parse_set)]
-    set: Vec<(String, String)>,
+    #[command(flatten)]
+    common: PlanArgs,
 }
 
 pub(super) fn compare_designs(args: CompareArgs) -> Result<()> {
     let started = Instant::now();
     // The first design sets the runs and the seed that every design shares: the same
     // seed users and draws run by run (common random numbers).
-    let first = load(&args.scenarios[0], args.runs, args.seed, &args.set)?;
+    let first = load(&args.scenarios[0], args.common.runs, args.common.seed, &args.common.set)?;
     let (runs, seed) = (first.simulation.runs as u64, first.simulation.rng_seed);
     let mut scenarios = vec![first];
     for path in &args.scenarios[1..] {
-        scenarios.push(load(path, Some(runs), Some(seed), &args.set)?);
+        scenarios.push(load(path, Some(runs), Some(seed), &args.common.set)?);
     }
-    let out_dir = args.out.clone().unwrap_or_else(|| {
-        let stems: Vec<String> = args
-            .scenarios
-            .iter()
-            .map(|p| p.file_stem().map_or_else(|| "design".into(), |s| s.to_string_lossy().into_owned()))
-            .collect();
-        Path::new("output").join(format!("compare-{}", stems.join("-")))
-    });
+    let out_dir = args.common.out_dir("compare", &args.scenarios.iter().map(|p| p.as_path()).collect::<Vec<_>>());
     check_output_folder(&out_dir)?;
     for s in &scenarios {
-        check_memory(s, args.threads)?;
+        check_memory(s, args.common.threads)?;
     }
-    let pool = {
-        let mut b = rayon::ThreadPoolBuilder::new();
-        if let Some(t) = args.threads {
-            b = b.num_threads(t as usize);
-        }
-        b.build().context("starting worker threads")?
-    };
+    let pool = worker_pool(args.common.threads)?;
     // One graph when every design's graph is the same (the usual case: the designs
     // differ in their levers); otherwise each its own, and the table says so.
-    note(args.quiet, "building the graph ...");
+    note(args.common.quiet, "building the graph ...");
     let mut graphs: Vec<crate::graph::SocialGraph> = Vec::new();
     let mut graph_of = Vec::new();
     for (i, s) in scenarios.iter().enumerate() {
@@ -76,7 +47,7 @@ pub(super) fn compare_designs(args: CompareArgs) -> Result<()> {
         match same {
             Some(j) => graph_of.push(graph_of[j]),
             None => {
-                let budget = graph_memory_budget(s, args.threads);
+                let budget = graph_memory_budget(s, args.common.threads);
                 graphs.push(pool.install(|| s.build_graph_within(budget))?);
                 graph_of.push(graphs.len() - 1);
             }
@@ -87,17 +58,7 @@ pub(super) fn compare_designs(args: CompareArgs) -> Result<()> {
         scenarios.iter().zip(&graph_of).map(|(s, &g)| s.engine_config(&graphs[g])).collect::<Result<Vec<_>, _>>()?;
     let mut output = OutputDir::begin(&out_dir)?;
     let total = runs * scenarios.len() as u64;
-    let bar = if args.quiet || !std::io::stderr().is_terminal() {
-        ProgressBar::hidden()
-    } else {
-        let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-        b.set_style(
-            ProgressStyle::with_template("{spinner} comparing [{bar:40}] {pos}/{len} runs ({per_sec}, {eta} left)")
-                .expect("the progress template is valid")
-                .progress_chars("=> "),
-        );
-        b
-    };
+    let bar = progress_bar(args.common.quiet, total, "comparing");
     let sim_started = Instant::now();
     let mut ensembles = Vec::new();
     for (i, (s, config)) in scenarios.iter().zip(&configs).enumerate() {
@@ -142,7 +103,7 @@ pub(super) fn compare_designs(args: CompareArgs) -> Result<()> {
         rng_seed: seed,
         same_graph,
         scenarios: scenarios.iter().map(|s| s.to_resolved_json()).collect(),
-        overrides: args.set.iter().map(|(k, v)| format!("{k}={v}")).collect(),
+        overrides: args.common.overrides(),
         seconds,
     };
     let mut names = vec!["compare.json".to_string(), "compare.csv".to_string()];
@@ -156,7 +117,7 @@ pub(super) fn compare_designs(args: CompareArgs) -> Result<()> {
     }
     output.commit()?;
     note(
-        args.quiet,
+        args.common.quiet,
         &format!(
             "{total} runs in {seconds:.2} s; total {:.2} s; results in {}",
             started.elapsed().as_secs_f64(),

@@ -253,13 +253,7 @@ fn run_scenario(args: RunArgs) -> Result<()> {
     check_memory(&scenario, args.threads)?;
     note(args.quiet, &format!("building the graph for {:?} ...", scenario.name));
     let graph_started = Instant::now();
-    let pool = {
-        let mut b = rayon::ThreadPoolBuilder::new();
-        if let Some(t) = args.threads {
-            b = b.num_threads(t as usize);
-        }
-        b.build().context("starting worker threads")?
-    };
+    let pool = worker_pool(args.threads)?;
     // The graph is read and frozen on the same worker threads as the runs.
     let budget = graph_memory_budget(&scenario, args.threads);
     let graph = pool.install(|| scenario.build_graph_within(budget))?;
@@ -281,17 +275,7 @@ fn run_scenario(args: RunArgs) -> Result<()> {
     // after its simulation.
     let mut output = OutputDir::begin(&out_dir)?;
 
-    let bar = if args.quiet || !std::io::stderr().is_terminal() {
-        ProgressBar::hidden()
-    } else {
-        let b = ProgressBar::with_draw_target(Some(config.runs as u64), ProgressDrawTarget::stderr());
-        b.set_style(
-            ProgressStyle::with_template("{spinner} simulating [{bar:40}] {pos}/{len} runs ({per_sec}, {eta} left)")
-                .expect("the progress template is valid")
-                .progress_chars("=> "),
-        );
-        b
-    };
+    let bar = progress_bar(args.quiet, config.runs as u64, "simulating");
     // Every run of a small cascade takes microseconds; updating the bar (a lock and a
     // clock read) after each one cost more than the run itself.
     let progress = |p: Progress| {
@@ -351,6 +335,74 @@ fn run_scenario(args: RunArgs) -> Result<()> {
         files.iter().map(|(n, _)| n.as_str()).chain([crate::report::output::MANIFEST]).collect::<Vec<_>>().join(", ")
     ));
     print_stdout(&text)
+}
+
+/// The options every planning command shares.
+#[derive(Debug, Args)]
+pub(super) struct PlanArgs {
+    /// Monte Carlo runs per design or point (default: the scenario's simulation.runs;
+    /// `optimize`: the most a design gets).
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_runs)]
+    runs: Option<u64>,
+    /// Master random seed shared by every design or point (default: the scenario's).
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_seed)]
+    seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+    /// Output folder (default: output/<command>-<scenario>/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// No progress bar or notes on stderr.
+    #[arg(long)]
+    quiet: bool,
+    /// Set a scenario key in every design, by its dotted path (as `run --set`).
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = crate::scenario::parse_set)]
+    set: Vec<(String, String)>,
+}
+
+impl PlanArgs {
+    /// The output folder: `--out`, or output/<command>-<stems>.
+    fn out_dir(&self, command: &str, scenarios: &[&Path]) -> PathBuf {
+        self.out.clone().unwrap_or_else(|| {
+            let stems: Vec<String> = scenarios
+                .iter()
+                .map(|p| p.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned()))
+                .collect();
+            Path::new("output").join(format!("{command}-{}", stems.join("-")))
+        })
+    }
+
+    /// The `--set`s as given, for the outputs.
+    fn overrides(&self) -> Vec<String> {
+        self.set.iter().map(|(k, v)| format!("{k}={v}")).collect()
+    }
+}
+
+/// The worker threads of a command (`--threads`, or all cores).
+fn worker_pool(threads: Option<u16>) -> Result<rayon::ThreadPool> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = threads {
+        b = b.num_threads(t as usize);
+    }
+    b.build().context("starting worker threads")
+}
+
+/// A progress bar of `total` runs on stderr, labelled `verb` (hidden with `--quiet` or
+/// when stderr is not a terminal).
+fn progress_bar(quiet: bool, total: u64, verb: &str) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    b.set_style(
+        ProgressStyle::with_template(&format!(
+            "{{spinner}} {verb} [{{bar:40}}] {{pos}}/{{len}} runs ({{per_sec}}, {{eta}} left)"
+        ))
+        .expect("the progress template is valid")
+        .progress_chars("=> "),
+    );
+    b
 }
 
 /// Workers a run on `threads` uses.

@@ -29,32 +29,16 @@ pub(super) struct OptimizeArgs {
     /// a game's development).
     #[arg(long, value_name = "KEY=COST", value_parser = crate::scenario::parse_set)]
     lever_cost: Vec<(String, String)>,
-    /// The most runs a design gets (default: the scenario's simulation.runs).
-    #[arg(long, allow_negative_numbers = true, value_parser = parse_runs)]
-    runs: Option<u64>,
     /// Runs of a design's first round (default: an eighth of --runs, at least 50).
     #[arg(long, allow_negative_numbers = true, value_parser = parse_runs)]
     min_runs: Option<u64>,
-    /// Master random seed shared by every design (default: the scenario's).
-    #[arg(long, allow_negative_numbers = true, value_parser = parse_seed)]
-    seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
-    threads: Option<u16>,
-    /// Output folder (default: output/optimize-<scenario>/).
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// No progress notes on stderr.
-    #[arg(long)]
-    quiet: bool,
-    /// Set a scenario key in every design, by its dotted path (as `run --set`).
-    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = crate::scenario::parse_set)]
-    set: Vec<(String, String)>,
+    #[command(flatten)]
+    common: PlanArgs,
 }
 
 pub(super) fn optimize_design(args: OptimizeArgs) -> Result<()> {
     let started = Instant::now();
-    let base = load(&args.scenario, args.runs, args.seed, &args.set)?;
+    let base = load(&args.scenario, args.common.runs, args.common.seed, &args.common.set)?;
     let (max_runs, seed) = (base.simulation.runs, base.simulation.rng_seed);
     let min_runs = args.min_runs.map_or((max_runs / 8).max(50).min(max_runs), |m| (m as usize).min(max_runs));
     if matches!(args.target, Target::Goal { .. }) && base.goal.and_then(|g| g.reach).is_none() {
@@ -79,7 +63,7 @@ pub(super) fn optimize_design(args: OptimizeArgs) -> Result<()> {
     // Every grid point checked like the file before anything runs (a value out of a
     // key's range is reported now, not after an hour).
     let scenario_at = |values: &[f64], runs: usize| -> Result<Scenario> {
-        let mut sets = args.set.clone();
+        let mut sets = args.common.set.clone();
         sets.extend(args.lever.iter().zip(values).map(|(l, &v)| (l.key.clone(), format_value(v))));
         load(&args.scenario, Some(runs as u64), Some(seed), &sets)
     };
@@ -90,26 +74,16 @@ pub(super) fn optimize_design(args: OptimizeArgs) -> Result<()> {
             scenario_at(&probe, max_runs)?;
         }
     }
-    let out_dir = args.out.clone().unwrap_or_else(|| {
-        let stem =
-            args.scenario.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into());
-        Path::new("output").join(format!("optimize-{stem}"))
-    });
+    let out_dir = args.common.out_dir("optimize", &[args.scenario.as_path()]);
     check_output_folder(&out_dir)?;
-    check_memory(&base, args.threads)?;
-    let pool = {
-        let mut b = rayon::ThreadPoolBuilder::new();
-        if let Some(t) = args.threads {
-            b = b.num_threads(t as usize);
-        }
-        b.build().context("starting worker threads")?
-    };
-    note(args.quiet, "building the graph ...");
+    check_memory(&base, args.common.threads)?;
+    let pool = worker_pool(args.common.threads)?;
+    note(args.common.quiet, "building the graph ...");
     let graph_varies = args.lever.iter().any(|l| l.key.starts_with("graph."));
-    let shared = pool.install(|| base.build_graph_within(graph_memory_budget(&base, args.threads)))?;
+    let shared = pool.install(|| base.build_graph_within(graph_memory_budget(&base, args.common.threads)))?;
     let mut output = OutputDir::begin(&out_dir)?;
     let search = Search { min_runs, max_runs, max_cost: args.max_cost };
-    let quiet = args.quiet;
+    let quiet = args.common.quiet;
     let mut eval = |values: &[f64], runs: usize| -> Result<Evaluation, String> {
         let s = scenario_at(values, runs).map_err(|e| format!("{e:#}"))?;
         let own;
@@ -171,7 +145,7 @@ pub(super) fn optimize_design(args: OptimizeArgs) -> Result<()> {
         rng_seed: seed,
         optimum: &optimum,
         share_of_grid_runs: optimum.runs_spent as f64 / optimum.grid_runs as f64,
-        overrides: args.set.iter().map(|(k, v)| format!("{k}={v}")).collect(),
+        overrides: args.common.overrides(),
         scenario: base.to_resolved_json(),
     })
     .expect("optimisation records always serialise");

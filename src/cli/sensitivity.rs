@@ -18,24 +18,8 @@ pub(super) struct SensitivityArgs {
     /// A lever and its step, KEY=STEP (repeatable; replaces the default levers).
     #[arg(long, value_name = "KEY=STEP", value_parser = parse_lever)]
     lever: Vec<Lever>,
-    /// Monte Carlo runs per design (default: the scenario's simulation.runs).
-    #[arg(long, allow_negative_numbers = true, value_parser = parse_runs)]
-    runs: Option<u64>,
-    /// Master random seed shared by every design (default: the scenario's).
-    #[arg(long, allow_negative_numbers = true, value_parser = parse_seed)]
-    seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
-    threads: Option<u16>,
-    /// Output folder (default: output/sensitivity-<scenario>/).
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// No progress bar or notes on stderr.
-    #[arg(long)]
-    quiet: bool,
-    /// Set a scenario key in every design, by its dotted path (as `run --set`).
-    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = crate::scenario::parse_set)]
-    set: Vec<(String, String)>,
+    #[command(flatten)]
+    common: PlanArgs,
 }
 
 /// The value at a dotted `key` of a resolved scenario (JSON), if it is a number.
@@ -45,7 +29,7 @@ fn value_at(resolved: &serde_json::Value, key: &str) -> Option<f64> {
 
 pub(super) fn sensitivity(args: SensitivityArgs) -> Result<()> {
     let started = Instant::now();
-    let base = load(&args.scenario, args.runs, args.seed, &args.set)?;
+    let base = load(&args.scenario, args.common.runs, args.common.seed, &args.common.set)?;
     let (runs, seed) = (base.simulation.runs as u64, base.simulation.rng_seed);
     let resolved = base.to_resolved_json();
     let levers = if args.lever.is_empty() { default_levers() } else { args.lever.clone() };
@@ -74,7 +58,7 @@ pub(super) fn sensitivity(args: SensitivityArgs) -> Result<()> {
     }
     // Every design checked like the file before anything runs.
     let design = |key: &str, x: f64| -> Result<Scenario> {
-        let mut sets = args.set.clone();
+        let mut sets = args.common.set.clone();
         sets.push((key.to_string(), format_value(x)));
         load(&args.scenario, Some(runs), Some(seed), &sets)
     };
@@ -86,35 +70,15 @@ pub(super) fn sensitivity(args: SensitivityArgs) -> Result<()> {
             }
         }
     }
-    let out_dir = args.out.clone().unwrap_or_else(|| {
-        let stem =
-            args.scenario.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into());
-        Path::new("output").join(format!("sensitivity-{stem}"))
-    });
+    let out_dir = args.common.out_dir("sensitivity", &[args.scenario.as_path()]);
     check_output_folder(&out_dir)?;
-    check_memory(&base, args.threads)?;
-    let pool = {
-        let mut b = rayon::ThreadPoolBuilder::new();
-        if let Some(t) = args.threads {
-            b = b.num_threads(t as usize);
-        }
-        b.build().context("starting worker threads")?
-    };
-    note(args.quiet, "building the graph ...");
-    let shared = pool.install(|| base.build_graph_within(graph_memory_budget(&base, args.threads)))?;
+    check_memory(&base, args.common.threads)?;
+    let pool = worker_pool(args.common.threads)?;
+    note(args.common.quiet, "building the graph ...");
+    let shared = pool.install(|| base.build_graph_within(graph_memory_budget(&base, args.common.threads)))?;
     let mut output = OutputDir::begin(&out_dir)?;
     let total = runs * (1 + variants.len() as u64);
-    let bar = if args.quiet || !std::io::stderr().is_terminal() {
-        ProgressBar::hidden()
-    } else {
-        let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-        b.set_style(
-            ProgressStyle::with_template("{spinner} sensitivity [{bar:40}] {pos}/{len} runs ({per_sec}, {eta} left)")
-                .expect("the progress template is valid")
-                .progress_chars("=> "),
-        );
-        b
-    };
+    let bar = progress_bar(args.common.quiet, total, "sensitivity");
     let sim_started = Instant::now();
     let run_one = |s: &Scenario, n: u64| -> Result<(crate::engine::Ensemble, crate::stats::Analysis)> {
         // A graph key moved by a lever rebuilds the graph for that design.
@@ -122,7 +86,7 @@ pub(super) fn sensitivity(args: SensitivityArgs) -> Result<()> {
         let graph = if s.graph == base.graph && s.graph_rng_seed() == base.graph_rng_seed() {
             &shared
         } else {
-            own = pool.install(|| s.build_graph_within(graph_memory_budget(s, args.threads)))?;
+            own = pool.install(|| s.build_graph_within(graph_memory_budget(s, args.common.threads)))?;
             &own
         };
         let config = s.engine_config(graph)?;
@@ -186,7 +150,7 @@ pub(super) fn sensitivity(args: SensitivityArgs) -> Result<()> {
         skipped,
         runs: runs as usize,
         rng_seed: seed,
-        overrides: args.set.iter().map(|(k, v)| format!("{k}={v}")).collect(),
+        overrides: args.common.overrides(),
         scenario: resolved,
         currency: base.report.currency.clone(),
     };
@@ -201,7 +165,7 @@ pub(super) fn sensitivity(args: SensitivityArgs) -> Result<()> {
     }
     output.commit()?;
     note(
-        args.quiet,
+        args.common.quiet,
         &format!(
             "{total} runs in {seconds:.2} s; total {:.2} s; results in {}",
             started.elapsed().as_secs_f64(),

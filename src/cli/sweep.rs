@@ -17,21 +17,6 @@ pub(super) struct SweepArgs {
     /// A numeric key and its values: KEY=START:STOP:STEP or KEY=V1,V2,... (once or twice).
     #[arg(long, required = true, value_name = "KEY=SPEC", value_parser = parse_vary)]
     vary: Vec<Vary>,
-    /// Monte Carlo runs per point (default: the scenario's simulation.runs).
-    #[arg(long, allow_negative_numbers = true, value_parser = parse_runs)]
-    runs: Option<u64>,
-    /// Master random seed shared by every point (default: the scenario's).
-    #[arg(long, allow_negative_numbers = true, value_parser = parse_seed)]
-    seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
-    threads: Option<u16>,
-    /// Output folder (default: output/sweep-<scenario>/).
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// No progress bar or notes on stderr.
-    #[arg(long)]
-    quiet: bool,
     /// Continue the sweep in the output folder: points already in its sweep.csv (for
     /// the same scenario, keys, runs and seed) are skipped.
     #[arg(long)]
@@ -39,9 +24,8 @@ pub(super) struct SweepArgs {
     /// Stop after this many new points (continue later with --resume).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     max_points: Option<u64>,
-    /// Set a scenario key at every point, by its dotted path (as `run --set`).
-    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = crate::scenario::parse_set)]
-    set: Vec<(String, String)>,
+    #[command(flatten)]
+    common: PlanArgs,
 }
 
 /// What identifies a sweep, kept beside its CSV (`sweep.state.json`) so that `--resume`
@@ -94,7 +78,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     if args.vary.len() == 2 && args.vary[0].key == args.vary[1].key {
         bail!(InputError(format!("--vary {}: the same key twice", args.vary[0].key)));
     }
-    let base = load(&args.scenario, args.runs, args.seed, &args.set)?;
+    let base = load(&args.scenario, args.common.runs, args.common.seed, &args.common.set)?;
     let (runs, seed) = (base.simulation.runs as u64, base.simulation.rng_seed);
     // Every point: the file, the --sets, then the varied values; each checked like the
     // file before anything runs.
@@ -104,19 +88,15 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         _ => unreachable!("checked: one or two keys"),
     };
     let scenario_at = |point: &[f64]| -> Result<Scenario> {
-        let mut sets = args.set.clone();
+        let mut sets = args.common.set.clone();
         sets.extend(args.vary.iter().zip(point).map(|(v, &x)| (v.key.clone(), format_value(x))));
         load(&args.scenario, Some(runs), Some(seed), &sets)
     };
     let scenarios = points.iter().map(|p| scenario_at(p)).collect::<Result<Vec<_>>>()?;
-    let out_dir = args.out.clone().unwrap_or_else(|| {
-        let stem =
-            args.scenario.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into());
-        Path::new("output").join(format!("sweep-{stem}"))
-    });
+    let out_dir = args.common.out_dir("sweep", &[args.scenario.as_path()]);
     check_sweep_folder(&out_dir)?;
     for s in &scenarios {
-        check_memory(s, args.threads)?;
+        check_memory(s, args.common.threads)?;
     }
     std::fs::create_dir_all(&out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
     let csv_path = out_dir.join("sweep.csv");
@@ -166,32 +146,16 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         .filter(|&i| !done.contains(&points[i].iter().map(|&x| format_value(x)).collect::<Vec<_>>()))
         .take(args.max_points.map_or(usize::MAX, |m| m as usize))
         .collect();
-    let pool = {
-        let mut b = rayon::ThreadPoolBuilder::new();
-        if let Some(t) = args.threads {
-            b = b.num_threads(t as usize);
-        }
-        b.build().context("starting worker threads")?
-    };
+    let pool = worker_pool(args.common.threads)?;
     // The graph once, unless a graph key varies.
     let graph_varies = keys.iter().any(|k| k.starts_with("graph."));
     let shared = if graph_varies || todo.is_empty() {
         None
     } else {
-        note(args.quiet, "building the graph ...");
-        Some(pool.install(|| base.build_graph_within(graph_memory_budget(&base, args.threads)))?)
+        note(args.common.quiet, "building the graph ...");
+        Some(pool.install(|| base.build_graph_within(graph_memory_budget(&base, args.common.threads)))?)
     };
-    let bar = if args.quiet || !std::io::stderr().is_terminal() {
-        ProgressBar::hidden()
-    } else {
-        let b = ProgressBar::with_draw_target(Some(runs * todo.len() as u64), ProgressDrawTarget::stderr());
-        b.set_style(
-            ProgressStyle::with_template("{spinner} sweeping [{bar:40}] {pos}/{len} runs ({per_sec}, {eta} left)")
-                .expect("the progress template is valid")
-                .progress_chars("=> "),
-        );
-        b
-    };
+    let bar = progress_bar(args.common.quiet, runs * todo.len() as u64, "sweeping");
     let mut file = std::fs::OpenOptions::new()
         .append(true)
         .open(&csv_path)
@@ -203,7 +167,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         let graph = match &shared {
             Some(g) => g,
             None => {
-                own = pool.install(|| s.build_graph_within(graph_memory_budget(s, args.threads)))?;
+                own = pool.install(|| s.build_graph_within(graph_memory_budget(s, args.common.threads)))?;
                 &own
             }
         };
@@ -247,7 +211,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         tipping_point: tipping.flatten(),
         runs: runs as usize,
         rng_seed: seed,
-        overrides: args.set.iter().map(|(k, v)| format!("{k}={v}")).collect(),
+        overrides: args.common.overrides(),
         scenario: base.to_resolved_json(),
         currency: base.report.currency.clone(),
     };
@@ -263,7 +227,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         }
     }
     note(
-        args.quiet,
+        args.common.quiet,
         &format!(
             "{} new point{} ({} runs) in {seconds:.2} s; total {:.2} s; results in {}",
             todo.len(),

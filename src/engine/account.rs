@@ -99,21 +99,15 @@ impl<'a> Prepared<'a> {
                 continue;
             }
             let index = pair(k, v);
-            if (keyed(keys.account_open, index) >> 32) < pa.open_below {
-                let mark = s.marks[vi];
-                let state = mark & STATE_BITS;
-                if state != JOINED {
-                    opened += 1;
-                    if state == UNTOUCHED {
-                        s.touched.push(v);
-                    }
-                    let mark = count_exposure(if state == UNTOUCHED { EXPOSED } else { mark });
-                    s.marks[vi] = mark;
-                    let behaviour = self.stopped_rewards(s, day).map_or(&self.behaviour, |u| &u.behaviour);
-                    let p = behaviour.join_probability((mark >> 2) as u32);
-                    if self.fade(keyed(keys.account_convert, index) >> 32, day) < coin_threshold(p) {
-                        self.schedule_reader(day, k, v, s, out, last_scheduled);
-                    }
+            // A reader who has not joined counts an invitation.
+            if (keyed(keys.account_open, index) >> 32) < pa.open_below
+                && let Some(mark) = s.receive_invitation(v)
+            {
+                opened += 1;
+                let behaviour = self.stopped_rewards(s, day).map_or(&self.behaviour, |u| &u.behaviour);
+                let p = behaviour.join_probability((mark >> 2) as u32);
+                if self.fade(keyed(keys.account_convert, index) >> 32, day) < coin_threshold(p) {
+                    self.schedule_reader(day, k, v, s, out, last_scheduled);
                 }
             }
             if (keyed(keys.unfollow, index) >> 32) < unfollow_below {

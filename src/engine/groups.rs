@@ -87,20 +87,7 @@ impl<'a> Prepared<'a> {
                     continue;
                 }
                 invitations += 1;
-                let vi = v as usize;
-                let mark = s.marks[vi];
-                let state = mark & STATE_BITS;
-                if state == JOINED {
-                    continue;
-                }
-                let mark = if state == UNTOUCHED {
-                    s.touched.push(v);
-                    EXPOSED
-                } else {
-                    mark
-                };
-                let mark = count_exposure(mark);
-                s.marks[vi] = mark;
+                let Some(mark) = s.receive_invitation(v) else { continue };
                 // Once the rewards have stopped, the design without them decides.
                 let behaviour = self.stopped_rewards(s, at.day).map_or(&self.behaviour, |u| &u.behaviour);
                 let p = attention * behaviour.join_probability((mark >> 2) as u32);

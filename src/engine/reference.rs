@@ -126,20 +126,7 @@ impl<'a> Prepared<'a> {
             s.channel_invitations[ci] += 1;
             let v = neighbours[j];
             let vi = v as usize;
-            // One read and one write of the invitee's mark: state and count.
-            let mark = s.marks[vi];
-            let state = mark & STATE_BITS;
-            if state == JOINED {
-                continue;
-            }
-            let mark = if state == UNTOUCHED {
-                s.touched.push(v);
-                EXPOSED
-            } else {
-                mark
-            };
-            let mark = count_exposure(mark);
-            s.marks[vi] = mark;
+            let Some(mark) = s.receive_invitation(v) else { continue };
             let p = match rule {
                 EdgeRule::Model | EdgeRule::Uniform(_) => {
                     let e = mark >> 2;

@@ -237,6 +237,29 @@ impl RunScratch {
         self.marks[v] & STATE_BITS
     }
 
+    /// An invitation reaches person `v`: unless they have joined, it is counted against
+    /// them (their state becomes EXPOSED if they were untouched) and their new mark is
+    /// returned, its upper six bits the invitations received. One read and one write of
+    /// the mark.
+    #[inline(always)]
+    pub(super) fn receive_invitation(&mut self, v: u32) -> Option<u8> {
+        let vi = v as usize;
+        let mark = self.marks[vi];
+        let state = mark & STATE_BITS;
+        if state == JOINED {
+            return None;
+        }
+        let mark = if state == UNTOUCHED {
+            self.touched.push(v);
+            EXPOSED
+        } else {
+            mark
+        };
+        let mark = count_exposure(mark);
+        self.marks[vi] = mark;
+        Some(mark)
+    }
+
     /// Sets the state of person `v`, keeping their invitation count.
     #[inline(always)]
     pub(super) fn set_state(&mut self, v: usize, state: u8) {

@@ -288,38 +288,8 @@ pub struct PushRecord {
     pub unfollows_mean: f64,
 }
 
-/// A count across runs: the mean with its 95% interval and quantiles.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct CountRecord {
-    /// Mean across runs.
-    pub mean: f64,
-    /// 95% interval on the mean, lower end.
-    pub ci_low: f64,
-    /// 95% interval on the mean, upper end.
-    pub ci_high: f64,
-    /// 5th percentile.
-    pub p05: f64,
-    /// Median.
-    pub p50: f64,
-    /// 95th percentile.
-    pub p95: f64,
-    /// The most in any run.
-    pub max: f64,
-}
-
-impl MoneyRecord {
-    fn into_counts(self) -> CountRecord {
-        CountRecord {
-            mean: self.mean,
-            ci_low: self.ci_low,
-            ci_high: self.ci_high,
-            p05: self.p05,
-            p50: self.p50,
-            p95: self.p95,
-            max: self.max,
-        }
-    }
-}
+/// A count across runs, written as an amount is: mean with its interval, quantiles, max.
+pub type CountRecord = MoneyRecord;
 
 /// Everything in summary.json.
 #[derive(Debug, Clone, Serialize)]
@@ -609,7 +579,7 @@ impl<'a> RunReport<'a> {
             seed_groups: cg.seed_groups,
             cap: cg.cap,
             fission: cg.fission,
-            created: MoneyRecord::new(&created_dist, &created_mean).into_counts(),
+            created: MoneyRecord::new(&created_dist, &created_mean),
             max_members: o.iter().map(|x| x.groups_max_members).max().unwrap_or(0),
             members_per_group: crate::stats::ratio_estimate(&members, &totals).into(),
             groups_at_end: crate::stats::mean_estimate(&totals).into(),
