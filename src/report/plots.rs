@@ -9,6 +9,7 @@
 use super::{RunReport, labels};
 use crate::graph::analysis::GraphStats;
 use crate::scenario::Language;
+use crate::stats::Distribution;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::FontFamily;
@@ -329,12 +330,7 @@ fn draw<DB: DrawingBackend>(chart: Chart, report: &RunReport, root: &Area<DB>) -
         s.simulation.rng_seed,
         report.graph_description()
     );
-    root.draw(&Text::new(
-        footer,
-        (SIZE.0 as i32 - 16, SIZE.1 as i32 - 10),
-        font_lang(report, 15.0).color(&GREY).pos(Pos::new(HPos::Right, VPos::Bottom)),
-    ))
-    .map_err(e)?;
+    draw_footer(root, footer, font_lang(report, 15.0))?;
     let area = root.margin(10, 30, 10, 25);
     match chart {
         Chart::Growth => growth(report, &area),
@@ -385,35 +381,8 @@ fn growth<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(),
         .map_err(e)?;
     // What the legend should not hide: the 90% band day to day, the median curve.
     let mut names = Vec::new();
-    let mut ink: Vec<Ink> = a
-        .daily
-        .windows(2)
-        .flat_map(|w| {
-            let (p, q) = (&w[0].cumulative, &w[1].cumulative);
-            let x = (w[0].day as f64, w[1].day as f64);
-            [Ink::area(x, (p.p05.min(q.p05), p.p95.max(q.p95))), Ink::line((x.0, p.p50), (x.1, q.p50))]
-        })
-        .collect();
-    let band = |lo: fn(&crate::stats::Distribution) -> f64, hi: fn(&crate::stats::Distribution) -> f64| {
-        let mut pts: Vec<(f64, f64)> = a.daily.iter().map(|d| (d.day as f64, hi(&d.cumulative))).collect();
-        pts.extend(a.daily.iter().rev().map(|d| (d.day as f64, lo(&d.cumulative))));
-        pts
-    };
-    chart
-        .draw_series(std::iter::once(Polygon::new(band(|d| d.p05, |d| d.p95), BLUE.mix(0.15).filled())))
-        .map_err(e)?
-        .label(named(&mut names, l.band90))
-        .legend(|(x, y)| Rectangle::new([(x, y - 7), (x + 24, y + 7)], BLUE.mix(0.15).filled()));
-    chart
-        .draw_series(std::iter::once(Polygon::new(band(|d| d.p25, |d| d.p75), BLUE.mix(0.35).filled())))
-        .map_err(e)?
-        .label(named(&mut names, l.band50))
-        .legend(|(x, y)| Rectangle::new([(x, y - 7), (x + 24, y + 7)], BLUE.mix(0.35).filled()));
-    chart
-        .draw_series(LineSeries::new(a.daily.iter().map(|d| (d.day as f64, d.cumulative.p50)), BLUE.stroke_width(3)))
-        .map_err(e)?
-        .label(named(&mut names, l.median))
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], BLUE.stroke_width(3)));
+    let by_day: Vec<(f64, &Distribution)> = a.daily.iter().map(|d| (d.day as f64, &d.cumulative)).collect();
+    let mut ink = draw_bands(&mut chart, &by_day, l, &mut names)?;
     let k = a.viral_coefficient.value;
     if k.is_finite() {
         // Clip the formula where it leaves the chart.
@@ -469,34 +438,8 @@ fn cost<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(), S
         .draw()
         .map_err(e)?;
     let mut names = Vec::new();
-    let mut ink: Vec<Ink> = daily
-        .windows(2)
-        .flat_map(|w| {
-            let (p, q) = (&w[0].cumulative, &w[1].cumulative);
-            let x = (w[0].day as f64, w[1].day as f64);
-            [Ink::area(x, (p.p05.min(q.p05), p.p95.max(q.p95))), Ink::line((x.0, p.p50), (x.1, q.p50))]
-        })
-        .collect();
-    let band = |lo: fn(&crate::stats::Distribution) -> f64, hi: fn(&crate::stats::Distribution) -> f64| {
-        let mut pts: Vec<(f64, f64)> = daily.iter().map(|d| (d.day as f64, hi(&d.cumulative))).collect();
-        pts.extend(daily.iter().rev().map(|d| (d.day as f64, lo(&d.cumulative))));
-        pts
-    };
-    chart
-        .draw_series(std::iter::once(Polygon::new(band(|d| d.p05, |d| d.p95), BLUE.mix(0.15).filled())))
-        .map_err(e)?
-        .label(named(&mut names, l.band90))
-        .legend(|(x, y)| Rectangle::new([(x, y - 7), (x + 24, y + 7)], BLUE.mix(0.15).filled()));
-    chart
-        .draw_series(std::iter::once(Polygon::new(band(|d| d.p25, |d| d.p75), BLUE.mix(0.35).filled())))
-        .map_err(e)?
-        .label(named(&mut names, l.band50))
-        .legend(|(x, y)| Rectangle::new([(x, y - 7), (x + 24, y + 7)], BLUE.mix(0.35).filled()));
-    chart
-        .draw_series(LineSeries::new(daily.iter().map(|d| (d.day as f64, d.cumulative.p50)), BLUE.stroke_width(3)))
-        .map_err(e)?
-        .label(named(&mut names, l.median))
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], BLUE.stroke_width(3)));
+    let by_day: Vec<(f64, &Distribution)> = daily.iter().map(|d| (d.day as f64, &d.cumulative)).collect();
+    let mut ink = draw_bands(&mut chart, &by_day, l, &mut names)?;
     if let Some(budget) = c.budget {
         ink.push(Ink::line((0.0, budget), (days, budget)));
         chart
@@ -507,6 +450,59 @@ fn cost<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(), S
     }
     use SeriesLabelPosition::*;
     legend(&mut chart, report, &names, &ink, &[UpperLeft, LowerRight, UpperRight, LowerLeft])
+}
+
+/// Draws, by day, the 90% and 50% bands of a quantity across runs and its median, with
+/// their legend entries; returns the ink the legend should not hide.
+fn draw_bands<DB: DrawingBackend>(
+    chart: &mut Chart2d<'_, DB>,
+    days: &[(f64, &Distribution)],
+    l: &super::Labels,
+    names: &mut Vec<String>,
+) -> Result<Vec<Ink>, String> {
+    let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
+    let ink = days
+        .windows(2)
+        .flat_map(|w| {
+            let ((x0, p), (x1, q)) = (w[0], w[1]);
+            [Ink::area((x0, x1), (p.p05.min(q.p05), p.p95.max(q.p95))), Ink::line((x0, p.p50), (x1, q.p50))]
+        })
+        .collect();
+    let band = |lo: fn(&Distribution) -> f64, hi: fn(&Distribution) -> f64| {
+        let mut pts: Vec<(f64, f64)> = days.iter().map(|&(x, d)| (x, hi(d))).collect();
+        pts.extend(days.iter().rev().map(|&(x, d)| (x, lo(d))));
+        pts
+    };
+    for (lo, hi, shade, name) in [
+        ((|d| d.p05) as fn(&Distribution) -> f64, (|d| d.p95) as fn(&Distribution) -> f64, 0.15, l.band90),
+        (|d| d.p25, |d| d.p75, 0.35, l.band50),
+    ] {
+        chart
+            .draw_series(std::iter::once(Polygon::new(band(lo, hi), BLUE.mix(shade).filled())))
+            .map_err(e)?
+            .label(named(names, name))
+            .legend(move |(x, y)| Rectangle::new([(x, y - 7), (x + 24, y + 7)], BLUE.mix(shade).filled()));
+    }
+    chart
+        .draw_series(LineSeries::new(days.iter().map(|&(x, d)| (x, d.p50)), BLUE.stroke_width(3)))
+        .map_err(e)?
+        .label(named(names, l.median))
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], BLUE.stroke_width(3)));
+    Ok(ink)
+}
+
+/// Writes `text` in grey at the bottom right of a chart (version, runs, seed).
+pub(super) fn draw_footer<DB: DrawingBackend>(
+    root: &Area<DB>,
+    text: String,
+    style: TextStyle<'static>,
+) -> Result<(), String> {
+    root.draw(&Text::new(
+        text,
+        (SIZE.0 as i32 - 16, SIZE.1 as i32 - 10),
+        style.color(&GREY).pos(Pos::new(HPos::Right, VPos::Bottom)),
+    ))
+    .map_err(|x| x.to_string())
 }
 
 fn reach<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(), String> {

@@ -268,15 +268,8 @@ impl Drawer for SweepChart<'_> {
         root.fill(&WHITE).map_err(e)?;
         let r = self.report;
         let footer = format!("fission {} · {} runs per point · seed {}", crate::VERSION, r.runs, r.rng_seed);
-        root.draw(&Text::new(
-            footer.clone(),
-            (super::plots::SIZE.0 as i32 - 16, super::plots::SIZE.1 as i32 - 10),
-            font_for(&footer, 15.0).color(&GREY).pos(plotters::style::text_anchor::Pos::new(
-                plotters::style::text_anchor::HPos::Right,
-                plotters::style::text_anchor::VPos::Bottom,
-            )),
-        ))
-        .map_err(e)?;
+        let style = font_for(&footer, 15.0);
+        super::plots::draw_footer(root, footer, style)?;
         let area = root.margin(10, 30, 10, 25);
         if r.keys.len() == 1 { self.lines(&area) } else { self.heatmap(&area) }
     }
