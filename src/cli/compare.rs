@@ -54,8 +54,9 @@ pub(super) fn compare_designs(args: CompareArgs) -> Result<()> {
         }
     }
     let same_graph = graphs.len() == 1;
-    let configs =
-        scenarios.iter().zip(&graph_of).map(|(s, &g)| s.engine_config(&graphs[g])).collect::<Result<Vec<_>, _>>()?;
+    let prepared =
+        scenarios.iter().zip(&graph_of).map(|(s, &g)| s.prepare(&graphs[g])).collect::<Result<Vec<_>, _>>()?;
+    let configs: Vec<_> = prepared.iter().map(|p| &p.config).collect();
     let mut output = OutputDir::begin(&out_dir)?;
     let total = runs * scenarios.len() as u64;
     let bar = progress_bar(args.common.quiet, total, "comparing");
@@ -77,18 +78,19 @@ pub(super) fn compare_designs(args: CompareArgs) -> Result<()> {
     bar.finish_and_clear();
     let seconds = sim_started.elapsed().as_secs_f64();
     let analyses: Vec<_> =
-        scenarios.iter().zip(&ensembles).map(|(s, e)| crate::stats::analyse(e, &s.analysis_config())).collect();
+        prepared.iter().zip(&ensembles).map(|(p, e)| crate::stats::analyse(e, &p.analysis)).collect();
     let runs_of: Vec<DesignRun> = scenarios
         .iter()
         .zip(&ensembles)
         .zip(&analyses)
         .zip(&args.scenarios)
-        .map(|(((s, e), a), path)| DesignRun {
+        .zip(&prepared)
+        .map(|((((s, e), a), path), p)| DesignRun {
             name: s.name.clone(),
             file: path.display().to_string(),
             ensemble: e,
             analysis: a,
-            config: s.analysis_config(),
+            config: p.analysis,
         })
         .collect();
     let comparison = compare(&runs_of);

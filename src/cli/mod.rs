@@ -5,6 +5,7 @@
 mod compare;
 mod memory;
 mod optimize;
+mod seeds;
 mod sensitivity;
 mod sweep;
 
@@ -77,6 +78,11 @@ enum Command {
     /// rows appended as points finish, `--resume` continues a stopped sweep.
     #[command(after_help = sweep::SWEEP_EXAMPLES)]
     Sweep(sweep::SweepArgs),
+    /// Compare ways of choosing seed users (random, highest degree, degree discount,
+    /// communities, IMM influence maximisation, CELF greedy): reach against the number
+    /// of seed users, with intervals, each choice re-scored with the scenario's model.
+    #[command(after_help = seeds::SEEDS_EXAMPLES)]
+    Seeds(seeds::SeedsArgs),
     /// Move each lever one step down and up, all else fixed (common random numbers):
     /// the effects on K, reach and cost with intervals, a tornado chart.
     #[command(after_help = sensitivity::SENSITIVITY_EXAMPLES)]
@@ -213,6 +219,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Check(args) => check(args),
         Command::Compare(args) => compare::compare_designs(args),
         Command::Sweep(args) => sweep::sweep(args),
+        Command::Seeds(args) => seeds::seeds(args),
         Command::Sensitivity(args) => sensitivity::sensitivity(args),
         Command::Optimize(args) => optimize::optimize_design(args),
         Command::Init(args) => init(args),
@@ -270,7 +277,26 @@ fn run_scenario(args: RunArgs) -> Result<()> {
             graph_started.elapsed().as_secs_f64()
         ),
     );
-    let config = scenario.engine_config(&graph)?;
+    let prepared = scenario.prepare(&graph)?;
+    let config = &prepared.config;
+    if let Some(chosen) = &prepared.seeds {
+        let estimate = chosen.imm.as_ref().map_or(String::new(), |r| {
+            format!(
+                "; IMM expects {:.0} people reached under its cascade model ({} RR sets)",
+                r.estimated_spread, r.theta
+            )
+        });
+        note(
+            args.quiet,
+            &format!(
+                "seed users: {} chosen by {} in {:.2} s, costing {:.2}{estimate}",
+                chosen.seeds.len(),
+                chosen.strategy.name(),
+                chosen.seconds,
+                chosen.cost
+            ),
+        );
+    }
     // Taken before the long run: a second run into the same folder is refused now, not
     // after its simulation.
     let mut output = OutputDir::begin(&out_dir)?;
@@ -285,13 +311,14 @@ fn run_scenario(args: RunArgs) -> Result<()> {
     };
     let sim_started = Instant::now();
     let ensemble = pool
-        .install(|| run_ensemble(&graph, &config, &progress))
+        .install(|| run_ensemble(&graph, config, &progress))
         .map_err(|e| InputError(format!("{}: {e}", scenario.file_label)))?;
     bar.finish_and_clear();
     let sim_seconds = sim_started.elapsed().as_secs_f64();
 
-    let analysis = crate::stats::analyse(&ensemble, &scenario.analysis_config());
-    let report = RunReport::new(&scenario, &graph, &ensemble, &analysis);
+    let analysis = crate::stats::analyse(&ensemble, &prepared.analysis);
+    let mut report = RunReport::new(&scenario, &graph, &ensemble, &analysis);
+    report.seeds = Some(crate::report::seeds::SeedsRecord::new(&scenario, &graph, &prepared));
     let files = report.files()?;
     for (name, bytes) in &files {
         output.write(name, bytes)?;

@@ -93,9 +93,9 @@ pub(super) fn optimize_design(args: OptimizeArgs) -> Result<()> {
         } else {
             &shared
         };
-        let config = s.engine_config(graph).map_err(|e| e.to_string())?;
-        let e = pool.install(|| run_ensemble(graph, &config, &|_| {})).map_err(|e| e.to_string())?;
-        let a = crate::stats::analyse(&e, &s.analysis_config());
+        let prepared = s.prepare(graph).map_err(|e| e.to_string())?;
+        let e = pool.install(|| run_ensemble(graph, &prepared.config, &|_| {})).map_err(|e| e.to_string())?;
+        let a = crate::stats::analyse(&e, &prepared.analysis);
         if !quiet {
             eprintln!(
                 "  {} ({runs} runs): K {:.3} ± {:.3}",

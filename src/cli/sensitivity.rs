@@ -80,7 +80,9 @@ pub(super) fn sensitivity(args: SensitivityArgs) -> Result<()> {
     let total = runs * (1 + variants.len() as u64);
     let bar = progress_bar(args.common.quiet, total, "sensitivity");
     let sim_started = Instant::now();
-    let run_one = |s: &Scenario, n: u64| -> Result<(crate::engine::Ensemble, crate::stats::Analysis)> {
+    let run_one = |s: &Scenario,
+                   n: u64|
+     -> Result<(crate::engine::Ensemble, crate::stats::Analysis, crate::stats::AnalysisConfig)> {
         // A graph key moved by a lever rebuilds the graph for that design.
         let own;
         let graph = if s.graph == base.graph && s.graph_rng_seed() == base.graph_rng_seed() {
@@ -89,7 +91,8 @@ pub(super) fn sensitivity(args: SensitivityArgs) -> Result<()> {
             own = pool.install(|| s.build_graph_within(graph_memory_budget(s, args.common.threads)))?;
             &own
         };
-        let config = s.engine_config(graph)?;
+        let prepared = s.prepare(graph)?;
+        let config = prepared.config;
         let progress = |p: Progress| {
             if p.runs_done.is_multiple_of(64) || p.runs_done == p.runs_total {
                 bar.set_position(n * runs + p.runs_done)
@@ -98,10 +101,10 @@ pub(super) fn sensitivity(args: SensitivityArgs) -> Result<()> {
         let e = pool
             .install(|| run_ensemble(graph, &config, &progress))
             .map_err(|e| InputError(format!("{}: {e}", s.file_label)))?;
-        let a = crate::stats::analyse(&e, &s.analysis_config());
-        Ok((e, a))
+        let a = crate::stats::analyse(&e, &prepared.analysis);
+        Ok((e, a, prepared.analysis))
     };
-    let (base_e, base_a) = run_one(&base, 0)?;
+    let (base_e, base_a, base_config) = run_one(&base, 0)?;
     let mut effects: Vec<LeverEffect> = moves
         .iter()
         .map(|(l, v, down, up)| LeverEffect {
@@ -115,22 +118,16 @@ pub(super) fn sensitivity(args: SensitivityArgs) -> Result<()> {
         })
         .collect();
     for (n, (i, is_up, s)) in variants.iter().enumerate() {
-        let (e, a) = run_one(s, n as u64 + 1)?;
+        let (e, a, config) = run_one(s, n as u64 + 1)?;
         let designs = [
             DesignRun {
                 name: base.name.clone(),
                 file: String::new(),
                 ensemble: &base_e,
                 analysis: &base_a,
-                config: base.analysis_config(),
+                config: base_config,
             },
-            DesignRun {
-                name: s.name.clone(),
-                file: String::new(),
-                ensemble: &e,
-                analysis: &a,
-                config: s.analysis_config(),
-            },
+            DesignRun { name: s.name.clone(), file: String::new(), ensemble: &e, analysis: &a, config },
         ];
         let d = compare(&designs).differences.remove(0);
         let effect = &mut effects[*i];

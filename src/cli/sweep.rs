@@ -171,7 +171,8 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
                 &own
             }
         };
-        let config = s.engine_config(graph)?;
+        let prepared = s.prepare(graph)?;
+        let config = &prepared.config;
         let offset = n as u64 * runs;
         let progress = |p: Progress| {
             if p.runs_done.is_multiple_of(64) || p.runs_done == p.runs_total {
@@ -179,9 +180,9 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
             }
         };
         let ensemble = pool
-            .install(|| run_ensemble(graph, &config, &progress))
+            .install(|| run_ensemble(graph, config, &progress))
             .map_err(|e| InputError(format!("{}: {e}", s.file_label)))?;
-        let analysis = crate::stats::analyse(&ensemble, &s.analysis_config());
+        let analysis = crate::stats::analyse(&ensemble, &prepared.analysis);
         let row = SweepRow::new(points[i].clone(), &analysis, runs as usize);
         // One write per row, flushed: a stop loses at most the point being run.
         file.write_all(&row.csv_line())

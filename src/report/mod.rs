@@ -11,6 +11,7 @@ mod campaign;
 pub mod compare;
 pub mod output;
 pub mod plots;
+pub mod seeds;
 pub mod sensitivity;
 pub mod sweep;
 mod text;
@@ -162,6 +163,8 @@ pub struct SummaryRecord {
     pub graph: GraphInfo,
     /// Seed users per run.
     pub seed_users: usize,
+    /// How the seed users were chosen: the strategy, who, at what cost, IMM's figures.
+    pub seeding: Option<seeds::SeedsRecord>,
     /// The viral coefficient K.
     pub viral_coefficient: ViralCoefficientRecord,
     /// Invitations per participant (K = invitations × conversion).
@@ -212,6 +215,8 @@ pub struct RunReport<'a> {
     /// The id of each tree's root as the graph's input names it, parallel to the
     /// ensemble's trees ([`Ensemble::trees`]).
     pub tree_roots: Vec<OriginalId>,
+    /// How the seed users were chosen (None: not recorded).
+    pub seeds: Option<seeds::SeedsRecord>,
 }
 
 impl<'a> RunReport<'a> {
@@ -222,7 +227,7 @@ impl<'a> RunReport<'a> {
         let info = graph.info();
         let nominal = scenario.behaviour.nominal(info.mean_degree.round() as usize);
         let tree_roots = ensemble.trees().map(|(_, t)| graph.original_id(t.root)).collect();
-        Self { scenario, graph: info, ensemble, analysis, nominal, tree_roots }
+        Self { scenario, graph: info, ensemble, analysis, nominal, tree_roots, seeds: None }
     }
 
     /// One line describing the graph, for chart footers.
@@ -250,6 +255,7 @@ impl<'a> RunReport<'a> {
             overrides: s.sets.clone(),
             graph: self.graph.clone(),
             seed_users: a.seed_count,
+            seeding: self.seeds.clone(),
             viral_coefficient: ViralCoefficientRecord {
                 mean: a.viral_coefficient.value,
                 std_error: a.viral_coefficient.std_error,

@@ -12,6 +12,7 @@ mod groups;
 pub mod raw;
 mod resolved;
 mod rewards;
+mod seeding;
 mod set;
 
 use crate::engine::{CycleTime, DelayDistribution, RunConfig, Seeding};
@@ -27,6 +28,7 @@ pub use account::{AccountSpec, FollowersSpec};
 pub use groups::GroupsSpec;
 use raw::*;
 pub use rewards::BudgetSpec;
+pub use seeding::SeedOptions;
 pub use set::parse_set;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -97,13 +99,27 @@ pub struct Overrides {
     pub sets: Vec<(String, String)>,
 }
 
+/// A scenario made ready on its graph ([`Scenario::prepare`]).
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The engine's configuration.
+    pub config: RunConfig,
+    /// The estimators' configuration (the seed users' cost among the fixed costs).
+    pub analysis: AnalysisConfig,
+    /// What the seed users cost (`seeding.cost_per_seed`, `cost_per_friend`).
+    pub seed_cost: f64,
+    /// The strategy's choice, when a strategy chose the seeds once.
+    pub seeds: Option<crate::plan::seeds::Selection>,
+}
+
 /// How the seed users are chosen, before the graph exists.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SeedingSpec {
     /// Random people, anew each run.
     Random(usize),
-    /// The best-connected people.
-    HighestDegree(usize),
+    /// Chosen once on the graph by a strategy (highest-degree, degree-discount,
+    /// community, influence-max): at most this many (fewer if `seeding.budget` runs out).
+    Chosen(crate::plan::seeds::Strategy, usize),
     /// These original ids (integers or text, as the graph's ids are).
     Nodes(Vec<OriginalId>),
     /// Original ids read from a file, one per line.
@@ -156,6 +172,8 @@ pub struct Scenario {
     pub graph_seed: Option<u64>,
     /// Seed users.
     pub seeding: SeedingSpec,
+    /// How a strategy chooses seeds and what they cost (`[seeding]`).
+    pub seed_options: SeedOptions,
     /// Spread model.
     pub behaviour: Behaviour,
     /// Cycle time.
@@ -551,61 +569,6 @@ impl Scenario {
         let seeding_raw_groups = seeding_raw.groups.take();
         let raw_group = raw.channels.as_mut().and_then(|ch| ch.group.take());
         let raw_account = raw.channels.as_mut().and_then(|ch| ch.official_account.take());
-        let max_seeds = graph_nodes.unwrap_or(u64::MAX / 2);
-        let seeding = if let Some(nodes) = &seeding_raw.nodes {
-            if seeding_raw.file.is_some() || seeding_raw.strategy.is_some() || seeding_raw.count.is_some() {
-                c.problem(
-                    Some(&nodes.span()),
-                    "seeding.nodes",
-                    "give either seeding.nodes, seeding.file, or seeding.strategy with seeding.count, not several"
-                        .into(),
-                );
-            }
-            if nodes.get_ref().is_empty() {
-                c.problem(
-                    Some(&nodes.span()),
-                    "seeding.nodes",
-                    "seeding.nodes is empty: list at least one node id".into(),
-                );
-            }
-            let mut sorted = nodes.get_ref().clone();
-            sorted.sort_unstable();
-            if sorted.windows(2).any(|w| w[0] == w[1]) {
-                c.problem(Some(&nodes.span()), "seeding.nodes", "seeding.nodes lists a node more than once".into());
-            }
-            SeedingSpec::Nodes(nodes.get_ref().clone())
-        } else if let Some(file) = &seeding_raw.file {
-            if seeding_raw.strategy.is_some() || seeding_raw.count.is_some() {
-                c.problem(
-                    Some(&file.span()),
-                    "seeding.file",
-                    "give either seeding.file or seeding.strategy with seeding.count, not both".into(),
-                );
-            }
-            let path = base_dir.join(file.get_ref());
-            if !path.is_file() {
-                c.problem(
-                    Some(&file.span()),
-                    "seeding.file",
-                    format!("seeding.file = {:?}: {}", file.get_ref(), not_a_file(&path)),
-                );
-            }
-            SeedingSpec::File(path, file.get_ref().clone())
-        } else {
-            let strategy = c.choice(&seeding_raw.strategy, "seeding.strategy", "random", &["random", "highest-degree"]);
-            let count = c.int(
-                &seeding_raw.count,
-                "seeding.count",
-                10.min(max_seeds),
-                1,
-                max_seeds,
-                "seed users, at most the number of people",
-            ) as usize;
-            match strategy {
-                "highest-degree" => SeedingSpec::HighestDegree(count),
-                _ => SeedingSpec::Random(count),
-            }
-        };
 
         // [model] and [campaign]
         let model_raw = raw.model.unwrap_or_default();
@@ -615,6 +578,7 @@ impl Scenario {
             "campaign",
             &["campaign", "independent-cascade", "linear-threshold", "complex-contagion", "sir"],
         );
+        let (seeding, seed_options) = Self::seeding_from_raw(&seeding_raw, kind, graph_nodes, base_dir, c);
         let model_keys: Vec<(&str, Option<Range<usize>>)> = vec![
             ("probability", span(&model_raw.probability)),
             ("weights", span(&model_raw.weights)),
@@ -921,7 +885,7 @@ impl Scenario {
         }
         // [channels.group] and [seeding] groups
         let seeds = match &seeding {
-            SeedingSpec::Random(k) | SeedingSpec::HighestDegree(k) => Some(*k),
+            SeedingSpec::Random(k) | SeedingSpec::Chosen(_, k) => Some(*k),
             SeedingSpec::Nodes(ids) => Some(ids.len()),
             SeedingSpec::File(..) => None,
         };
@@ -1016,6 +980,7 @@ impl Scenario {
             graph,
             graph_seed,
             seeding,
+            seed_options,
             behaviour,
             cycle_time,
             simulation: SimulationSettings {
@@ -1091,6 +1056,19 @@ impl Scenario {
     /// [`ScenarioError::Invalid`] when a seed id is not in the graph (naming the line of
     /// the seeds file) or there are more seed users than people.
     pub fn resolve_seeding(&self, graph: &SocialGraph) -> Result<Seeding, ScenarioError> {
+        Ok(self.choose_seeds(graph)?.0)
+    }
+
+    /// The seed users on a built graph and, for a strategy that chooses them once, the
+    /// choice ([`crate::plan::seeds::choose`]: who, at what cost, what IMM estimated).
+    ///
+    /// # Errors
+    /// As [`Scenario::resolve_seeding`]; and when the seed users cost more than the
+    /// budget left after the fixed costs, or no seed user fits `seeding.budget`.
+    pub fn choose_seeds(
+        &self,
+        graph: &SocialGraph,
+    ) -> Result<(Seeding, Option<crate::plan::seeds::Selection>), ScenarioError> {
         let n = graph.node_count();
         let invalid = |file: &str, line: Option<usize>, key: &str, message: String| ScenarioError::Invalid {
             file: file.to_string(),
@@ -1130,7 +1108,33 @@ impl Scenario {
             };
         let seeding = match &self.seeding {
             SeedingSpec::Random(k) => Seeding::Random { count: *k },
-            SeedingSpec::HighestDegree(k) => Seeding::HighestDegree { count: *k },
+            SeedingSpec::Chosen(strategy, k) if *k > n && self.seed_options.cost.budget.is_none() => {
+                return Err(invalid(
+                    &self.file_label,
+                    None,
+                    "seeding.count",
+                    format!("{k} seed users but the graph has only {n} people"),
+                ));
+            }
+            SeedingSpec::Chosen(strategy, k) => {
+                let plan = self.seed_plan(graph).expect("a chosen seeding has a plan");
+                let chosen = crate::plan::seeds::choose(graph, &plan, self.simulation.rng_seed);
+                if chosen.seeds.is_empty() {
+                    return Err(invalid(
+                        &self.file_label,
+                        None,
+                        "seeding.budget",
+                        "no seed user fits seeding.budget: raise it or lower the seed users' costs".into(),
+                    ));
+                }
+                self.check_seed_money(chosen.cost)?;
+                let seeding = if *strategy == crate::plan::seeds::Strategy::HighestDegree && chosen.seeds.len() == *k {
+                    Seeding::HighestDegree { count: *k }
+                } else {
+                    Seeding::Nodes { nodes: chosen.seeds.iter().map(|&v| NodeId(v)).collect() }
+                };
+                return Ok((seeding, Some(chosen)));
+            }
             SeedingSpec::Nodes(ids) => {
                 let ids: Vec<_> = ids.iter().map(|i| (i.clone(), None)).collect();
                 Seeding::Nodes { nodes: lookup(&ids, &self.file_label, "seeding.nodes")? }
@@ -1165,7 +1169,33 @@ impl Scenario {
                 format!("{} seed users but the graph has only {n} people", seeding.count()),
             ));
         }
-        Ok(seeding)
+        let cost = &self.seed_options.cost;
+        let spent = match &seeding {
+            Seeding::Nodes { nodes } => nodes.iter().map(|v| cost.of(graph, v.0)).sum(),
+            s => cost.per_seed * s.count() as f64,
+        };
+        self.check_seed_money(spent)?;
+        Ok((seeding, None))
+    }
+
+    /// Refuses seed users that cost more than `[budget] total` leaves after the fixed costs.
+    fn check_seed_money(&self, spent: f64) -> Result<(), ScenarioError> {
+        if let Some(total) = self.budget.total
+            && spent > total - self.budget.fixed + 1e-9
+        {
+            return Err(ScenarioError::Invalid {
+                file: self.file_label.clone(),
+                problems: vec![Problem {
+                    line: None,
+                    key: "seeding.cost_per_seed".into(),
+                    message: format!(
+                        "the seed users cost {spent:.2}, more than budget.total less budget.fixed ({:.2})",
+                        total - self.budget.fixed
+                    ),
+                }],
+            });
+        }
+        Ok(())
     }
 
     /// The engine's whole configuration on a built graph: the seed users, the people's
@@ -1175,10 +1205,36 @@ impl Scenario {
     /// As [`Scenario::resolve_seeding`], [`Scenario::build_membership`] and
     /// [`Scenario::official_account_on`].
     pub fn engine_config(&self, graph: &SocialGraph) -> Result<RunConfig, ScenarioError> {
-        let mut config = self.run_config(self.resolve_seeding(graph)?);
+        Ok(self.prepare(graph)?.config)
+    }
+
+    /// Everything a run on a built graph needs: the engine's configuration
+    /// ([`Scenario::engine_config`]), the estimators' (with what the seed users cost
+    /// among the fixed costs) and the strategy's choice of seed users.
+    ///
+    /// # Errors
+    /// As [`Scenario::engine_config`].
+    pub fn prepare(&self, graph: &SocialGraph) -> Result<Prepared, ScenarioError> {
+        let (seeding, seeds) = self.choose_seeds(graph)?;
+        let mut config = self.run_config(seeding);
         config.membership = self.build_membership(graph)?.map(std::sync::Arc::new);
         config.official_account = self.official_account_on(graph)?;
-        Ok(config)
+        let seed_cost = match &seeds {
+            Some(s) => s.cost,
+            None => match &config.seeding {
+                Seeding::Nodes { nodes } => nodes.iter().map(|v| self.seed_options.cost.of(graph, v.0)).sum(),
+                other => self.seed_options.cost.per_seed * other.count() as f64,
+            },
+        };
+        // The seed users are paid from the budget before any reward.
+        if let Behaviour::Campaign { rewards, .. } = &mut config.behaviour
+            && let Some(b) = rewards.budget.as_mut()
+        {
+            *b = (*b - seed_cost).max(0.0);
+        }
+        let mut analysis = self.analysis_config();
+        analysis.fixed_costs += seed_cost;
+        Ok(Prepared { config, analysis, seed_cost, seeds })
     }
 
     /// The engine's configuration for a seeding resolved on the graph.
@@ -1197,7 +1253,8 @@ impl Scenario {
         }
     }
 
-    /// The estimators' configuration.
+    /// The estimators' configuration, without what seed users cost (which needs the
+    /// graph: [`Scenario::prepare`] adds it).
     pub fn analysis_config(&self) -> AnalysisConfig {
         let reward = match &self.behaviour {
             Behaviour::Campaign { levers, .. } => levers.reward,
@@ -1261,7 +1318,7 @@ impl Scenario {
         // Each seed user's tree keeps its shape (32 bytes) and, in the report, its root's
         // id (24) and its row of trees.csv (about 40).
         let seeds = match &self.seeding {
-            SeedingSpec::Random(k) | SeedingSpec::HighestDegree(k) => *k as f64,
+            SeedingSpec::Random(k) | SeedingSpec::Chosen(_, k) => (*k).min(nodes as usize) as f64,
             SeedingSpec::Nodes(ids) => ids.len() as f64,
             SeedingSpec::File(path, _) => std::fs::read_to_string(path).map_or(0.0, |t| {
                 t.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')).count() as f64

@@ -149,6 +149,20 @@ pub struct RawSeeding {
     pub file: S<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: S<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selection_model: S<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selection_probability: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub epsilon: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ell: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_per_seed: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_per_friend: S<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget: S<f64>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]

@@ -68,12 +68,32 @@ impl Scenario {
             SeedingSpec::Random(k) => {
                 RawSeeding { strategy: f("random".into()), count: f(*k as u64), ..Default::default() }
             }
-            SeedingSpec::HighestDegree(k) => {
-                RawSeeding { strategy: f("highest-degree".into()), count: f(*k as u64), ..Default::default() }
+            SeedingSpec::Chosen(strategy, k) => {
+                RawSeeding { strategy: f(strategy.name().into()), count: f(*k as u64), ..Default::default() }
             }
             SeedingSpec::Nodes(ids) => RawSeeding { nodes: f(ids.clone()), ..Default::default() },
             SeedingSpec::File(_, as_written) => RawSeeding { file: f(as_written.clone()), ..Default::default() },
         };
+        let o = &self.seed_options;
+        if let SeedingSpec::Chosen(strategy, _) = &self.seeding {
+            if strategy.uses_model() {
+                seeding.selection_model = o.selection_model.and_then(|m| f(m.name().into()));
+                seeding.selection_probability = o.selection_probability.and_then(f);
+            }
+            if *strategy == crate::plan::seeds::Strategy::InfluenceMax {
+                seeding.epsilon = f(o.imm.epsilon);
+                seeding.ell = f(o.imm.ell);
+            }
+            seeding.budget = o.cost.budget.and_then(f);
+            if o.cost.per_friend != 0.0 {
+                seeding.cost_per_friend = f(o.cost.per_friend);
+            }
+        } else if o.cost.per_friend != 0.0 && !matches!(self.seeding, SeedingSpec::Random(_)) {
+            seeding.cost_per_friend = f(o.cost.per_friend);
+        }
+        if o.cost.per_seed != 0.0 {
+            seeding.cost_per_seed = f(o.cost.per_seed);
+        }
         if let Behaviour::Campaign { channels, .. } = &self.behaviour {
             seeding.groups = channels.campaign_groups.and_then(|cg| f(cg.seed_groups as u64));
         }

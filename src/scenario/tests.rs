@@ -119,6 +119,8 @@ fn resolved_scenario_round_trips() {
         "name = \"七夕\"\n[graph]\nkind = \"stochastic-block\"\nblocks = 4\nnodes = 400\nwithin_degree = 6\n[seeding]\nstrategy = \"highest-degree\"\ncount = 3\n[campaign]\nreward = 20\ncycle_time_distribution = \"fixed\"\ncycle_time_days = 2\n[channels.moments]\nenabled = false\n[report]\nlanguage = \"zh\"\n".to_string(),
         "[graph]\nkind = \"configuration\"\nnodes = 300\nexponent = 2.3\n[model]\nkind = \"independent-cascade\"\nprobability = 0.2\n".to_string(),
         "[graph]\nkind = \"watts-strogatz\"\nnodes = 300\nk = 6\nrng_seed = 5\n[seeding]\nnodes = [1, 2]\n".to_string(),
+        "[graph]\nkind = \"erdos-renyi\"\nnodes = 300\nmean_degree = 6\n[seeding]\nstrategy = \"influence-max\"\nselection_model = \"linear-threshold\"\nepsilon = 0.2\ncost_per_seed = 3\ncost_per_friend = 0.5\nbudget = 60\n".to_string(),
+        "[graph]\nkind = \"erdos-renyi\"\nnodes = 300\nmean_degree = 6\n[seeding]\nstrategy = \"degree-discount\"\ncount = 4\nselection_probability = 0.05\n".to_string(),
     ];
     for text in texts {
         let s = parse(&text).unwrap();
