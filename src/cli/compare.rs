@@ -57,7 +57,7 @@ pub(super) fn compare_designs(args: CompareArgs) -> Result<()> {
     let prepared =
         scenarios.iter().zip(&graph_of).map(|(s, &g)| s.prepare(&graphs[g])).collect::<Result<Vec<_>, _>>()?;
     let configs: Vec<_> = prepared.iter().map(|p| &p.config).collect();
-    let mut output = OutputDir::begin(&out_dir)?;
+    let output = OutputDir::begin(&out_dir)?;
     let total = runs * scenarios.len() as u64;
     let bar = progress_bar(args.common.quiet, total, "comparing");
     let sim_started = Instant::now();
@@ -108,24 +108,14 @@ pub(super) fn compare_designs(args: CompareArgs) -> Result<()> {
         overrides: args.common.overrides(),
         seconds,
     };
-    let mut names = vec!["compare.json".to_string(), "compare.csv".to_string()];
-    output.write("compare.json", &report.json())?;
-    output.write("compare.csv", &report.csv())?;
-    for (stem, png, svg) in report.charts()? {
-        output.write(&format!("{stem}.png"), &png)?;
-        output.write(&format!("{stem}.svg"), svg.as_bytes())?;
-        names.push(format!("{stem}.png"));
-        names.push(format!("{stem}.svg"));
-    }
-    output.commit()?;
-    note(
+    let names = finish_plan_outputs(
+        output,
+        &[("compare.json", report.json()), ("compare.csv", report.csv())],
+        report.charts()?,
         args.common.quiet,
-        &format!(
-            "{total} runs in {seconds:.2} s; total {:.2} s; results in {}",
-            started.elapsed().as_secs_f64(),
-            out_dir.display()
-        ),
-    );
+        (total, seconds, started),
+        &out_dir,
+    )?;
     let mut text = report.table(&scenarios[0].report.currency);
     text.push_str(&format!("  Files: {}, {}\n", names.join(", "), crate::report::output::MANIFEST));
     print_stdout(&text)

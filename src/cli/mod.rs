@@ -364,6 +364,39 @@ fn run_scenario(args: RunArgs) -> Result<()> {
     print_stdout(&text)
 }
 
+/// Writes a planning command's files (data files, then each chart as PNG and SVG),
+/// commits the folder and says where it is: the names written, in order.
+fn finish_plan_outputs(
+    mut output: OutputDir,
+    data: &[(&str, Vec<u8>)],
+    charts: Vec<(String, Vec<u8>, String)>,
+    quiet: bool,
+    (total, seconds, started): (u64, f64, Instant),
+    out_dir: &Path,
+) -> Result<Vec<String>> {
+    let mut names = Vec::new();
+    for (name, bytes) in data {
+        output.write(name, bytes)?;
+        names.push(name.to_string());
+    }
+    for (stem, png, svg) in charts {
+        output.write(&format!("{stem}.png"), &png)?;
+        output.write(&format!("{stem}.svg"), svg.as_bytes())?;
+        names.push(format!("{stem}.png"));
+        names.push(format!("{stem}.svg"));
+    }
+    output.commit()?;
+    note(
+        quiet,
+        &format!(
+            "{total} runs in {seconds:.2} s; total {:.2} s; results in {}",
+            started.elapsed().as_secs_f64(),
+            out_dir.display()
+        ),
+    );
+    Ok(names)
+}
+
 /// The options every planning command shares.
 #[derive(Debug, Args)]
 pub(super) struct PlanArgs {

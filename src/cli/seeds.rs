@@ -75,7 +75,7 @@ pub(super) fn seeds(args: SeedsArgs) -> Result<()> {
         s
     };
     let model_plan = with(Strategy::InfluenceMax, 1).seed_plan(&graph).expect("a chosen seeding has a plan");
-    let mut output = OutputDir::begin(&out_dir)?;
+    let output = OutputDir::begin(&out_dir)?;
     let total = runs * (counts.len() * strategies.len()) as u64;
     let bar = progress_bar(args.common.quiet, total, "seeds");
     let mut rows = Vec::new();
@@ -159,24 +159,14 @@ pub(super) fn seeds(args: SeedsArgs) -> Result<()> {
         overrides: args.common.overrides(),
         scenario: base.to_resolved_json(),
     };
-    output.write("seeds.json", &report.json())?;
-    output.write("seeds.csv", &report.csv())?;
-    let mut files = vec!["seeds.json".to_string(), "seeds.csv".to_string()];
-    for (stem, png, svg) in report.charts()? {
-        output.write(&format!("{stem}.png"), &png)?;
-        output.write(&format!("{stem}.svg"), svg.as_bytes())?;
-        files.push(format!("{stem}.png"));
-        files.push(format!("{stem}.svg"));
-    }
-    output.commit()?;
-    note(
+    let files = finish_plan_outputs(
+        output,
+        &[("seeds.json", report.json()), ("seeds.csv", report.csv())],
+        report.charts()?,
         args.common.quiet,
-        &format!(
-            "{total} runs in {seconds:.2} s; total {:.2} s; results in {}",
-            started.elapsed().as_secs_f64(),
-            out_dir.display()
-        ),
-    );
+        (total, seconds, started),
+        &out_dir,
+    )?;
     let mut text = report.table();
     text.push_str("  Time choosing seeds (all points):");
     for (s, t) in &selection_seconds {

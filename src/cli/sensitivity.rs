@@ -76,7 +76,7 @@ pub(super) fn sensitivity(args: SensitivityArgs) -> Result<()> {
     let pool = worker_pool(args.common.threads)?;
     note(args.common.quiet, "building the graph ...");
     let shared = pool.install(|| base.build_graph_within(graph_memory_budget(&base, args.common.threads)))?;
-    let mut output = OutputDir::begin(&out_dir)?;
+    let output = OutputDir::begin(&out_dir)?;
     let total = runs * (1 + variants.len() as u64);
     let bar = progress_bar(args.common.quiet, total, "sensitivity");
     let sim_started = Instant::now();
@@ -151,24 +151,14 @@ pub(super) fn sensitivity(args: SensitivityArgs) -> Result<()> {
         scenario: resolved,
         currency: base.report.currency.clone(),
     };
-    output.write("sensitivity.json", &report.json())?;
-    output.write("sensitivity.csv", &report.csv())?;
-    let mut files = vec!["sensitivity.json".to_string(), "sensitivity.csv".to_string()];
-    for (stem, png, svg) in report.charts()? {
-        output.write(&format!("{stem}.png"), &png)?;
-        output.write(&format!("{stem}.svg"), svg.as_bytes())?;
-        files.push(format!("{stem}.png"));
-        files.push(format!("{stem}.svg"));
-    }
-    output.commit()?;
-    note(
+    let files = finish_plan_outputs(
+        output,
+        &[("sensitivity.json", report.json()), ("sensitivity.csv", report.csv())],
+        report.charts()?,
         args.common.quiet,
-        &format!(
-            "{total} runs in {seconds:.2} s; total {:.2} s; results in {}",
-            started.elapsed().as_secs_f64(),
-            out_dir.display()
-        ),
-    );
+        (total, seconds, started),
+        &out_dir,
+    )?;
     let mut text = report.table();
     text.push_str(&format!(
         "  {total} runs in {seconds:.2} s\n  Files: {}, {}\n",
