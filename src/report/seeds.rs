@@ -274,7 +274,11 @@ impl SeedsReport {
             self.rng_seed,
             m.kind,
             m.arcs,
-            m.probability.map_or(String::new(), |p| if p >= 0.01 { format!(" p = {p:.3}") } else { format!(" p = {p:.2e}") })
+            m.probability.map_or(String::new(), |p| if p >= 0.01 {
+                format!(" p = {p:.3}")
+            } else {
+                format!(" p = {p:.2e}")
+            })
         );
         s.push_str(&format!("  {:>6}", "seeds"));
         for st in &strategies {
