@@ -113,11 +113,15 @@ fn init_check_run_end_to_end() {
     assert_eq!(summary["graph"]["nodes"], 5000);
     assert_eq!(summary["scenario"]["simulation"]["runs"], 40, "the resolved scenario includes the override");
     let daily = fs::read_to_string(out.join("daily.csv")).unwrap();
-    assert!(daily.starts_with(&format!("# fission {}", env!("CARGO_PKG_VERSION"))));
-    assert!(daily.contains("rng_seed 42"));
-    assert_eq!(daily.lines().filter(|l| !l.starts_with('#')).count(), 1 + 31, "header + days 0..=30");
+    // Excel reads it as UTF-8 and finds the header on the first line (schema 2); the
+    // provenance is in summary.json.
+    assert!(daily.starts_with("\u{FEFF}day,cumulative_mean,"), "{}", &daily[..40]);
+    assert_eq!(summary["schema_version"], 2);
+    assert_eq!(summary["rng_seed"], 42);
+    assert_eq!(daily.lines().count(), 1 + 31, "header + days 0..=30");
     let runs = fs::read_to_string(out.join("runs.csv")).unwrap();
-    assert_eq!(runs.lines().filter(|l| !l.starts_with('#')).count(), 1 + 40);
+    assert_eq!(runs.lines().count(), 1 + 40);
+    assert!(runs.starts_with("\u{FEFF}run,reach,"));
     let png = fs::read(out.join("growth.png")).unwrap();
     assert!(png.starts_with(b"\x89PNG"));
     assert!(fs::read_to_string(out.join("growth.svg")).unwrap().contains("rng_seed 42"));
@@ -898,7 +902,7 @@ fn a_stopped_sweep_resumes_to_the_same_csv_as_an_uninterrupted_one() {
     assert!(a == b, "resumed:\n{}\nwhole:\n{}", String::from_utf8_lossy(&b), String::from_utf8_lossy(&a));
     // The header, then a row per point; sweep.json has the tipping point and the points.
     let text = String::from_utf8(a).unwrap();
-    assert!(text.starts_with("campaign.reward,k,k_ci_low,k_ci_high,k_std_error,reach_mean,"), "{text}");
+    assert!(text.starts_with("\u{FEFF}campaign.reward,k,k_ci_low,k_ci_high,k_std_error,reach_mean,"), "{text}");
     assert_eq!(text.lines().count(), 5);
     let json: serde_json::Value =
         serde_json::from_slice(&fs::read(dir.path().join("parts/sweep.json")).unwrap()).unwrap();
@@ -1015,4 +1019,46 @@ fn optimize_chooses_the_cheapest_design_that_meets_the_target() {
     assert_eq!(run(&["--lever", "campaign.reward=0:10:5", "--target", "goal>=0.5"], "c").status.code(), Some(2));
     assert_eq!(run(&["--lever", "campaign.reward=0:10:5", "--target", "k>1"], "d").status.code(), Some(2));
     assert_eq!(run(&["--lever", "campaign.fun=0:2:0.5", "--target", "k>=1:0.9"], "e").status.code(), Some(2));
+}
+
+/// Issue 26: a Chinese summary table is Chinese throughout and lines up by display width
+/// (a CJK character takes two columns), and a run cut off while spreading says how much
+/// is still happening: the last day's new participants, as daily.csv has them, against
+/// the reach.
+#[test]
+fn a_chinese_table_lines_up_and_the_censoring_warning_says_how_much_is_still_happening() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = SMALL
+        .replace("fun = 0.6", "fun = 1.0\nreward = 20")
+        .replace("mean_degree = 8", "mean_degree = 40")
+        .replace("days = 15", "days = 6")
+        + "[report]\nlanguage = \"zh\"\n";
+    let s = write(dir.path(), "zh.toml", &text);
+    let out = fission().arg("run").arg(&s).args(["--out"]).arg(dir.path().join("o")).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let table = String::from_utf8(out.stdout).unwrap();
+    for line in table.lines().skip(1) {
+        // Two spaces, the name padded to 34 columns, a space: the value at column 37.
+        let mut width = 0;
+        let mut chars = line.chars().peekable();
+        while width < 37 {
+            width += unicode_width::UnicodeWidthChar::width(chars.next().unwrap()).unwrap_or(0);
+        }
+        assert_eq!(width, 37, "{line}");
+        assert!(chars.peek().is_some_and(|c| *c != ' '), "the value starts at column 37: {line:?}");
+    }
+    // (The files' names are what they are.)
+    let words: String = table.lines().filter(|l| !l.contains("summary.json")).collect();
+    for english in ["median", "CI", "percentile", "runs", "Files", "takeoff", "people", "seed"] {
+        assert!(!words.contains(english), "{english:?} in the Chinese table:\n{table}");
+    }
+    let err = String::from_utf8(out.stderr).unwrap();
+    let daily = fs::read_to_string(dir.path().join("o/daily.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(daily.as_bytes());
+    let header = rows.headers().unwrap().clone();
+    let last = rows.records().last().unwrap().unwrap();
+    let new_mean: f64 = last[header.iter().position(|h| h == "new_mean").unwrap()].parse().unwrap();
+    assert!(new_mean > 1.0, "still spreading on the last day");
+    let said = format!("{new_mean:.1} people a day were still joining on the last day");
+    assert!(err.contains(&said), "{said:?} in:\n{err}");
 }

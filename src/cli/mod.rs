@@ -344,23 +344,11 @@ fn run_scenario(args: RunArgs) -> Result<()> {
             out_dir.display()
         ),
     );
-    let mut text = format!(
-        "{}: {} run{}, {} seed user{}, {} day{}, rng_seed {}\n",
-        scenario.name,
-        config.runs,
-        if config.runs == 1 { "" } else { "s" },
-        analysis.seed_count,
-        if analysis.seed_count == 1 { "" } else { "s" },
-        config.days,
-        if config.days == 1 { "" } else { "s" },
-        config.rng_seed
-    );
+    let mut text = report.header_line();
+    text.push('\n');
     text.push_str(&report.table());
-    text.push_str(&format!(
-        "  {:<34} {}\n",
-        "Files",
-        files.iter().map(|(n, _)| n.as_str()).chain([crate::report::output::MANIFEST]).collect::<Vec<_>>().join(", ")
-    ));
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).chain([crate::report::output::MANIFEST]).collect();
+    text.push_str(&report.files_line(&names));
     print_stdout(&text)
 }
 

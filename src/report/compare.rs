@@ -2,7 +2,7 @@
 //! charts (growth of every design with its band, K with its interval per design, cost
 //! against reach).
 
-use super::plots::{Area, BLUE, Drawer, GREY, ORANGE, PlotError, font_for, format_count, headroom, render_both};
+use super::plots::{Area, BLUE, Drawer, GREY, ORANGE, PlotError, count_axis, font_for, headroom, render_both};
 use crate::plan::Comparison;
 use crate::plan::paired::Difference;
 use crate::stats::Analysis;
@@ -102,7 +102,7 @@ impl CompareReport<'_> {
             dcost_ci_high: Option<f64>,
             variance_reduction_reach: Option<f64>,
         }
-        let mut out = Vec::new();
+        let mut out = super::BOM.to_vec();
         {
             let mut w = csv::Writer::from_writer(&mut out);
             for (i, d) in self.comparison.designs.iter().enumerate() {
@@ -303,7 +303,7 @@ impl CompareChart<'_, '_> {
             .axis_desc_style(font_for("", 20.0))
             .light_line_style(WHITE.mix(0.0))
             .bold_line_style(BLACK.mix(0.08))
-            .y_label_formatter(&|y| format_count(*y))
+            .y_label_formatter(&count_axis(0.0, headroom(top)))
             .x_label_formatter(&|x| format!("{x:.0}"))
             .draw()
             .map_err(e)?;
@@ -415,8 +415,8 @@ impl CompareChart<'_, '_> {
             .axis_desc_style(font_for("", 20.0))
             .light_line_style(WHITE.mix(0.0))
             .bold_line_style(BLACK.mix(0.08))
-            .x_label_formatter(&|x| format_count(*x))
-            .y_label_formatter(&|y| format_count(*y))
+            .x_label_formatter(&count_axis(0.0, headroom(x_top)))
+            .y_label_formatter(&count_axis(0.0, headroom(y_top)))
             .draw()
             .map_err(e)?;
         for (i, d) in designs.iter().enumerate() {

@@ -31,7 +31,10 @@ use crate::stats::{Analysis, Distribution, Estimate};
 use serde::Serialize;
 
 /// Version of the JSON and CSV layout; bumped on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// The UTF-8 byte-order mark every CSV file starts with (Excel needs it to read UTF-8).
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// One channel's part of the campaign (`summary.json` `channels`).
 #[derive(Debug, Clone, Serialize)]
@@ -372,23 +375,6 @@ impl<'a> RunReport<'a> {
             .collect()
     }
 
-    /// Two comment lines that start every CSV file: version, seed, runs, and the
-    /// resolved scenario as one line of JSON (read with `comment='#'` in pandas, or
-    /// skip lines starting with `#`).
-    fn csv_preamble(&self) -> String {
-        let s = self.scenario;
-        format!(
-            "# fission {} | schema {} | scenario {:?} | rng_seed {} | runs {} | days {}\n# scenario: {}\n",
-            crate::VERSION,
-            SCHEMA_VERSION,
-            s.name,
-            s.simulation.rng_seed,
-            s.simulation.runs,
-            s.simulation.days,
-            s.to_resolved_json()
-        )
-    }
-
     /// summary.json, pretty-printed.
     pub fn summary_json(&self) -> Vec<u8> {
         let mut v = serde_json::to_vec_pretty(&self.summary()).expect("summary records always serialise");
@@ -577,8 +563,12 @@ impl<'a> RunReport<'a> {
         self.csv(rows)
     }
 
+    /// A CSV file: the UTF-8 byte-order mark (so that Excel reads Chinese names
+    /// right), the header on the first line, a row per record. Provenance (version,
+    /// seed, the resolved scenario) is in `summary.json` and `manifest.json`, not in
+    /// the CSV, so that every tool reads its first line as the header.
     fn csv<R: Serialize>(&self, rows: impl Iterator<Item = R>) -> Vec<u8> {
-        let mut out = self.csv_preamble().into_bytes();
+        let mut out = BOM.to_vec();
         {
             let mut w = csv::Writer::from_writer(&mut out);
             for r in rows {
@@ -610,17 +600,32 @@ impl<'a> RunReport<'a> {
     }
 
     /// The summary table printed at the end of a run.
+    /// The table's first line, in the report's language.
+    pub fn header_line(&self) -> String {
+        let l = labels(self.scenario.report.language);
+        let s = self.scenario;
+        (l.header)(&s.name, self.analysis.runs, self.analysis.seed_count, s.simulation.days, s.simulation.rng_seed)
+    }
+
+    /// The table's "Files" line.
+    pub fn files_line(&self, names: &[&str]) -> String {
+        let l = labels(self.scenario.report.language);
+        format!("  {} {}\n", text::pad(l.files_word, 34), names.join(", "))
+    }
+
+    /// The summary table, one line a figure, in the report's language, its names
+    /// padded by display width.
     pub fn table(&self) -> String {
         let a = self.analysis;
         let l = labels(self.scenario.report.language);
         let k = &a.viral_coefficient;
         let cur = &self.scenario.report.currency;
         let mut s = String::new();
-        let mut row = |name: &str, value: String| s.push_str(&format!("  {name:<34} {value}\n"));
+        let mut row = |name: &str, value: String| s.push_str(&format!("  {} {value}\n", text::pad(name, 34)));
         row(
             l.table_k,
             if k.ci_low.is_finite() && k.ci_high.is_finite() {
-                format!("{:.3}  (95% CI {:.3} – {:.3})", k.value, k.ci_low, k.ci_high)
+                format!("{:.3}  ({} {:.3} – {:.3})", k.value, l.ci95, k.ci_low, k.ci_high)
             } else {
                 format!("{:.3}  ({})", k.value, (l.no_interval)(k.n))
             },
@@ -632,18 +637,19 @@ impl<'a> RunReport<'a> {
         row(
             l.table_reach,
             format!(
-                "{:.0}  (median {:.0}, 90% of runs {:.0} – {:.0})",
-                a.reach.mean, a.reach.p50, a.reach.p05, a.reach.p95
+                "{:.0}  ({} {:.0}, {} {:.0} – {:.0})",
+                a.reach.mean, l.median_word, a.reach.p50, l.runs90, a.reach.p05, a.reach.p95
             ),
         );
         row(
             l.table_takeoff,
             format!(
-                "{:.1}%  (95% CI {:.1} – {:.1}%; takeoff = {:.0}+ people)",
+                "{:.1}%  ({} {:.1} – {:.1}%; {})",
                 a.takeoff_probability.value * 100.0,
+                l.ci95,
                 a.takeoff_probability.ci_low * 100.0,
                 a.takeoff_probability.ci_high * 100.0,
-                a.takeoff_reach
+                (l.takeoff_people)(a.takeoff_reach)
             ),
         );
         if let Some(g) = &a.goal {
@@ -659,21 +665,21 @@ impl<'a> RunReport<'a> {
         let half = &a.days_to_half_reach;
         // Day 0 because the seeds are half the reach: say so, or "0 days" reads as instant.
         if half.p50 == 0.0 && a.reach.p50 <= 2.0 * a.seed_count as f64 {
-            row(l.table_half, format!("{:.1}  (median {:.0}: {})", half.mean, half.p50, l.seeds_are_half));
+            row(l.table_half, format!("{:.1}  ({} {:.0}: {})", half.mean, l.median_word, half.p50, l.seeds_are_half));
         } else {
-            row(l.table_half, format!("{:.1}  (median {:.0})", half.mean, half.p50));
+            row(l.table_half, format!("{:.1}  ({} {:.0})", half.mean, l.median_word, half.p50));
         }
         row(
             l.table_cost,
-            format!("{cur}{:.0}  (95th percentile {cur}{:.0})", a.cost.mean_total.value, a.cost.total.p95),
+            format!("{cur}{:.0}  ({} {cur}{:.0})", a.cost.mean_total.value, l.p95_word, a.cost.total.p95),
         );
         let c = &a.cost;
         if c.mean_total.value > 0.0 && c.per_participant.value.is_finite() {
             row(
                 l.table_per_participant,
                 format!(
-                    "{cur}{:.2}  (95% CI {cur}{:.2} – {cur}{:.2})",
-                    c.per_participant.value, c.per_participant.ci_low, c.per_participant.ci_high
+                    "{cur}{:.2}  ({} {cur}{:.2} – {cur}{:.2})",
+                    c.per_participant.value, l.ci95, c.per_participant.ci_low, c.per_participant.ci_high
                 ),
             );
         }
@@ -684,21 +690,26 @@ impl<'a> RunReport<'a> {
         if let Some(roi) = c.roi {
             row(
                 l.table_roi,
-                format!("{:.0}%  (95% CI {:.0} – {:.0}%)", roi.value * 100.0, roi.ci_low * 100.0, roi.ci_high * 100.0),
+                format!(
+                    "{:.0}%  ({} {:.0} – {:.0}%)",
+                    roi.value * 100.0,
+                    l.ci95,
+                    roi.ci_low * 100.0,
+                    roi.ci_high * 100.0
+                ),
             );
         }
         if let Some(a) = self.account_record() {
             let per_push = a.pushes.iter().map(|p| p.unfollows_mean).sum::<f64>() / a.pushes.len().max(1) as f64;
             row(
                 l.table_account,
-                format!(
-                    "{} → {:.0} followers (+{:.0} follows, −{:.0} unfollows: {:.1} per push over {} pushes)",
+                (l.account_line)(
                     a.followers_at_start,
                     a.followers_at_end.mean,
                     a.new_follows.mean,
                     a.unfollows.mean,
                     per_push,
-                    a.pushes.len()
+                    a.pushes.len(),
                 ),
             );
         }
@@ -707,14 +718,16 @@ impl<'a> RunReport<'a> {
             row(
                 l.table_groups,
                 format!(
-                    "{:.1} at the end ({:.1} opened by fission, p95 {:.0}; {:.0} members each; largest {} of {}){}",
-                    g.groups_at_end.mean,
-                    g.created.mean,
-                    g.created.p95,
-                    g.members_per_group.mean,
-                    g.max_members,
-                    g.cap,
-                    if refused > 0.0 { format!("; {refused:.0} joins refused (groups full)") } else { String::new() }
+                    "{}{}",
+                    (l.groups_line)(
+                        g.groups_at_end.mean,
+                        g.created.mean,
+                        g.created.p95,
+                        g.members_per_group.mean,
+                        g.max_members,
+                        g.cap
+                    ),
+                    if refused > 0.0 { (l.refused)(refused) } else { String::new() }
                 ),
             );
         }

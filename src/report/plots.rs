@@ -242,7 +242,7 @@ impl Drawer for DegreeChart<'_> {
             .axis_desc_style(axis.clone())
             .light_line_style(WHITE.mix(0.0))
             .bold_line_style(BLACK.mix(0.08))
-            .x_label_formatter(&|x| format_count(*x))
+            .x_label_formatter(&|x| log_count(*x))
             .y_label_formatter(&|y| format_percent(*y))
             .draw()
             .map_err(e)?;
@@ -355,11 +355,9 @@ fn growth<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(),
     let a = report.analysis;
     let days = a.daily.len().saturating_sub(1).max(1) as f64;
     let top_sim = a.daily.iter().map(|d| d.cumulative.p95).fold(0.0, f64::max);
-    // Show the formula up to twice the simulated maximum: beyond that it only says
-    // "the formula explodes", which the clipped curve already shows.
-    let y_max = headroom(top_sim.max(a.reach.p95) * 1.0).max(headroom(
-        a.closed_form.iter().copied().filter(|x| x.is_finite()).fold(0.0, f64::max).min(2.0 * top_sim.max(1.0)),
-    ));
+    // The axis fits the simulation's bands; the formula is drawn until it leaves the
+    // chart, where a marker says how far it goes (it does not stretch the axis).
+    let y_max = headroom(top_sim.max(a.reach.p95));
     let mut chart = ChartBuilder::on(root)
         .caption(title(report, l.growth_title), font_for(&title(report, l.growth_title), 30.0))
         .margin(12)
@@ -375,7 +373,7 @@ fn growth<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(),
         .axis_desc_style(font_lang(report, 20.0))
         .light_line_style(WHITE.mix(0.0))
         .bold_line_style(BLACK.mix(0.08))
-        .y_label_formatter(&|y| format_count(*y))
+        .y_label_formatter(&count_axis(0.0, y_max))
         .x_label_formatter(&|x| format!("{x:.0}"))
         .draw()
         .map_err(e)?;
@@ -386,7 +384,7 @@ fn growth<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(),
     let k = a.viral_coefficient.value;
     if k.is_finite() {
         // Clip the formula where it leaves the chart.
-        let pts: Vec<(f64, f64)> = a
+        let mut pts: Vec<(f64, f64)> = a
             .closed_form
             .iter()
             .enumerate()
@@ -394,6 +392,27 @@ fn growth<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(),
             .take_while(|&(_, u)| u.is_finite() && u <= y_max)
             .collect();
         let label = format!("{} (K = {:.2}, {:.1} d)", l.closed_form, k, report.scenario.cycle_time.mean_days);
+        // Where the formula leaves the chart: the line continued to the top edge, an
+        // arrow, and the formula's value at the horizon.
+        let beyond = a.closed_form.iter().enumerate().find(|&(_, &u)| u.is_finite() && u > y_max);
+        if let (Some((d, &u)), Some(&(d0, u0))) = (beyond, pts.last()) {
+            let x_top = d0 + (d as f64 - d0) * (y_max - u0) / (u - u0);
+            pts.push((x_top, y_max));
+            let end = a.closed_form.last().copied().unwrap_or(u);
+            let text = (l.formula_off_chart)(&format_count(end), days);
+            let style = font_for(&text, 16.0).color(&ORANGE);
+            let x_text = (x_top + days * 0.015).min(days * 0.75);
+            // An arrowhead (drawn, not a glyph: every font has it) where the line leaves.
+            let w = days * 0.008;
+            chart
+                .draw_series(std::iter::once(Polygon::new(
+                    vec![(x_top - w, y_max * 0.965), (x_top + w, y_max * 0.965), (x_top, y_max)],
+                    ORANGE.filled(),
+                )))
+                .map_err(e)?;
+            chart.draw_series(std::iter::once(Text::new(text.clone(), (x_text, y_max * 0.985), style))).map_err(e)?;
+            ink.push(Ink::line((x_text, y_max * 0.95), (x_text + days * 0.25, y_max)));
+        }
         ink.extend(pts.windows(2).map(|w| Ink::line(w[0], w[1])));
         chart
             .draw_series(DashedLineSeries::new(pts, 10, 6, ORANGE.stroke_width(3)))
@@ -433,7 +452,7 @@ fn cost<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(), S
         .axis_desc_style(font_for(&axis, 20.0))
         .light_line_style(WHITE.mix(0.0))
         .bold_line_style(BLACK.mix(0.08))
-        .y_label_formatter(&|y| format_count(*y))
+        .y_label_formatter(&count_axis(0.0, y_max))
         .x_label_formatter(&|x| format!("{x:.0}"))
         .draw()
         .map_err(e)?;
@@ -510,18 +529,30 @@ fn reach<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(), 
     let l = labels(report.scenario.report.language);
     let a = report.analysis;
     let ens = report.ensemble;
-    let (start, width, bins) = reach_bins(a.reach.min, a.reach.max);
+    // A few outlying runs would squeeze every other bar into one: past the 99.5th
+    // percentile, when the range beyond it is wider than half the range below it, the
+    // runs go into one overflow bar set apart at the right.
+    let cap = overflow_cap(ens.outcomes.iter().map(|o| o.reach).collect());
+    let (start, width, bins) = reach_bins(a.reach.min, cap.unwrap_or(a.reach.max));
     let mut counts = vec![0usize; bins];
+    let mut overflow = 0usize;
     for o in &ens.outcomes {
-        let i = (((o.reach as f64 - start) / width) as usize).min(bins - 1);
-        counts[i] += 1;
+        match cap {
+            Some(c) if o.reach as f64 > c => overflow += 1,
+            _ => counts[(((o.reach as f64 - start) / width) as usize).min(bins - 1)] += 1,
+        }
     }
     let total = ens.outcomes.len().max(1) as f64;
     let shares: Vec<f64> = counts.iter().map(|&c| c as f64 * 100.0 / total).collect();
-    let y_max = headroom(shares.iter().copied().fold(0.0, f64::max));
+    let overflow_share = overflow as f64 * 100.0 / total;
+    let y_max = headroom(shares.iter().copied().fold(overflow_share, f64::max));
     // A few values get room either side (else one bar fills the chart).
     let pad = (11.0 - bins as f64 * width).max(0.0) / 2.0;
-    let (x_min, x_max) = (start - pad, start + width * bins as f64 + pad);
+    let end = start + width * bins as f64;
+    let (x_min, x_max) = (start - pad, if cap.is_some() { end + 2.5 * width } else { end } + pad);
+    let ticks = count_axis(x_min, end + pad);
+    // (No ticks over the overflow bar: the axis there is not to scale.)
+    let reach_ticks = |x: &f64| if *x <= end { ticks(x) } else { String::new() };
     let mut chart = ChartBuilder::on(root)
         .caption(title(report, l.reach_title), font_for(&title(report, l.reach_title), 30.0))
         .margin(12)
@@ -539,7 +570,7 @@ fn reach<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(), 
         .light_line_style(WHITE.mix(0.0))
         .bold_line_style(BLACK.mix(0.08))
         // Whole numbers of people only (on a narrow range the ticks fall between).
-        .x_label_formatter(&|x| if x.fract() == 0.0 { format_count(*x) } else { String::new() })
+        .x_label_formatter(&|x| if x.fract() == 0.0 { reach_ticks(x) } else { String::new() })
         .draw()
         .map_err(e)?;
     let bar = |i: usize| (start + i as f64 * width, start + (i + 1) as f64 * width);
@@ -553,6 +584,19 @@ fn reach<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(), 
         .map_err(e)?;
     let mut names = Vec::new();
     let mut ink: Vec<Ink> = shares.iter().enumerate().map(|(i, &s)| Ink::area(bar(i), (0.0, s))).collect();
+    if let Some(c) = cap {
+        let (x0, x1) = (end + 1.0 * width, end + 2.0 * width);
+        chart
+            .draw_series(std::iter::once(Rectangle::new([(x0, 0.0), (x1, overflow_share)], GREY.mix(0.6).filled())))
+            .map_err(e)?;
+        let text = (l.overflow_bar)(&format_count(c), &format_count(a.reach.max));
+        let style = font_for(&text, 15.0).color(&GREY);
+        let y = (overflow_share + y_max * 0.06).min(y_max * 0.93);
+        let x_text = x1 - (x_max - x_min) * 0.16;
+        chart.draw_series(std::iter::once(Text::new(text.clone(), (x_text, y), style))).map_err(e)?;
+        ink.push(Ink::area((x0, x1), (0.0, overflow_share)));
+        ink.push(Ink::area((x_text, x1), (y, y + y_max * 0.05)));
+    }
     let mut marker = |x: f64, color: RGBColor| {
         ink.push(Ink::line((x, 0.0), (x, y_max)));
         PathElement::new(vec![(x, 0.0), (x, y_max)], color.stroke_width(3))
@@ -580,6 +624,19 @@ fn reach<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(), 
     use SeriesLabelPosition::*;
     legend(&mut chart, report, &names, &ink, &[UpperRight, UpperLeft, UpperMiddle])
 }
+
+/// Where the reach chart's overflow bar starts: the 99.5th percentile, when the runs
+/// beyond it stretch over more than half the range below it (None: no overflow bar).
+fn overflow_cap(mut reach: Vec<u32>) -> Option<f64> {
+    reach.sort_unstable();
+    let (&min, &max) = (reach.first()?, reach.last()?);
+    let p995 = reach[((reach.len() as f64 * 0.995).ceil() as usize).saturating_sub(1)];
+    (p995 > min && (max - p995) as f64 > 0.5 * (p995 - min) as f64).then_some(p995 as f64)
+}
+
+/// Up to this many generations are drawn as dots with error bars; more as a line with
+/// a band.
+const GENERATIONS_AS_BARS: usize = 40;
 
 fn generations<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Result<(), String> {
     let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
@@ -644,22 +701,38 @@ fn generations<DB: DrawingBackend>(report: &RunReport, root: &Area<DB>) -> Resul
         let (lo, hi) = if g.k.ci_low.is_finite() { (g.k.ci_low, g.k.ci_high) } else { (g.k.value, g.k.value) };
         (g.generation as f64, lo, hi)
     };
-    // The error bars and dots, as 0.3 generations wide.
-    ink.extend(shown.iter().map(|g| {
-        let (x, lo, hi) = bar(g);
-        Ink { x: (x - 0.15, x + 0.15), y: (lo, hi), line: true }
-    }));
-    chart
-        .draw_series(shown.iter().map(|g| {
+    if shown.len() <= GENERATIONS_AS_BARS {
+        // The error bars and dots, as 0.3 generations wide.
+        ink.extend(shown.iter().map(|g| {
             let (x, lo, hi) = bar(g);
-            ErrorBar::new_vertical(x, lo, g.k.value, hi, BLUE.stroke_width(3), 14)
-        }))
-        .map_err(e)?
-        .label(named(&mut names, l.k_generation))
-        .legend(|(x, y)| PathElement::new(vec![(x + 12, y - 8), (x + 12, y + 8)], BLUE.stroke_width(3)));
-    chart
-        .draw_series(shown.iter().map(|g| Circle::new((g.generation as f64, g.k.value), 6, BLUE.filled())))
-        .map_err(e)?;
+            Ink { x: (x - 0.15, x + 0.15), y: (lo, hi), line: true }
+        }));
+        chart
+            .draw_series(shown.iter().map(|g| {
+                let (x, lo, hi) = bar(g);
+                ErrorBar::new_vertical(x, lo, g.k.value, hi, BLUE.stroke_width(3), 14)
+            }))
+            .map_err(e)?
+            .label(named(&mut names, l.k_generation))
+            .legend(|(x, y)| PathElement::new(vec![(x + 12, y - 8), (x + 12, y + 8)], BLUE.stroke_width(3)));
+        chart
+            .draw_series(shown.iter().map(|g| Circle::new((g.generation as f64, g.k.value), 6, BLUE.filled())))
+            .map_err(e)?;
+    } else {
+        // Hundreds of generations: a line with its 95% band (bars would be a smear).
+        let mut band: Vec<(f64, f64)> = shown.iter().map(|g| (bar(g).0, bar(g).2)).collect();
+        band.extend(shown.iter().rev().map(|g| (bar(g).0, bar(g).1)));
+        ink.extend(shown.iter().map(|g| {
+            let (x, lo, hi) = bar(g);
+            Ink { x: (x - 0.5, x + 0.5), y: (lo, hi), line: true }
+        }));
+        chart.draw_series(std::iter::once(Polygon::new(band, BLUE.mix(0.2).filled()))).map_err(e)?;
+        chart
+            .draw_series(LineSeries::new(shown.iter().map(|g| (g.generation as f64, g.k.value)), BLUE.stroke_width(2)))
+            .map_err(e)?
+            .label(named(&mut names, l.k_generation))
+            .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 24, y + 6)], BLUE.mix(0.2).filled()));
+    }
     use SeriesLabelPosition::*;
     legend(&mut chart, report, &names, &ink, &[UpperRight, UpperLeft, LowerRight, LowerLeft])
 }
@@ -822,7 +895,46 @@ fn format_percent(share: f64) -> String {
     }
 }
 
+/// The tick labels of a linear axis of counts from `lo` to `hi`: one unit for the whole
+/// axis (people; thousands, "k", from 10,000; millions, "M", from 1,000,000) and as many
+/// decimals as the ticks' spacing needs, so that an axis never mixes "5000" and "10.0k".
+pub(super) fn count_axis(lo: f64, hi: f64) -> impl Fn(&f64) -> String {
+    let max = lo.abs().max(hi.abs()).max(1e-12);
+    let span = (hi - lo).abs().max(1e-12);
+    let (unit, suffix) = if max >= 1e6 {
+        (1e6, "M")
+    } else if max >= 1e4 {
+        (1e3, "k")
+    } else {
+        (1.0, "")
+    };
+    // The finest spacing plotters' ticks take for about ten labels: half of
+    // 10^floor(log10(span / 10)) (its steps are 1, 2 and 5 times a power of ten).
+    let step = 10f64.powf((span / 10.0).log10().floor()) / 2.0;
+    let decimals = (-(step / unit).log10()).ceil().clamp(0.0, 6.0) as usize;
+    move |x: &f64| {
+        let v = x / unit;
+        if v == 0.0 { "0".to_string() } else { format!("{}{suffix}", trim(v, decimals)) }
+    }
+}
+
+/// A log axis's tick labels: 1, 10, 100, 1k, 10k, 100k, 1M (one style for every tick).
+pub(super) fn log_count(x: f64) -> String {
+    match x.abs() {
+        a if a >= 1e6 => format!("{}M", trim(x / 1e6, 2)),
+        a if a >= 1e3 => format!("{}k", trim(x / 1e3, 2)),
+        _ => trim(x, 2),
+    }
+}
+
+/// `x` with at most `decimals` decimals, trailing zeros dropped (2.50 → 2.5, 5.00 → 5).
+fn trim(x: f64, decimals: usize) -> String {
+    let t = format!("{x:.decimals$}");
+    if t.contains('.') { t.trim_end_matches('0').trim_end_matches('.').to_string() } else { t }
+}
+
 /// 1234567 → "1.23M", 12345 → "12.3k", 123 → "123".
+/// (A figure in a label; axes use [`count_axis`].)
 pub(super) fn format_count(x: f64) -> String {
     let a = x.abs();
     if a >= 1e6 {
@@ -844,6 +956,34 @@ mod tests {
     /// A 1000 × 600 pixel plotting area at (100, 50) and a 300 × 120 legend.
     fn corner(ink: &[(f64, f64, f64, f64, f64)], corners: &[SeriesLabelPosition]) -> SeriesLabelPosition {
         legend_corner(ink, (300, 120), (100..1100, 50..650), corners)
+    }
+
+    #[test]
+    fn an_axis_keeps_one_unit_and_the_decimals_its_ticks_need() {
+        let label = |lo: f64, hi: f64, ticks: &[f64]| -> Vec<String> {
+            let f = count_axis(lo, hi);
+            ticks.iter().map(&f).collect()
+        };
+        // The example: 5000 and 10.0k on one axis.
+        assert_eq!(label(0.0, 43_000.0, &[0.0, 5000.0, 10_000.0, 40_000.0]), ["0", "5k", "10k", "40k"]);
+        assert_eq!(label(0.0, 12_000.0, &[2000.0, 2500.0, 12_000.0]), ["2k", "2.5k", "12k"]);
+        assert_eq!(label(0.0, 8000.0, &[500.0, 5000.0]), ["500", "5000"]);
+        assert_eq!(label(0.0, 2.5e6, &[500_000.0, 2e6]), ["0.5M", "2M"]);
+        assert_eq!(label(0.0, 8.0, &[0.5, 8.0]), ["0.5", "8"]);
+        // A narrow range far from 0: the spacing, not the size, sets the decimals.
+        assert_eq!(label(14_500.0, 14_600.0, &[14_510.0, 14_600.0]), ["14.51k", "14.6k"]);
+        assert_eq!((log_count(1.0), log_count(1000.0), log_count(20_000.0)), ("1".into(), "1k".into(), "20k".into()));
+    }
+
+    #[test]
+    fn a_few_outlying_runs_go_into_an_overflow_bar() {
+        // 1,000 runs of 50..=149 and five of 5,000: the bar starts at the 99.5th percentile.
+        let mut reach: Vec<u32> = (0..1000).map(|i| 50 + i % 100).collect();
+        reach.extend([5000; 5]);
+        assert_eq!(overflow_cap(reach), Some(149.0));
+        // A long but even tail needs no overflow bar.
+        assert_eq!(overflow_cap((1..=1000).collect()), None);
+        assert_eq!(overflow_cap(vec![7; 100]), None);
     }
 
     #[test]

@@ -188,7 +188,7 @@ fn cell(x: f64) -> String {
 impl SeedsReport {
     /// seeds.csv.
     pub fn csv(&self) -> Vec<u8> {
-        let mut s = String::from(SEEDS_COLUMNS);
+        let mut s = format!("\u{FEFF}{SEEDS_COLUMNS}");
         for r in &self.rows {
             let g = r.p_goal.map_or([f64::NAN; 3], |p| [p.value, p.ci_low, p.ci_high]);
             s.push_str(&format!(
@@ -327,7 +327,7 @@ impl super::plots::Drawer for SeedsChart<'_> {
         "seeds"
     }
     fn draw<DB: plotters::prelude::DrawingBackend>(&self, root: &super::plots::Area<DB>) -> Result<(), String> {
-        use super::plots::{font_for, format_count, headroom};
+        use super::plots::{count_axis, font_for, headroom};
         use plotters::prelude::*;
         let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
         root.fill(&WHITE).map_err(e)?;
@@ -356,7 +356,7 @@ impl super::plots::Drawer for SeedsChart<'_> {
             .light_line_style(WHITE.mix(0.0))
             .bold_line_style(BLACK.mix(0.08))
             .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|y| format_count(*y))
+            .y_label_formatter(&count_axis(0.0, headroom(top)))
             .draw()
             .map_err(e)?;
         const COLOURS: [RGBColor; 6] = [

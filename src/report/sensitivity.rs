@@ -2,7 +2,7 @@
 //! and the tornado chart (the effect of each lever's step down and up on K, reach and
 //! cost, largest first).
 
-use super::plots::{Area, BLUE, Drawer, GREY, ORANGE, PlotError, font_for, format_count};
+use super::plots::{Area, BLUE, Drawer, GREY, ORANGE, PlotError, count_axis, font_for};
 use crate::plan::paired::Difference;
 use crate::plan::sensitivity::LeverEffect;
 use crate::plan::sweep::format_value;
@@ -90,7 +90,7 @@ impl SensitivityReport<'_> {
             dcost_ci_low: f64,
             dcost_ci_high: f64,
         }
-        let mut out = Vec::new();
+        let mut out = super::BOM.to_vec();
         {
             let mut w = csv::Writer::from_writer(&mut out);
             for e in &self.effects {
@@ -238,6 +238,7 @@ impl Drawer for Tornado<'_, '_> {
                 .y_label_area_size(0)
                 .build_cartesian_2d(-extent..extent, -0.5f64..n as f64 - 0.5)
                 .map_err(e)?;
+            let counts = count_axis(-extent, extent);
             chart
                 .configure_mesh()
                 .disable_y_mesh()
@@ -246,7 +247,7 @@ impl Drawer for Tornado<'_, '_> {
                 .label_style(font_for("", 13.0))
                 .light_line_style(WHITE.mix(0.0))
                 .bold_line_style(BLACK.mix(0.08))
-                .x_label_formatter(&|x| if name == "ΔK" { format!("{x:+.2}") } else { format_count(*x) })
+                .x_label_formatter(&|x| if name == "ΔK" { format!("{x:+.2}") } else { counts(x) })
                 .draw()
                 .map_err(e)?;
             chart

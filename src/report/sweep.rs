@@ -3,7 +3,7 @@
 //! with their intervals and the tipping point; two keys: a heatmap of K with the K = 1
 //! contour).
 
-use super::plots::{Area, BLUE, Drawer, GREY, ORANGE, PlotError, font_for, format_count, headroom, render_both};
+use super::plots::{Area, BLUE, Drawer, GREY, ORANGE, PlotError, count_axis, font_for, headroom, render_both};
 use crate::plan::sweep::{TippingPoint, format_value};
 use crate::stats::{Analysis, Estimate};
 use plotters::prelude::*;
@@ -117,7 +117,7 @@ impl SweepReport {
         cells.extend(COLUMNS.iter().map(|c| c.to_string()));
         let mut line = cells.join(",");
         line.push('\n');
-        line.into_bytes()
+        [super::BOM, line.as_bytes()].concat()
     }
 
     /// The rows of `sweep.csv` text with `keys` varied keys (the header and any line
@@ -305,6 +305,7 @@ impl SweepChart<'_> {
                 .y_label_area_size(80)
                 .build_cartesian_2d(x0 - pad..x1 + pad, 0f64..headroom(top))
                 .map_err(e)?;
+            let counts = count_axis(0.0, headroom(top));
             let desc = if name.starts_with("Cost") { format!("{name} ({})", r.currency) } else { name.to_string() };
             chart
                 .configure_mesh()
@@ -315,7 +316,7 @@ impl SweepChart<'_> {
                 .light_line_style(WHITE.mix(0.0))
                 .bold_line_style(BLACK.mix(0.08))
                 .y_labels(4)
-                .y_label_formatter(&|y| if i == 0 { format!("{y:.2}") } else { format_count(*y) })
+                .y_label_formatter(&|y| if i == 0 { format!("{y:.2}") } else { counts(y) })
                 .draw()
                 .map_err(e)?;
             let mut band: Vec<(f64, f64)> = xs.iter().zip(&est).map(|(&x, e)| (x, e.ci_high)).collect();

@@ -97,6 +97,31 @@ pub struct Labels {
     pub table_channels: &'static str,
     /// A channel's name in the table.
     pub channel_name: fn(&str) -> &'static str,
+    /// Table: "median".
+    pub median_word: &'static str,
+    /// Table: the middle 90% of runs.
+    pub runs90: &'static str,
+    /// Table: a 95% confidence interval.
+    pub ci95: &'static str,
+    /// Table: the takeoff threshold (people).
+    pub takeoff_people: fn(f64) -> String,
+    /// Table: the 95th percentile.
+    pub p95_word: &'static str,
+    /// Table: the official account's followers: (start, end, follows, unfollows, per push, pushes).
+    pub account_line: fn(usize, f64, f64, f64, f64, usize) -> String,
+    /// Table: the campaign's groups: (at the end, opened, p95 opened, members each, largest, cap).
+    pub groups_line: fn(f64, f64, f64, f64, u32, u32) -> String,
+    /// Table: joins refused by full groups.
+    pub refused: fn(f64) -> String,
+    /// The table's first line: (scenario, runs, seed users, days, rng_seed).
+    pub header: fn(&str, usize, usize, u32, u64) -> String,
+    /// Table: the files written.
+    pub files_word: &'static str,
+    /// Growth chart: where the viral-loop formula leaves the chart: (its value at the
+    /// horizon, the horizon's day).
+    pub formula_off_chart: fn(&str, f64) -> String,
+    /// Reach chart: the overflow bar: (where it starts, the largest reach).
+    pub overflow_bar: fn(&str, &str) -> String,
 }
 
 const EN: Labels = Labels {
@@ -155,6 +180,34 @@ const EN: Labels = Labels {
         "official_account" => "official-account pushes",
         _ => "all friends",
     },
+    median_word: "median",
+    runs90: "90% of runs",
+    ci95: "95% CI",
+    takeoff_people: |n| format!("takeoff = {n:.0}+ people"),
+    p95_word: "95th percentile",
+    account_line: |start, end, follows, unfollows, per_push, pushes| {
+        format!(
+            "{start} → {end:.0} followers (+{follows:.0} follows, −{unfollows:.0} unfollows: {per_push:.1} per push over {pushes} pushes)"
+        )
+    },
+    groups_line: |at_end, created, p95, members, largest, cap| {
+        format!(
+            "{at_end:.1} at the end ({created:.1} opened by fission, p95 {p95:.0}; {members:.0} members each; largest {largest} of {cap})"
+        )
+    },
+    refused: |n| format!("; {n:.0} joins refused (groups full)"),
+    header: |name, runs, seeds, days, seed| {
+        let s = |n: usize| if n == 1 { "" } else { "s" };
+        format!(
+            "{name}: {runs} run{}, {seeds} seed user{}, {days} day{}, rng_seed {seed}",
+            s(runs),
+            s(seeds),
+            s(days as usize)
+        )
+    },
+    files_word: "Files",
+    formula_off_chart: |v, d| format!("formula: {v} by day {d:.0}"),
+    overflow_bar: |from, max| format!("over {from} (to {max})"),
 };
 
 const ZH: Labels = Labels {
@@ -215,6 +268,28 @@ const ZH: Labels = Labels {
         "official_account" => "公众号推送",
         _ => "全部好友",
     },
+    median_word: "中位数",
+    runs90: "90% 的模拟",
+    ci95: "95% 置信区间",
+    takeoff_people: |n| format!("起量 = {n:.0} 人以上"),
+    p95_word: "第 95 百分位",
+    account_line: |start, end, follows, unfollows, per_push, pushes| {
+        format!(
+            "粉丝 {start} → {end:.0} (新关注 +{follows:.0}, 取关 −{unfollows:.0}: {pushes} 次推送, 每次 {per_push:.1})"
+        )
+    },
+    groups_line: |at_end, created, p95, members, largest, cap| {
+        format!(
+            "结束时 {at_end:.1} 个 (裂变新开 {created:.1} 个, 第 95 百分位 {p95:.0}; 每群 {members:.0} 人; 最大群 {largest} / {cap} 人)"
+        )
+    },
+    refused: |n| format!("; {n:.0} 人因群满未能入群"),
+    header: |name, runs, seeds, days, seed| {
+        format!("{name}: {runs} 次模拟, {seeds} 位种子用户, {days} 天, 随机种子 {seed}")
+    },
+    files_word: "文件",
+    formula_off_chart: |v, d| format!("公式: 第 {d:.0} 天 {v} 人"),
+    overflow_bar: |from, max| format!("超过 {from} (最多 {max})"),
 };
 
 /// The labels for a language.
@@ -223,4 +298,11 @@ pub fn labels(language: Language) -> &'static Labels {
         Language::English => &EN,
         Language::Chinese => &ZH,
     }
+}
+
+/// `text` padded with spaces to `width` terminal columns (a CJK character takes two;
+/// `unicode-width`), or as it is when it is wider.
+pub fn pad(text: &str, width: usize) -> String {
+    let w = unicode_width::UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(width.saturating_sub(w)))
 }

@@ -337,6 +337,12 @@ pub enum Warning {
         fraction: f64,
         /// The horizon.
         days: u32,
+        /// New participants on the last day, mean across runs.
+        new_last_day: f64,
+        /// New participants over the last 7 days (or fewer, in a shorter campaign), mean.
+        new_last_week: f64,
+        /// Mean final reach.
+        mean_reach: f64,
     },
     /// Reach is limited by the size of the graph.
     Saturated {
@@ -357,10 +363,13 @@ impl std::fmt::Display for Warning {
                 "K has no 95% interval: it rests on {pooled} of {runs} run{} and an interval needs at least 2; raise `runs` (1,000 or more for a usable interval)",
                 if *runs == 1 { "" } else { "s" }
             ),
-            Warning::Censored { fraction, days } => write!(
+            Warning::Censored { fraction, days, new_last_day, new_last_week, mean_reach } => write!(
                 f,
-                "{:.0}% of runs were still spreading on day {days}: reach is cut off by the horizon and late-generation K is biased low; raise `days` to see where the campaign ends",
-                fraction * 100.0
+                "{:.0}% of runs were still spreading on day {days}: {new_last_day:.1} people a day were still joining on the last day ({:.1}% of the mean reach of {mean_reach:.0}; {:.1}% joined in the last {} days), so reach is cut off by the horizon and late-generation K is biased low; raise `days` to see where the campaign ends",
+                fraction * 100.0,
+                100.0 * new_last_day / mean_reach.max(1e-9),
+                100.0 * new_last_week / mean_reach.max(1e-9),
+                (*days).min(7)
             ),
             Warning::Saturated { fraction } => write!(
                 f,
@@ -693,7 +702,16 @@ pub fn analyse(ensemble: &Ensemble, config: &AnalysisConfig) -> Analysis {
         warnings.push(Warning::NoInterval { runs, pooled: viral_coefficient.n });
     }
     if censored_fraction > 0.05 {
-        warnings.push(Warning::Censored { fraction: censored_fraction, days: ensemble.days });
+        let last = ensemble.days as usize;
+        let new_on = |d: usize| daily.get(d).map_or(0.0, |x: &DailySummary| x.new.mean);
+        let week = (last.saturating_sub(6).max(1)..=last).map(new_on).sum();
+        warnings.push(Warning::Censored {
+            fraction: censored_fraction,
+            days: ensemble.days,
+            new_last_day: new_on(last),
+            new_last_week: week,
+            mean_reach: mean_reach.value,
+        });
     }
     if reach_fraction > 0.5 {
         warnings.push(Warning::Saturated { fraction: reach_fraction });
