@@ -324,7 +324,7 @@ fn run_scenario(args: RunArgs) -> Result<()> {
         output.write(name, bytes)?;
     }
     output.commit()?;
-    for w in &analysis.warnings {
+    for w in analysis.warnings.iter().map(|w| w.to_string()).chain(report.chart_warnings()) {
         eprintln!("warning: {w}");
     }
     note(

@@ -9,6 +9,7 @@
 
 mod campaign;
 pub mod compare;
+mod glyphs;
 pub mod output;
 pub mod plots;
 pub mod seeds;
@@ -299,7 +300,7 @@ impl<'a> RunReport<'a> {
             groups: self.groups_record(),
             official_account: self.account_record(),
             cascades: a.cascades,
-            warnings: a.warnings.iter().map(|w| w.to_string()).collect(),
+            warnings: a.warnings.iter().map(|w| w.to_string()).chain(self.chart_warnings()).collect(),
         }
     }
 
@@ -600,6 +601,24 @@ impl<'a> RunReport<'a> {
     }
 
     /// The summary table printed at the end of a run.
+    /// Characters of the scenario's name or currency that no bundled font has: the PNG
+    /// charts draw each as a box (□); one warning names them (the SVG charts keep the
+    /// text for the viewer's fonts).
+    pub fn chart_warnings(&self) -> Vec<String> {
+        let s = self.scenario;
+        let missing = glyphs::missing_glyphs(&format!("{}{}", s.name, s.report.currency));
+        if missing.is_empty() {
+            return Vec::new();
+        }
+        let list: Vec<String> = missing.iter().map(|c| format!("{c} (U+{:04X})", *c as u32)).collect();
+        vec![format!(
+            "the charts' fonts have no glyph for {} in the scenario's name or currency: the PNG charts draw {} as a box (□), the SVG charts leave {} to the viewer's fonts; use other characters for a PNG that shows them",
+            list.join(", "),
+            if missing.len() == 1 { "it" } else { "each" },
+            if missing.len() == 1 { "it" } else { "them" },
+        )]
+    }
+
     /// The table's first line, in the report's language.
     pub fn header_line(&self) -> String {
         let l = labels(self.scenario.report.language);

@@ -2,9 +2,10 @@
 //! median with 50% and 90% bands and the viral-loop formula), `reach` (distribution of
 //! final reach) and `generations` (K per generation with 95% intervals).
 //!
-//! Plots read only report records (the analysis), never the engine. Text is drawn
-//! with the bundled Noto Sans SC font through `ab_glyph`, so PNGs look the same on
-//! every machine and Chinese titles render; SVGs name CJK-capable font families first.
+//! Plots read only report records (the analysis), never the engine. PNG text is drawn
+//! by `glyphs.rs` with the bundled fonts (Noto Sans CJK SC subset to GB2312 and Big5,
+//! then DejaVu Sans), so PNGs look the same on every machine and Chinese titles,
+//! simplified or traditional, render; SVGs name CJK-capable font families first.
 
 use super::{RunReport, labels};
 use crate::graph::analysis::GraphStats;
@@ -19,12 +20,11 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 /// registered under this name for PNGs; in SVGs it is the CSS font list the viewer
 /// resolves, CJK-capable families first.
 const CJK_FONT: &str = "Noto Sans SC, Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif";
-static CJK_FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-gb2312.otf");
-/// Font family for Latin-only text (bundled DejaVu Sans). plotters 0.3.7's ab_glyph
-/// renderer drops each glyph's left side bearing, which nearly closes Noto's narrow
-/// word spaces; DejaVu's wider spaces survive it.
+pub(super) static CJK_FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-gb2312-big5.otf");
+/// Font family for Latin-only text (bundled DejaVu Sans, whose word spaces read better
+/// than Noto's); `glyphs.rs` falls back to the CJK font for anything it lacks.
 const LATIN_FONT: &str = "DejaVu Sans, Noto Sans SC, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif";
-static LATIN_FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+pub(super) static LATIN_FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 /// Chart size in pixels: readable on a slide or a printed A4 page.
 pub const SIZE: (u32, u32) = (1200, 750);
 
@@ -121,7 +121,7 @@ pub(super) fn render_both(drawer: &impl Drawer, provenance: &str) -> Result<(Vec
     let err = |e: String| PlotError { chart: drawer.name(), message: e };
     let mut rgb = vec![255u8; (SIZE.0 * SIZE.1 * 3) as usize];
     {
-        let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
+        let root = super::glyphs::GlyphBackend(BitMapBackend::with_buffer(&mut rgb, SIZE)).into_drawing_area();
         drawer.draw(&root).map_err(err)?;
         root.present().map_err(|e| err(e.to_string()))?;
     }
