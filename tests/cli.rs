@@ -1062,3 +1062,63 @@ fn a_chinese_table_lines_up_and_the_censoring_warning_says_how_much_is_still_hap
     let said = format!("{new_mean:.1} people a day were still joining on the last day");
     assert!(err.contains(&said), "{said:?} in:\n{err}");
 }
+
+/// Issue 26: results.xlsx reopens with the values of summary.json and of the CSVs, its
+/// sheets named in the report's language, and is the same on 1 and 2 threads.
+#[test]
+fn the_workbook_reopens_with_the_same_values() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let dir = tempfile::tempdir().unwrap();
+    let s = write(dir.path(), "s.toml", &format!("{SMALL}[budget]\ntotal = 5000\n"));
+    for (out, threads) in [("a", "1"), ("b", "2")] {
+        fission()
+            .arg("run")
+            .arg(&s)
+            .args(["--quiet", "--threads", threads, "--out"])
+            .arg(dir.path().join(out))
+            .assert()
+            .success();
+    }
+    let a = dir.path().join("a");
+    assert_eq!(fs::read(a.join("results.xlsx")).unwrap(), fs::read(dir.path().join("b/results.xlsx")).unwrap());
+    let mut wb: Xlsx<_> = open_workbook(a.join("results.xlsx")).unwrap();
+    assert_eq!(wb.sheet_names(), ["summary", "daily", "generations", "runs", "trees", "channels", "scenario"]);
+    let summary: serde_json::Value = serde_json::from_slice(&fs::read(a.join("summary.json")).unwrap()).unwrap();
+    let sheet = wb.worksheet_range("summary").unwrap();
+    let number = |r: &calamine::Range<Data>, row: u32, col: u32| match r.get_value((row, col)) {
+        Some(Data::Float(x)) => *x,
+        Some(Data::Int(x)) => *x as f64,
+        other => panic!("({row}, {col}): {other:?}"),
+    };
+    let k = &summary["viral_coefficient"];
+    assert_eq!(sheet.get_value((1, 0)), Some(&Data::String("Viral coefficient K".into())));
+    for (col, key) in [(1, "mean"), (2, "ci_low"), (3, "ci_high")] {
+        assert_eq!(number(&sheet, 1, col), k[key].as_f64().unwrap(), "K {key}");
+    }
+    assert_eq!(number(&sheet, 3, 1), summary["reach"]["p50"].as_f64().unwrap());
+    assert_eq!(number(&sheet, 4, 1), summary["takeoff_probability"]["probability"].as_f64().unwrap());
+    // The daily sheet is daily.csv cell for cell.
+    let daily = fs::read_to_string(a.join("daily.csv")).unwrap();
+    let mut csv = csv::Reader::from_reader(daily.as_bytes());
+    let header: Vec<String> = csv.headers().unwrap().iter().map(String::from).collect();
+    let sheet = wb.worksheet_range("daily").unwrap();
+    for (c, h) in header.iter().enumerate() {
+        assert_eq!(sheet.get_value((0, c as u32)), Some(&Data::String(h.clone())));
+    }
+    for (r, record) in csv.records().enumerate() {
+        for (c, cell) in record.unwrap().iter().enumerate() {
+            let at = (r as u32 + 1, c as u32);
+            match cell.parse::<f64>() {
+                Ok(x) => assert_eq!(number(&sheet, at.0, at.1), x, "daily {at:?}"),
+                Err(_) => assert!(matches!(sheet.get_value(at), None | Some(Data::Empty)), "daily {at:?}"),
+            }
+        }
+    }
+    // A Chinese report: sheets and headers in Chinese.
+    let zh = write(dir.path(), "zh.toml", &format!("{SMALL}[report]\nlanguage = \"zh\"\n"));
+    fission().arg("run").arg(&zh).args(["--quiet", "--out"]).arg(dir.path().join("zh")).assert().success();
+    let mut wb: Xlsx<_> = open_workbook(dir.path().join("zh/results.xlsx")).unwrap();
+    assert_eq!(wb.sheet_names()[0], "摘要");
+    let daily = wb.worksheet_range("每日").unwrap();
+    assert_eq!(daily.get_value((0, 1)), Some(&Data::String("累计参与人数 (均值)".into())));
+}

@@ -16,6 +16,7 @@ pub mod seeds;
 pub mod sensitivity;
 pub mod sweep;
 mod text;
+mod workbook;
 
 pub use output::write_atomic;
 
@@ -592,6 +593,12 @@ impl<'a> RunReport<'a> {
             ("runs.csv".to_string(), self.runs_csv()),
             ("trees.csv".to_string(), self.trees_csv()),
         ];
+        // (A workbook that cannot be written is a bug, not bad input: rust_xlsxwriter
+        // refuses only sheet names and cells out of Excel's limits, which fission keeps.)
+        files.push((
+            "results.xlsx".to_string(),
+            self.workbook().map_err(|e| plots::PlotError { chart: "results.xlsx", message: e.to_string() })?,
+        ));
         for chart in plots::Chart::ALL.iter().filter(|c| c.applies(self)) {
             let (png, svg) = plots::render(*chart, self)?;
             files.push((format!("{}.png", chart.file_stem()), png));
@@ -600,7 +607,6 @@ impl<'a> RunReport<'a> {
         Ok(files)
     }
 
-    /// The summary table printed at the end of a run.
     /// Characters of the scenario's name or currency that no bundled font has: the PNG
     /// charts draw each as a box (□); one warning names them (the SVG charts keep the
     /// text for the viewer's fonts).
