@@ -139,6 +139,21 @@ pub(super) fn render_both(drawer: &impl Drawer, provenance: &str) -> Result<(Vec
     Ok((png, svg))
 }
 
+/// A planning command's one chart, as (file stem, PNG, SVG), its provenance naming the
+/// command, the seed, the runs and the resolved scenario.
+pub(super) fn plan_chart(
+    command: &str,
+    stem: &str,
+    drawer: &impl Drawer,
+    (rng_seed, runs): (u64, usize),
+    scenario: &serde_json::Value,
+) -> Result<Vec<(String, Vec<u8>, String)>, PlotError> {
+    let provenance =
+        format!("fission {} | {command} | rng_seed {rng_seed} | runs {runs} | scenario: {scenario}", crate::VERSION);
+    let (png, svg) = render_both(drawer, &provenance)?;
+    Ok(vec![(stem.to_string(), png, svg)])
+}
+
 struct RunChart<'a, 'r> {
     chart: Chart,
     report: &'a RunReport<'r>,

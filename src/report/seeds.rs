@@ -306,15 +306,13 @@ impl SeedsReport {
     /// # Errors
     /// A chart that cannot be drawn.
     pub fn charts(&self) -> Result<Vec<(String, Vec<u8>, String)>, super::plots::PlotError> {
-        let provenance = format!(
-            "fission {} | seeds | rng_seed {} | runs {} | scenario: {}",
-            crate::VERSION,
-            self.rng_seed,
-            self.runs,
-            self.scenario
-        );
-        let (png, svg) = super::plots::render_both(&SeedsChart { report: self }, &provenance)?;
-        Ok(vec![("seeds".to_string(), png, svg)])
+        super::plots::plan_chart(
+            "seeds",
+            "seeds",
+            &SeedsChart { report: self },
+            (self.rng_seed, self.runs),
+            &self.scenario,
+        )
     }
 }
 

@@ -178,15 +178,8 @@ impl SensitivityReport<'_> {
     /// # Errors
     /// A chart that cannot be drawn.
     pub fn charts(&self) -> Result<Vec<(String, Vec<u8>, String)>, PlotError> {
-        let provenance = format!(
-            "fission {} | sensitivity | rng_seed {} | runs {} | scenario: {}",
-            crate::VERSION,
-            self.rng_seed,
-            self.runs,
-            self.scenario
-        );
-        let (png, svg) = super::plots::render_both(&Tornado { report: self }, &provenance)?;
-        Ok(vec![("tornado".to_string(), png, svg)])
+        let chart = Tornado { report: self };
+        super::plots::plan_chart("sensitivity", "tornado", &chart, (self.rng_seed, self.runs), &self.scenario)
     }
 }
 
