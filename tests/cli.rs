@@ -1122,3 +1122,49 @@ fn the_workbook_reopens_with_the_same_values() {
     let daily = wb.worksheet_range("每日").unwrap();
     assert_eq!(daily.get_value((0, 1)), Some(&Data::String("累计参与人数 (均值)".into())));
 }
+
+/// Issue 26: report.html's numbers are summary.json's (parsed back from the page): every
+/// tagged number's exact value is the summary's at its key, and what the page shows is
+/// that value at the stated decimals. The page is self-contained (no external request).
+#[test]
+fn the_reports_numbers_are_the_summarys() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, extra) in [
+        ("en", "[budget]\ntotal = 400\nvalue_per_participant = 8\n[goal]\nreach = 100\nby_day = 10\n"),
+        ("zh", "[report]\nlanguage = \"zh\"\n"),
+    ] {
+        let s = write(dir.path(), &format!("{name}.toml"), &format!("{SMALL}{extra}"));
+        let out = dir.path().join(name);
+        fission().arg("run").arg(&s).args(["--quiet", "--out"]).arg(&out).assert().success();
+        let html = fs::read_to_string(out.join("report.html")).unwrap();
+        let summary: serde_json::Value = serde_json::from_slice(&fs::read(out.join("summary.json")).unwrap()).unwrap();
+        assert!(!html.contains("http://") && !html.contains("https://"), "no external requests");
+        assert_eq!(html.matches("<img ").count(), html.matches("src=\"data:image/png;base64,").count());
+        let mut checked = 0;
+        for piece in html.split("<span class=\"num\" ").skip(1) {
+            let attr = |name: &str| piece.split(&format!("{name}=\"")).nth(1).unwrap().split('"').next().unwrap();
+            let (key, value) = (attr("data-key"), attr("data-value"));
+            let decimals: i32 = attr("data-decimals").parse().unwrap();
+            let percent = attr("data-percent") == "true";
+            let shown = piece.split('>').nth(1).unwrap().split('<').next().unwrap();
+            let expected = key.split('.').fold(&summary, |v, k| &v[k]);
+            // (serde_json's default float parsing may be one unit in the last place off.)
+            let (want, got) = (expected.as_f64().unwrap_or(f64::NAN), value.parse::<f64>().unwrap());
+            assert!((want - got).abs() <= 4.0 * f64::EPSILON * want.abs(), "{name}: {key}: {want} against {got}");
+            let x = value.parse::<f64>().unwrap() * if percent { 100.0 } else { 1.0 };
+            let read: f64 = shown.replace([',', '%'], "").replace('−', "-").parse().unwrap();
+            assert!((read - x).abs() <= 0.5 * 10f64.powi(-decimals) + 1e-9, "{name}: {key} shows {shown} for {x}");
+            checked += 1;
+        }
+        assert!(checked >= 20, "{name}: {checked} numbers");
+        if name == "en" {
+            for key in
+                ["cost.budget_exhausted_probability.probability", "cost.roi.mean", "goal.probability.probability"]
+            {
+                assert!(html.contains(&format!("data-key=\"{key}\"")), "{key}");
+            }
+        } else {
+            assert!(html.contains("lang=\"zh-CN\"") && html.contains("能传播吗?"));
+        }
+    }
+}

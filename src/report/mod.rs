@@ -10,6 +10,7 @@
 mod campaign;
 pub mod compare;
 mod glyphs;
+mod html;
 pub mod output;
 pub mod plots;
 pub mod seeds;
@@ -599,11 +600,15 @@ impl<'a> RunReport<'a> {
             "results.xlsx".to_string(),
             self.workbook().map_err(|e| plots::PlotError { chart: "results.xlsx", message: e.to_string() })?,
         ));
+        let mut pngs = Vec::new();
         for chart in plots::Chart::ALL.iter().filter(|c| c.applies(self)) {
             let (png, svg) = plots::render(*chart, self)?;
+            pngs.push((chart.file_stem(), png.clone()));
             files.push((format!("{}.png", chart.file_stem()), png));
             files.push((format!("{}.svg", chart.file_stem()), svg.into_bytes()));
         }
+        let charts: Vec<(&str, &[u8])> = pngs.iter().map(|(s, p)| (*s, p.as_slice())).collect();
+        files.push(("report.html".to_string(), self.html(&charts).into_bytes()));
         Ok(files)
     }
 

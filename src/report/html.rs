@@ -1,0 +1,527 @@
+//! `report.html`: one self-contained page a manager reads — the answers in sentences
+//! with their uncertainty, the design, the charts (inline PNG), the cautions in plain
+//! words, the assumptions and what the model leaves out, and the provenance. In the
+//! scenario's `report.language`; printable on A4 (print CSS). Every number taken from
+//! `summary.json` carries its key and exact value (`data-key`, `data-value`), so that a
+//! test, or the page's own check script, can compare it with the summary.
+
+use super::RunReport;
+use crate::scenario::Language;
+use base64::Engine;
+use serde_json::Value;
+
+/// Text in the report's language.
+fn t<'a>(zh: bool, en: &'a str, zh_text: &'a str) -> &'a str {
+    if zh { zh_text } else { en }
+}
+
+/// `&`, `<`, `>` and `"` escaped for HTML text and attributes.
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The value at a dotted key of the summary.
+fn at<'v>(summary: &'v Value, key: &str) -> Option<&'v Value> {
+    key.split('.').try_fold(summary, |v, k| v.get(k))
+}
+
+/// A number of the summary, shown with `decimals` decimals (as a percentage when
+/// `percent`), tagged with its key and exact value.
+struct Numbers<'v> {
+    summary: &'v Value,
+}
+
+impl Numbers<'_> {
+    fn get(&self, key: &str) -> Option<f64> {
+        at(self.summary, key).and_then(Value::as_f64)
+    }
+
+    fn show(&self, key: &str, decimals: usize, percent: bool) -> String {
+        match at(self.summary, key) {
+            Some(Value::Number(n)) => {
+                let x = n.as_f64().unwrap_or(f64::NAN);
+                let shown = if percent {
+                    format!("{:.decimals$}%", x * 100.0).replace('-', "−")
+                } else if key.ends_with("seed") || key.ends_with("schema_version") {
+                    format!("{x:.0}") // an identifier, not a quantity
+                } else {
+                    group(x, decimals)
+                };
+                format!(
+                    "<span class=\"num\" data-key=\"{key}\" data-value=\"{n}\" data-decimals=\"{decimals}\" data-percent=\"{percent}\">{shown}</span>"
+                )
+            }
+            _ => "–".to_string(),
+        }
+    }
+}
+
+/// `x` with `decimals` decimals and thousands separated by commas (6,409).
+fn group(x: f64, decimals: usize) -> String {
+    let s = format!("{:.decimals$}", x.abs());
+    let (int, frac) = s.split_once('.').map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    if x < 0.0 && out.chars().any(|c| c.is_ascii_digit() && c != '0') { format!("−{out}") } else { out }
+}
+
+const STYLE: &str = r#"
+:root { --ink: #1f2d3d; --muted: #5b6b7b; --accent: #1f5ea8; --warm: #d66020; }
+* { box-sizing: border-box; }
+body { font-family: "Noto Sans SC", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "DejaVu Sans", sans-serif;
+       color: var(--ink); max-width: 210mm; margin: 0 auto; padding: 12mm 14mm; line-height: 1.55; font-size: 11pt; }
+h1 { font-size: 20pt; margin: 0 0 2mm; }
+h2 { font-size: 14pt; margin: 7mm 0 2mm; border-bottom: 1px solid #d8dee6; padding-bottom: 1mm; }
+.meta, .sub { color: var(--muted); margin: 0; font-size: 9.5pt; }
+.verdict { font-size: 13pt; padding: 3mm 4mm; border-left: 4px solid var(--accent); background: #f2f6fb; margin: 4mm 0; }
+.verdict.no { border-left-color: var(--warm); background: #fbf3ee; }
+dl.answers dt { font-weight: bold; margin-top: 3mm; }
+dl.answers dd { margin: 0 0 0 0; }
+table { border-collapse: collapse; width: 100%; font-size: 10pt; table-layout: fixed; }
+td, th { border-bottom: 1px solid #e3e8ee; padding: 1.2mm 2mm; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th { width: 38%; color: var(--muted); font-weight: normal; }
+figure { margin: 4mm 0; break-inside: avoid; page-break-inside: avoid; }
+figure img { width: 100%; height: auto; display: block; border: 1px solid #eef1f5; }
+figcaption { color: var(--muted); font-size: 9.5pt; }
+ul { padding-left: 5mm; }
+pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 8pt; background: #f7f8fa; padding: 3mm; }
+section { break-inside: auto; }
+@page { size: A4; margin: 12mm; }
+@media print {
+  body { padding: 0; max-width: none; font-size: 10pt; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  .verdict, dl.answers dd, li { break-inside: avoid; page-break-inside: avoid; }
+  details { display: block; }
+  details > summary { display: none; }
+}
+"#;
+
+/// The page's own check, run by the browser test in `.ci/run`: every image decoded,
+/// nothing wider than the page, every tagged number the summary's. It writes its
+/// verdict on the root element (`data-check`), which a headless browser's DOM dump shows.
+const CHECK: &str = r#"
+window.addEventListener('load', function () {
+  var problems = [];
+  var summary = JSON.parse(document.getElementById('fission-summary').textContent);
+  document.querySelectorAll('img').forEach(function (img) {
+    if (!img.complete || img.naturalWidth === 0) problems.push('image not shown: ' + img.alt);
+  });
+  var width = document.documentElement.clientWidth;
+  document.querySelectorAll('body *').forEach(function (el) {
+    var r = el.getBoundingClientRect();
+    if (r.right > width + 1) problems.push('wider than the page: ' + el.tagName + ' ' + (el.id || el.className));
+  });
+  document.querySelectorAll('[data-key]').forEach(function (el) {
+    var v = el.dataset.key.split('.').reduce(function (o, k) { return o == null ? o : o[k]; }, summary);
+    if (v === undefined || v === null || Number(el.dataset.value) !== v) problems.push('number differs: ' + el.dataset.key);
+  });
+  document.documentElement.setAttribute('data-check', problems.length ? problems.join('; ') : 'ok');
+});
+"#;
+
+impl RunReport<'_> {
+    /// report.html, given the charts' PNGs by file stem.
+    pub fn html(&self, charts: &[(&str, &[u8])]) -> String {
+        let zh = self.scenario.report.language == Language::Chinese;
+        let summary = serde_json::to_value(self.summary()).expect("summary records always serialise");
+        let n = Numbers { summary: &summary };
+        let s = self.scenario;
+        let cur = escape(&s.report.currency);
+        let mut h = String::with_capacity(200_000);
+        h.push_str(&format!(
+            "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"fission {}\">\n<title>{} — {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+            if zh { "zh-CN" } else { "en" },
+            crate::VERSION,
+            escape(&s.name),
+            t(zh, "campaign simulation report", "活动模拟报告")
+        ));
+        h.push_str(&format!("<header>\n<h1>{}</h1>\n", escape(&s.name)));
+        if !s.description.is_empty() {
+            h.push_str(&format!("<p class=\"sub\">{}</p>\n", escape(&s.description)));
+        }
+        h.push_str(&format!(
+            "<p class=\"meta\">{} · {} {} · {} {} · {} {}</p>\n</header>\n",
+            t(zh, "Simulated with fission", "fission 模拟"),
+            n.show("runs", 0, false),
+            t(zh, "runs", "次模拟"),
+            n.show("days", 0, false),
+            t(zh, "days", "天"),
+            t(zh, "seed", "随机种子"),
+            n.show("rng_seed", 0, false)
+        ));
+
+        // The answers.
+        let (k_lo, k_hi) = (
+            n.get("viral_coefficient.ci_low").unwrap_or(f64::NAN),
+            n.get("viral_coefficient.ci_high").unwrap_or(f64::NAN),
+        );
+        let spreads = k_lo > 1.0;
+        let verdict = if k_lo > 1.0 {
+            t(
+                zh,
+                "It will spread on its own: every participant brings in more than one new participant, and the whole interval is above 1.",
+                "能自发传播: 每位参与者平均带来超过一位新参与者, 整个置信区间都在 1 以上。",
+            )
+        } else if k_hi < 1.0 {
+            t(
+                zh,
+                "It will not spread on its own: each wave of participants is smaller than the last, so growth comes from the seed users and channels and then stops.",
+                "不能自发传播: 每一轮参与者都比上一轮少, 增长主要来自种子用户和渠道, 随后停止。",
+            )
+        } else {
+            t(
+                zh,
+                "It is on the edge: K's interval contains 1, so whether it spreads on its own is not settled by these runs.",
+                "处在临界点: K 的置信区间包含 1, 这些模拟还不能确定它能否自发传播。",
+            )
+        };
+        h.push_str(&format!(
+            "<section id=\"answers\">\n<h2>{}</h2>\n<p class=\"verdict{}\">{verdict}</p>\n<dl class=\"answers\">\n",
+            t(zh, "The answers", "结论"),
+            if spreads { "" } else { " no" }
+        ));
+        let k_text = if zh {
+            format!(
+                "病毒系数 K = {} (95% 置信区间 {} – {}): 每位参与者平均带来 {} 位新参与者 ({} 次邀请 × {} 的转化率)。K 大于 1 时活动能自我维持, 小于 1 时会逐渐停止。",
+                n.show("viral_coefficient.mean", 2, false),
+                n.show("viral_coefficient.ci_low", 2, false),
+                n.show("viral_coefficient.ci_high", 2, false),
+                n.show("viral_coefficient.mean", 2, false),
+                n.show("invitations_per_participant.mean", 1, false),
+                n.show("conversion_per_invitation.mean", 1, true)
+            )
+        } else {
+            format!(
+                "The viral coefficient K is {} (95% CI {} – {}): each participant brings in {} new participants on average ({} invitations × {} conversion). Above 1 a campaign sustains itself; below 1 it fades.",
+                n.show("viral_coefficient.mean", 2, false),
+                n.show("viral_coefficient.ci_low", 2, false),
+                n.show("viral_coefficient.ci_high", 2, false),
+                n.show("viral_coefficient.mean", 2, false),
+                n.show("invitations_per_participant.mean", 1, false),
+                n.show("conversion_per_invitation.mean", 1, true)
+            )
+        };
+        h.push_str(&format!("<dt>{}</dt><dd>{k_text}</dd>\n", t(zh, "Will it spread?", "能传播吗?")));
+        let mut far = if zh {
+            format!(
+                "平均 {} 人参与 (中位数 {}; 90% 的模拟在 {} 到 {} 人之间)。{} 的模拟起量 (达到 {} 人以上, 95% 置信区间 {} – {})。",
+                n.show("reach.mean", 0, false),
+                n.show("reach.p50", 0, false),
+                n.show("reach.p05", 0, false),
+                n.show("reach.p95", 0, false),
+                n.show("takeoff_probability.probability", 1, true),
+                n.show("takeoff_probability.reach_threshold", 0, false),
+                n.show("takeoff_probability.ci_low", 1, true),
+                n.show("takeoff_probability.ci_high", 1, true)
+            )
+        } else {
+            format!(
+                "{} people take part on average (median {}; 90% of runs between {} and {}). {} of runs take off (reach {} people or more; 95% CI {} – {}).",
+                n.show("reach.mean", 0, false),
+                n.show("reach.p50", 0, false),
+                n.show("reach.p05", 0, false),
+                n.show("reach.p95", 0, false),
+                n.show("takeoff_probability.probability", 1, true),
+                n.show("takeoff_probability.reach_threshold", 0, false),
+                n.show("takeoff_probability.ci_low", 1, true),
+                n.show("takeoff_probability.ci_high", 1, true)
+            )
+        };
+        if n.get("goal.probability.probability").is_some() {
+            far.push(' ');
+            far.push_str(&if zh {
+                format!(
+                    "目标 (第 {} 天前达到 {} 人) 的达成概率为 {} (95% 置信区间 {} – {})。",
+                    n.show("goal.by_day", 0, false),
+                    n.show("goal.reach", 0, false),
+                    n.show("goal.probability.probability", 1, true),
+                    n.show("goal.probability.ci_low", 1, true),
+                    n.show("goal.probability.ci_high", 1, true)
+                )
+            } else {
+                format!(
+                    "The goal ({} people by day {}) is met in {} of runs (95% CI {} – {}).",
+                    n.show("goal.reach", 0, false),
+                    n.show("goal.by_day", 0, false),
+                    n.show("goal.probability.probability", 1, true),
+                    n.show("goal.probability.ci_low", 1, true),
+                    n.show("goal.probability.ci_high", 1, true)
+                )
+            });
+        }
+        h.push_str(&format!("<dt>{}</dt><dd>{far}</dd>\n", t(zh, "How far?", "能覆盖多少人?")));
+        let fast = if zh {
+            format!(
+                "一半的最终参与者在第 {} 天前加入 (中位数; 平均 {} 天)。",
+                n.show("days_to_half_reach.p50", 0, false),
+                n.show("days_to_half_reach.mean", 1, false)
+            )
+        } else {
+            format!(
+                "Half of the final participants have joined by day {} (median; {} days on average).",
+                n.show("days_to_half_reach.p50", 0, false),
+                n.show("days_to_half_reach.mean", 1, false)
+            )
+        };
+        h.push_str(&format!("<dt>{}</dt><dd>{fast}</dd>\n", t(zh, "How fast?", "多快?")));
+        let mut cost = if zh {
+            format!(
+                "平均总成本 {cur}{} (95% 置信区间 {cur}{} – {cur}{}; 第 95 百分位 {cur}{})",
+                n.show("cost.total.mean", 0, false),
+                n.show("cost.total.ci_low", 0, false),
+                n.show("cost.total.ci_high", 0, false),
+                n.show("cost.total.p95", 0, false)
+            )
+        } else {
+            format!(
+                "The campaign costs {cur}{} on average (95% CI {cur}{} – {cur}{}; 95th percentile {cur}{})",
+                n.show("cost.total.mean", 0, false),
+                n.show("cost.total.ci_low", 0, false),
+                n.show("cost.total.ci_high", 0, false),
+                n.show("cost.total.p95", 0, false)
+            )
+        };
+        if n.get("cost.total.mean").is_some_and(|c| c > 0.0) && n.get("cost.per_participant.mean").is_some() {
+            cost.push_str(&if zh {
+                format!(", 每位新参与者 {cur}{}。", n.show("cost.per_participant.mean", 2, false))
+            } else {
+                format!(", {cur}{} per new participant.", n.show("cost.per_participant.mean", 2, false))
+            });
+        } else {
+            cost.push_str(t(zh, ".", "。"));
+        }
+        if n.get("cost.budget_exhausted_probability.probability").is_some() {
+            cost.push(' ');
+            cost.push_str(&if zh {
+                format!(
+                    "预算 {cur}{} 在 {} 的模拟中用完 (95% 置信区间 {} – {})。",
+                    n.show("cost.budget", 0, false),
+                    n.show("cost.budget_exhausted_probability.probability", 1, true),
+                    n.show("cost.budget_exhausted_probability.ci_low", 1, true),
+                    n.show("cost.budget_exhausted_probability.ci_high", 1, true)
+                )
+            } else {
+                format!(
+                    "The budget of {cur}{} runs out in {} of runs (95% CI {} – {}).",
+                    n.show("cost.budget", 0, false),
+                    n.show("cost.budget_exhausted_probability.probability", 1, true),
+                    n.show("cost.budget_exhausted_probability.ci_low", 1, true),
+                    n.show("cost.budget_exhausted_probability.ci_high", 1, true)
+                )
+            });
+        }
+        if n.get("cost.roi.mean").is_some() {
+            cost.push(' ');
+            cost.push_str(&if zh {
+                format!(
+                    "投资回报率 {} (95% 置信区间 {} – {})。",
+                    n.show("cost.roi.mean", 0, true),
+                    n.show("cost.roi.ci_low", 0, true),
+                    n.show("cost.roi.ci_high", 0, true)
+                )
+            } else {
+                format!(
+                    "Return on investment: {} (95% CI {} – {}).",
+                    n.show("cost.roi.mean", 0, true),
+                    n.show("cost.roi.ci_low", 0, true),
+                    n.show("cost.roi.ci_high", 0, true)
+                )
+            });
+        }
+        h.push_str(&format!("<dt>{}</dt><dd>{cost}</dd>\n</dl>\n</section>\n", t(zh, "At what cost?", "成本多少?")));
+
+        // The design.
+        h.push_str(&format!("<section id=\"design\">\n<h2>{}</h2>\n<table>\n", t(zh, "The design", "方案")));
+        let row = |h: &mut String, name: &str, value: String| {
+            h.push_str(&format!("<tr><th>{}</th><td>{value}</td></tr>\n", escape(name)));
+        };
+        row(&mut h, t(zh, "Model", "模型"), escape(s.behaviour.kind()));
+        row(
+            &mut h,
+            t(zh, "Social graph", "社交网络"),
+            format!(
+                "{} {} · {} {} · {} {}",
+                n.show("graph.nodes", 0, false),
+                t(zh, "people", "人"),
+                n.show("graph.edges", 0, false),
+                t(zh, "ties", "条关系"),
+                t(zh, "mean degree", "平均好友数"),
+                n.show("graph.mean_degree", 1, false)
+            ),
+        );
+        row(
+            &mut h,
+            t(zh, "Seed users", "种子用户"),
+            format!(
+                "{} ({})",
+                n.show("seed_users", 0, false),
+                escape(at(&summary, "seeding.strategy").and_then(Value::as_str).unwrap_or("-"))
+            ),
+        );
+        let resolved = s.to_resolved_json();
+        for (section, en, zh_name) in [
+            ("campaign", "Campaign design [campaign]", "活动设计 [campaign]"),
+            ("rewards", "Rewards [rewards]", "奖励 [rewards]"),
+            ("budget", "Budget [budget]", "预算 [budget]"),
+            ("channels", "Channels [channels]", "渠道 [channels]"),
+            ("goal", "Goal [goal]", "目标 [goal]"),
+        ] {
+            if let Some(Value::Object(map)) = resolved.get(section) {
+                let items: Vec<String> =
+                    flatten(map, "").into_iter().map(|(k, v)| format!("{} = {}", escape(&k), escape(&v))).collect();
+                if !items.is_empty() {
+                    row(&mut h, t(zh, en, zh_name), items.join("<br>"));
+                }
+            }
+        }
+        row(&mut h, t(zh, "Campaign length", "活动天数"), n.show("days", 0, false));
+        h.push_str("</table>\n</section>\n");
+
+        // The charts.
+        h.push_str(&format!("<section id=\"charts\">\n<h2>{}</h2>\n", t(zh, "Charts", "图表")));
+        for (stem, png) in charts {
+            let caption = match *stem {
+                "growth" => t(
+                    zh,
+                    "Participants by day: the median run and the bands 50% and 90% of runs fall in; the viral-loop formula for comparison.",
+                    "每日累计参与人数: 模拟中位数及 50%、90% 模拟所在区间; 病毒循环公式作对照。",
+                ),
+                "reach" => {
+                    t(zh, "How many people take part in the end, over all runs.", "所有模拟的最终参与人数分布。")
+                }
+                "generations" => {
+                    t(zh, "K generation by generation, with 95% intervals.", "各代病毒系数 K 及 95% 置信区间。")
+                }
+                "cost" => t(zh, "Money spent so far by day, against the budget.", "每日累计花费与预算。"),
+                _ => "",
+            };
+            h.push_str(&format!(
+                "<figure><img alt=\"{stem}\" src=\"data:image/png;base64,{}\"><figcaption>{caption}</figcaption></figure>\n",
+                base64::engine::general_purpose::STANDARD.encode(png)
+            ));
+        }
+        h.push_str("</section>\n");
+
+        // Cautions.
+        let warnings: Vec<String> =
+            self.analysis.warnings.iter().map(|w| plain_warning(w, zh)).chain(self.chart_warnings()).collect();
+        h.push_str(&format!("<section id=\"cautions\">\n<h2>{}</h2>\n<ul>\n", t(zh, "Cautions", "注意事项")));
+        if warnings.is_empty() {
+            h.push_str(&format!(
+                "<li>{}</li>\n",
+                t(
+                    zh,
+                    "None: the runs are enough for the intervals shown, and they ended within the campaign.",
+                    "无: 模拟次数足以给出上述置信区间, 且模拟均在活动期内结束。"
+                )
+            ));
+        }
+        for w in warnings {
+            h.push_str(&format!("<li>{}</li>\n", escape(&w)));
+        }
+        h.push_str("</ul>\n</section>\n");
+
+        // Assumptions.
+        h.push_str(&format!(
+            "<section id=\"assumptions\">\n<h2>{}</h2>\n<ul>\n",
+            t(zh, "Assumptions, and what the model leaves out", "假设与模型未考虑的因素")
+        ));
+        let assumptions: &[(&str, &str)] = &[
+            (
+                "The social graph stands for the people the campaign can reach; its size and ties are the scenario's (generated or read), not the real audience.",
+                "社交网络代表活动能触达的人群, 其规模和关系来自场景设定 (生成或读取), 并非真实受众。",
+            ),
+            (
+                "People decide to join and to share by the behaviour model's probabilities (docs/MODEL.md), calibrated on published regularities, not on this brand's past campaigns.",
+                "参与和分享的决定按行为模型的概率 (docs/MODEL.md) 模拟, 依据公开的规律校准, 而非本品牌过往活动的数据。",
+            ),
+            (
+                "Every run is one possible campaign; the intervals say how much the results vary between runs and how well the runs pin the averages down.",
+                "每次模拟是一种可能的活动走向; 置信区间说明结果的波动和估计的精度。",
+            ),
+            (
+                "Left out: competing campaigns, platform moderation or limits beyond those stated, fraud and bots, news and word of mouth outside the graph, and changes to the design while the campaign runs.",
+                "未考虑: 同期竞品活动、平台审核或未列明的限制、刷单与机器人、网络之外的媒体与口碑, 以及活动期间对方案的调整。",
+            ),
+        ];
+        for (en, zh_text) in assumptions {
+            h.push_str(&format!("<li>{}</li>\n", t(zh, en, zh_text)));
+        }
+        h.push_str("</ul>\n</section>\n");
+
+        // Provenance.
+        h.push_str(&format!(
+            "<section id=\"provenance\">\n<h2>{}</h2>\n<p>fission {} · schema {} · {} {} · {} {}</p>\n<details open><summary>{}</summary><pre>{}</pre></details>\n</section>\n",
+            t(zh, "Provenance", "来源"),
+            escape(crate::VERSION),
+            n.show("schema_version", 0, false),
+            t(zh, "seed", "随机种子"),
+            n.show("rng_seed", 0, false),
+            t(zh, "graph seed", "网络随机种子"),
+            escape(&at(&summary, "graph_rng_seed").map(|v| v.to_string()).unwrap_or_default()),
+            t(zh, "The resolved scenario", "完整场景设定"),
+            escape(&s.to_resolved_toml())
+        ));
+        // The summary itself, for the page's check (and for anyone who wants the numbers).
+        let json = serde_json::to_string(&summary).expect("summary serialises").replace("</", "<\\/");
+        h.push_str(&format!("<script id=\"fission-summary\" type=\"application/json\">{json}</script>\n<script>{CHECK}</script>\n</body>\n</html>\n"));
+        h
+    }
+}
+
+/// A scenario section's keys and values, nested tables flattened with dots.
+fn flatten(map: &serde_json::Map<String, Value>, prefix: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (k, v) in map {
+        let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+        match v {
+            Value::Object(m) => out.extend(flatten(m, &key)),
+            Value::String(s) => out.push((key, s.clone())),
+            other => out.push((key, other.to_string())),
+        }
+    }
+    out
+}
+
+/// A caution in a manager's words.
+fn plain_warning(w: &crate::stats::Warning, zh: bool) -> String {
+    use crate::stats::Warning::*;
+    match (w, zh) {
+        (WideInterval { runs, half_width, runs_needed }, false) => format!(
+            "K is known only to ±{half_width:.3} from {runs} runs; about {runs_needed} runs would pin it to ±0.02 before a decision rests on it."
+        ),
+        (WideInterval { runs, half_width, runs_needed }, true) => format!(
+            "{runs} 次模拟只能把 K 估计到 ±{half_width:.3}; 约 {runs_needed} 次模拟才能精确到 ±0.02, 据此决策前应增加模拟次数。"
+        ),
+        (NoInterval { runs, .. }, false) => format!(
+            "With {runs} runs K has no interval: the figures above are one possible outcome, not an estimate; run 1,000 or more."
+        ),
+        (NoInterval { runs, .. }, true) => {
+            format!("仅 {runs} 次模拟, K 没有置信区间: 上述数字只是一种可能结果, 不是估计; 请至少模拟 1,000 次。")
+        }
+        (Censored { fraction, days, new_last_day, mean_reach, .. }, false) => format!(
+            "In {:.0}% of runs people were still joining when the campaign ended on day {days} (about {new_last_day:.0} a day, against {mean_reach:.0} in all): reach is what the campaign window allows, and a longer campaign would reach more.",
+            fraction * 100.0
+        ),
+        (Censored { fraction, days, new_last_day, mean_reach, .. }, true) => format!(
+            "{:.0}% 的模拟在第 {days} 天活动结束时仍有人加入 (每天约 {new_last_day:.0} 人, 总计约 {mean_reach:.0} 人): 覆盖人数受活动时长限制, 活动更长会覆盖更多人。",
+            fraction * 100.0
+        ),
+        (Saturated { fraction }, false) => format!(
+            "The campaign reaches {:.0}% of the simulated audience: the audience's size, not the design, limits it; simulate a larger audience.",
+            fraction * 100.0
+        ),
+        (Saturated { fraction }, true) => {
+            format!("活动覆盖了模拟人群的 {:.0}%: 限制覆盖的是人群规模而非方案; 请模拟更大的人群。", fraction * 100.0)
+        }
+    }
+}
