@@ -189,153 +189,95 @@ impl RunReport<'_> {
             t(zh, "The answers", "结论"),
             if spreads { "" } else { " no" }
         ));
-        let k_text = if zh {
-            format!(
-                "病毒系数 K = {} (95% 置信区间 {} – {}): 每位参与者平均带来 {} 位新参与者 ({} 次邀请 × {} 的转化率)。K 大于 1 时活动能自我维持, 小于 1 时会逐渐停止。",
-                n.show("viral_coefficient.mean", 2, false),
-                n.show("viral_coefficient.ci_low", 2, false),
-                n.show("viral_coefficient.ci_high", 2, false),
-                n.show("viral_coefficient.mean", 2, false),
-                n.show("invitations_per_participant.mean", 1, false),
-                n.show("conversion_per_invitation.mean", 1, true)
-            )
-        } else {
-            format!(
-                "The viral coefficient K is {} (95% CI {} – {}): each participant brings in {} new participants on average ({} invitations × {} conversion). Above 1 a campaign sustains itself; below 1 it fades.",
-                n.show("viral_coefficient.mean", 2, false),
-                n.show("viral_coefficient.ci_low", 2, false),
-                n.show("viral_coefficient.ci_high", 2, false),
-                n.show("viral_coefficient.mean", 2, false),
-                n.show("invitations_per_participant.mean", 1, false),
-                n.show("conversion_per_invitation.mean", 1, true)
-            )
+        // Each sentence: a template per language, {0}, {1}, ... the tagged numbers.
+        let say = |en: &str, zh_text: &str, keys: &[(&str, usize, bool)]| -> String {
+            let args: Vec<String> = keys.iter().map(|&(k, d, p)| n.show(k, d, p)).collect();
+            fill(t(zh, en, zh_text), &args).replace("{cur}", &cur)
         };
+        let k_keys = [
+            ("viral_coefficient.mean", 2, false),
+            ("viral_coefficient.ci_low", 2, false),
+            ("viral_coefficient.ci_high", 2, false),
+            ("invitations_per_participant.mean", 1, false),
+            ("conversion_per_invitation.mean", 1, true),
+        ];
+        let k_text = say(
+            "The viral coefficient K is {0} (95% CI {1} – {2}): each participant brings in {0} new participants on average ({3} invitations × {4} conversion). Above 1 a campaign sustains itself; below 1 it fades.",
+            "病毒系数 K = {0} (95% 置信区间 {1} – {2}): 每位参与者平均带来 {0} 位新参与者 ({3} 次邀请 × {4} 的转化率)。K 大于 1 时活动能自我维持, 小于 1 时会逐渐停止。",
+            &k_keys,
+        );
         h.push_str(&format!("<dt>{}</dt><dd>{k_text}</dd>\n", t(zh, "Will it spread?", "能传播吗?")));
-        let mut far = if zh {
-            format!(
-                "平均 {} 人参与 (中位数 {}; 90% 的模拟在 {} 到 {} 人之间)。{} 的模拟起量 (达到 {} 人以上, 95% 置信区间 {} – {})。",
-                n.show("reach.mean", 0, false),
-                n.show("reach.p50", 0, false),
-                n.show("reach.p05", 0, false),
-                n.show("reach.p95", 0, false),
-                n.show("takeoff_probability.probability", 1, true),
-                n.show("takeoff_probability.reach_threshold", 0, false),
-                n.show("takeoff_probability.ci_low", 1, true),
-                n.show("takeoff_probability.ci_high", 1, true)
-            )
-        } else {
-            format!(
-                "{} people take part on average (median {}; 90% of runs between {} and {}). {} of runs take off (reach {} people or more; 95% CI {} – {}).",
-                n.show("reach.mean", 0, false),
-                n.show("reach.p50", 0, false),
-                n.show("reach.p05", 0, false),
-                n.show("reach.p95", 0, false),
-                n.show("takeoff_probability.probability", 1, true),
-                n.show("takeoff_probability.reach_threshold", 0, false),
-                n.show("takeoff_probability.ci_low", 1, true),
-                n.show("takeoff_probability.ci_high", 1, true)
-            )
-        };
+        let mut far = say(
+            "{0} people take part on average (median {1}; 90% of runs between {2} and {3}). {4} of runs take off (reach {5} people or more; 95% CI {6} – {7}).",
+            "平均 {0} 人参与 (中位数 {1}; 90% 的模拟在 {2} 到 {3} 人之间)。{4} 的模拟起量 (达到 {5} 人以上, 95% 置信区间 {6} – {7})。",
+            &[
+                ("reach.mean", 0, false),
+                ("reach.p50", 0, false),
+                ("reach.p05", 0, false),
+                ("reach.p95", 0, false),
+                ("takeoff_probability.probability", 1, true),
+                ("takeoff_probability.reach_threshold", 0, false),
+                ("takeoff_probability.ci_low", 1, true),
+                ("takeoff_probability.ci_high", 1, true),
+            ],
+        );
         if n.get("goal.probability.probability").is_some() {
             far.push(' ');
-            far.push_str(&if zh {
-                format!(
-                    "目标 (第 {} 天前达到 {} 人) 的达成概率为 {} (95% 置信区间 {} – {})。",
-                    n.show("goal.by_day", 0, false),
-                    n.show("goal.reach", 0, false),
-                    n.show("goal.probability.probability", 1, true),
-                    n.show("goal.probability.ci_low", 1, true),
-                    n.show("goal.probability.ci_high", 1, true)
-                )
-            } else {
-                format!(
-                    "The goal ({} people by day {}) is met in {} of runs (95% CI {} – {}).",
-                    n.show("goal.reach", 0, false),
-                    n.show("goal.by_day", 0, false),
-                    n.show("goal.probability.probability", 1, true),
-                    n.show("goal.probability.ci_low", 1, true),
-                    n.show("goal.probability.ci_high", 1, true)
-                )
-            });
+            far.push_str(&say(
+                "The goal ({0} people by day {1}) is met in {2} of runs (95% CI {3} – {4}).",
+                "目标 (第 {1} 天前达到 {0} 人) 的达成概率为 {2} (95% 置信区间 {3} – {4})。",
+                &[
+                    ("goal.reach", 0, false),
+                    ("goal.by_day", 0, false),
+                    ("goal.probability.probability", 1, true),
+                    ("goal.probability.ci_low", 1, true),
+                    ("goal.probability.ci_high", 1, true),
+                ],
+            ));
         }
         h.push_str(&format!("<dt>{}</dt><dd>{far}</dd>\n", t(zh, "How far?", "能覆盖多少人?")));
-        let fast = if zh {
-            format!(
-                "一半的最终参与者在第 {} 天前加入 (中位数; 平均 {} 天)。",
-                n.show("days_to_half_reach.p50", 0, false),
-                n.show("days_to_half_reach.mean", 1, false)
-            )
-        } else {
-            format!(
-                "Half of the final participants have joined by day {} (median; {} days on average).",
-                n.show("days_to_half_reach.p50", 0, false),
-                n.show("days_to_half_reach.mean", 1, false)
-            )
-        };
+        let fast = say(
+            "Half of the final participants have joined by day {0} (median; {1} days on average).",
+            "一半的最终参与者在第 {0} 天前加入 (中位数; 平均 {1} 天)。",
+            &[("days_to_half_reach.p50", 0, false), ("days_to_half_reach.mean", 1, false)],
+        );
         h.push_str(&format!("<dt>{}</dt><dd>{fast}</dd>\n", t(zh, "How fast?", "多快?")));
-        let mut cost = if zh {
-            format!(
-                "平均总成本 {cur}{} (95% 置信区间 {cur}{} – {cur}{}; 第 95 百分位 {cur}{})",
-                n.show("cost.total.mean", 0, false),
-                n.show("cost.total.ci_low", 0, false),
-                n.show("cost.total.ci_high", 0, false),
-                n.show("cost.total.p95", 0, false)
-            )
-        } else {
-            format!(
-                "The campaign costs {cur}{} on average (95% CI {cur}{} – {cur}{}; 95th percentile {cur}{})",
-                n.show("cost.total.mean", 0, false),
-                n.show("cost.total.ci_low", 0, false),
-                n.show("cost.total.ci_high", 0, false),
-                n.show("cost.total.p95", 0, false)
-            )
-        };
+        let mut cost = say(
+            "The campaign costs {cur}{0} on average (95% CI {cur}{1} – {cur}{2}; 95th percentile {cur}{3})",
+            "平均总成本 {cur}{0} (95% 置信区间 {cur}{1} – {cur}{2}; 第 95 百分位 {cur}{3})",
+            &[
+                ("cost.total.mean", 0, false),
+                ("cost.total.ci_low", 0, false),
+                ("cost.total.ci_high", 0, false),
+                ("cost.total.p95", 0, false),
+            ],
+        );
         if n.get("cost.total.mean").is_some_and(|c| c > 0.0) && n.get("cost.per_participant.mean").is_some() {
-            cost.push_str(&if zh {
-                format!(", 每位新参与者 {cur}{}。", n.show("cost.per_participant.mean", 2, false))
-            } else {
-                format!(", {cur}{} per new participant.", n.show("cost.per_participant.mean", 2, false))
-            });
+            let per = [("cost.per_participant.mean", 2, false)];
+            cost.push_str(&say(", {cur}{0} per new participant.", ", 每位新参与者 {cur}{0}。", &per));
         } else {
             cost.push_str(t(zh, ".", "。"));
         }
         if n.get("cost.budget_exhausted_probability.probability").is_some() {
             cost.push(' ');
-            cost.push_str(&if zh {
-                format!(
-                    "预算 {cur}{} 在 {} 的模拟中用完 (95% 置信区间 {} – {})。",
-                    n.show("cost.budget", 0, false),
-                    n.show("cost.budget_exhausted_probability.probability", 1, true),
-                    n.show("cost.budget_exhausted_probability.ci_low", 1, true),
-                    n.show("cost.budget_exhausted_probability.ci_high", 1, true)
-                )
-            } else {
-                format!(
-                    "The budget of {cur}{} runs out in {} of runs (95% CI {} – {}).",
-                    n.show("cost.budget", 0, false),
-                    n.show("cost.budget_exhausted_probability.probability", 1, true),
-                    n.show("cost.budget_exhausted_probability.ci_low", 1, true),
-                    n.show("cost.budget_exhausted_probability.ci_high", 1, true)
-                )
-            });
+            cost.push_str(&say(
+                "The budget of {cur}{0} runs out in {1} of runs (95% CI {2} – {3}).",
+                "预算 {cur}{0} 在 {1} 的模拟中用完 (95% 置信区间 {2} – {3})。",
+                &[
+                    ("cost.budget", 0, false),
+                    ("cost.budget_exhausted_probability.probability", 1, true),
+                    ("cost.budget_exhausted_probability.ci_low", 1, true),
+                    ("cost.budget_exhausted_probability.ci_high", 1, true),
+                ],
+            ));
         }
         if n.get("cost.roi.mean").is_some() {
             cost.push(' ');
-            cost.push_str(&if zh {
-                format!(
-                    "投资回报率 {} (95% 置信区间 {} – {})。",
-                    n.show("cost.roi.mean", 0, true),
-                    n.show("cost.roi.ci_low", 0, true),
-                    n.show("cost.roi.ci_high", 0, true)
-                )
-            } else {
-                format!(
-                    "Return on investment: {} (95% CI {} – {}).",
-                    n.show("cost.roi.mean", 0, true),
-                    n.show("cost.roi.ci_low", 0, true),
-                    n.show("cost.roi.ci_high", 0, true)
-                )
-            });
+            cost.push_str(&say(
+                "Return on investment: {0} (95% CI {1} – {2}).",
+                "投资回报率 {0} (95% 置信区间 {1} – {2})。",
+                &[("cost.roi.mean", 0, true), ("cost.roi.ci_low", 0, true), ("cost.roi.ci_high", 0, true)],
+            ));
         }
         h.push_str(&format!("<dt>{}</dt><dd>{cost}</dd>\n</dl>\n</section>\n", t(zh, "At what cost?", "成本多少?")));
 
@@ -488,6 +430,16 @@ fn flatten(map: &serde_json::Map<String, Value>, prefix: &str) -> Vec<(String, S
             Value::String(s) => out.push((key, s.clone())),
             other => out.push((key, other.to_string())),
         }
+    }
+    out
+}
+
+/// `template` with `{0}`, `{1}`, ... replaced by `args` (the highest index first, so
+/// that `{1}` does not eat the start of `{10}`).
+fn fill(template: &str, args: &[String]) -> String {
+    let mut out = template.to_string();
+    for (i, a) in args.iter().enumerate().rev() {
+        out = out.replace(&format!("{{{i}}}"), a);
     }
     out
 }
