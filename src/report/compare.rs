@@ -2,7 +2,8 @@
 //! charts (growth of every design with its band, K with its interval per design, cost
 //! against reach).
 
-use super::plots::{Area, BLUE, Drawer, GREY, ORANGE, PlotError, count_axis, font_for, headroom, render_both};
+use super::plots::{Area, BLUE, Drawer, GREY, ORANGE, PlotError, font_for, headroom, render_both};
+use super::ticks::count_axis;
 use crate::plan::Comparison;
 use crate::plan::paired::Difference;
 use crate::stats::Analysis;

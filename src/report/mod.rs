@@ -17,6 +17,7 @@ pub mod seeds;
 pub mod sensitivity;
 pub mod sweep;
 mod text;
+mod ticks;
 mod workbook;
 
 pub use output::write_atomic;

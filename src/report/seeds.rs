@@ -325,7 +325,8 @@ impl super::plots::Drawer for SeedsChart<'_> {
         "seeds"
     }
     fn draw<DB: plotters::prelude::DrawingBackend>(&self, root: &super::plots::Area<DB>) -> Result<(), String> {
-        use super::plots::{count_axis, font_for, headroom};
+        use super::plots::{font_for, headroom};
+        use super::ticks::count_axis;
         use plotters::prelude::*;
         let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
         root.fill(&WHITE).map_err(e)?;

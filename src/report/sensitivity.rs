@@ -2,7 +2,8 @@
 //! and the tornado chart (the effect of each lever's step down and up on K, reach and
 //! cost, largest first).
 
-use super::plots::{Area, BLUE, Drawer, GREY, ORANGE, PlotError, count_axis, font_for};
+use super::plots::{Area, BLUE, Drawer, GREY, ORANGE, PlotError, font_for};
+use super::ticks::count_axis;
 use crate::plan::paired::Difference;
 use crate::plan::sensitivity::LeverEffect;
 use crate::plan::sweep::format_value;

@@ -3,7 +3,8 @@
 //! with their intervals and the tipping point; two keys: a heatmap of K with the K = 1
 //! contour).
 
-use super::plots::{Area, BLUE, Drawer, GREY, ORANGE, PlotError, count_axis, font_for, headroom, render_both};
+use super::plots::{Area, BLUE, Drawer, GREY, ORANGE, PlotError, font_for, headroom, render_both};
+use super::ticks::count_axis;
 use crate::plan::sweep::{TippingPoint, format_value};
 use crate::stats::{Analysis, Estimate};
 use plotters::prelude::*;
