@@ -108,10 +108,12 @@ pub(super) fn compare_designs(args: CompareArgs) -> Result<()> {
         overrides: args.common.overrides(),
         seconds,
     };
+    let (json, charts) = (report.json(), report.charts()?);
+    let page = crate::report::Results::Compare.page_from(&json, &charts);
     let names = finish_plan_outputs(
         output,
-        &[("compare.json", report.json()), ("compare.csv", report.csv())],
-        report.charts()?,
+        &[("compare.json", json), ("compare.csv", report.csv()), ("report.html", page)],
+        charts,
         args.common.quiet,
         (total, seconds, started),
         &out_dir,

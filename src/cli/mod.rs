@@ -5,6 +5,7 @@
 mod compare;
 mod memory;
 mod optimize;
+mod report;
 mod seeds;
 mod sensitivity;
 mod sweep;
@@ -92,6 +93,10 @@ enum Command {
     /// close.
     #[command(after_help = optimize::OPTIMIZE_EXAMPLES)]
     Optimize(optimize::OptimizeArgs),
+    /// Make report.html again from an output folder of `run`, `compare` or `sweep`
+    /// (its JSON and charts): the same page the command wrote.
+    #[command(after_help = report::REPORT_EXAMPLES)]
+    Report(report::ReportArgs),
     /// Write a commented starter scenario that runs as it is.
     #[command(after_help = INIT_EXAMPLES)]
     Init(InitArgs),
@@ -222,6 +227,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Seeds(args) => seeds::seeds(args),
         Command::Sensitivity(args) => sensitivity::sensitivity(args),
         Command::Optimize(args) => optimize::optimize_design(args),
+        Command::Report(args) => report::report(args),
         Command::Init(args) => init(args),
         Command::Graph(args) => describe_graph(args),
     }

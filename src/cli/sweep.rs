@@ -39,7 +39,7 @@ struct SweepState {
 }
 
 /// The files a sweep writes in its folder (and, while writing one, its temporary file).
-const SWEEP_FILES: [&str; 5] = ["sweep.csv", "sweep.json", "sweep.state.json", "sweep.png", "sweep.svg"];
+const SWEEP_FILES: [&str; 6] = ["sweep.csv", "sweep.json", "sweep.state.json", "sweep.png", "sweep.svg", "report.html"];
 
 /// A sweep's folder grows point by point, so it is not replaced as a whole: it must be
 /// a folder (or not exist yet) holding nothing but a sweep's files.
@@ -216,17 +216,20 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         scenario: base.to_resolved_json(),
         currency: base.report.currency.clone(),
     };
-    write_atomic(&out_dir.join("sweep.json"), &report.json()).context("writing sweep.json")?;
+    let json = report.json();
+    write_atomic(&out_dir.join("sweep.json"), &json).context("writing sweep.json")?;
     let mut files =
         vec!["sweep.csv", "sweep.json", "sweep.state.json"].into_iter().map(String::from).collect::<Vec<_>>();
-    if complete {
-        for (stem, png, svg) in report.charts()? {
-            write_atomic(&out_dir.join(format!("{stem}.png")), &png).context("writing a chart")?;
-            write_atomic(&out_dir.join(format!("{stem}.svg")), svg.as_bytes()).context("writing a chart")?;
-            files.push(format!("{stem}.png"));
-            files.push(format!("{stem}.svg"));
-        }
+    let charts = if complete { report.charts()? } else { Vec::new() };
+    for (stem, png, svg) in &charts {
+        write_atomic(&out_dir.join(format!("{stem}.png")), png).context("writing a chart")?;
+        write_atomic(&out_dir.join(format!("{stem}.svg")), svg.as_bytes()).context("writing a chart")?;
+        files.push(format!("{stem}.png"));
+        files.push(format!("{stem}.svg"));
     }
+    let page = crate::report::Results::Sweep.page_from(&json, &charts);
+    write_atomic(&out_dir.join("report.html"), &page).context("writing report.html")?;
+    files.push("report.html".into());
     note(
         args.common.quiet,
         &format!(

@@ -39,6 +39,8 @@ pub struct DesignSummary {
     pub cost_per_participant: Estimate,
     /// P(goal met) (the reach goal; None without one).
     pub p_goal: Option<Estimate>,
+    /// The design's cautions (as summary.json's `cautions`).
+    pub cautions: Vec<crate::stats::Warning>,
 }
 
 /// Every paired difference of one design against the first (`compare.json`
@@ -130,6 +132,7 @@ pub fn compare(designs: &[DesignRun]) -> Comparison {
                 cost_per_participant: crate::stats::ratio_estimate(&cost, &new),
                 p_goal: goal_met(d.ensemble, &d.config)
                     .map(|met| proportion_estimate(met.iter().filter(|&&m| m > 0.0).count(), met.len())),
+                cautions: a.warnings.clone(),
             }
         })
         .collect();

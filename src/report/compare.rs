@@ -235,6 +235,9 @@ fn format_reduction(r: f64) -> String {
     }
 }
 
+/// The comparison's charts, by file stem, in order.
+pub const CHART_STEMS: [&str; 3] = ["compare-growth", "compare-k", "compare-cost-reach"];
+
 #[derive(Clone, Copy)]
 enum Kind {
     Growth,
@@ -245,9 +248,9 @@ enum Kind {
 impl Kind {
     fn stem(self) -> &'static str {
         match self {
-            Kind::Growth => "compare-growth",
-            Kind::K => "compare-k",
-            Kind::CostReach => "compare-cost-reach",
+            Kind::Growth => CHART_STEMS[0],
+            Kind::K => CHART_STEMS[1],
+            Kind::CostReach => CHART_STEMS[2],
         }
     }
 }

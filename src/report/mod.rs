@@ -11,6 +11,7 @@ mod campaign;
 pub mod compare;
 mod glyphs;
 mod html;
+mod html_plan;
 pub mod output;
 pub mod plots;
 pub mod seeds;
@@ -205,6 +206,66 @@ pub struct SummaryRecord {
     pub cascades: crate::stats::CascadeSummary,
     /// Cautions, each saying what to do.
     pub warnings: Vec<String>,
+    /// The same cautions (but the charts'), each a record tagged by its `kind`
+    /// (`wide-interval`, `no-interval`, `censored`, `saturated`) with its figures:
+    /// what report.html words for a manager.
+    pub cautions: Vec<crate::stats::Warning>,
+    /// Characters of the scenario's name or currency that no bundled font has (the PNG
+    /// charts draw each as a box).
+    pub missing_glyphs: Vec<String>,
+}
+
+/// What an output folder holds: a run's, a comparison's or a sweep's results, each
+/// with its JSON and its charts; `fission report` makes report.html from these files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Results {
+    /// `fission run`: summary.json.
+    Run,
+    /// `fission compare`: compare.json.
+    Compare,
+    /// `fission sweep`: sweep.json.
+    Sweep,
+}
+
+impl Results {
+    /// Every kind, in the order an output folder is searched.
+    pub const ALL: [Results; 3] = [Results::Run, Results::Compare, Results::Sweep];
+
+    /// The JSON file holding the results.
+    pub fn json_file(self) -> &'static str {
+        match self {
+            Results::Run => "summary.json",
+            Results::Compare => "compare.json",
+            Results::Sweep => "sweep.json",
+        }
+    }
+
+    /// The charts' file stems, in the page's order (the PNG of each that exists).
+    pub fn chart_stems(self) -> Vec<&'static str> {
+        match self {
+            Results::Run => plots::Chart::ALL.iter().map(|c| c.file_stem()).collect(),
+            Results::Compare => compare::CHART_STEMS.to_vec(),
+            Results::Sweep => vec!["sweep"],
+        }
+    }
+
+    /// report.html of results `data` (the JSON file's content) and their charts' PNGs.
+    pub fn page(self, data: &serde_json::Value, charts: &[(&str, &[u8])]) -> String {
+        match self {
+            Results::Run => html::run_page(data, charts),
+            Results::Compare => html_plan::compare_page(data, charts),
+            Results::Sweep => html_plan::sweep_page(data, charts),
+        }
+    }
+
+    /// report.html of results whose JSON file is `json` (as written), with charts as
+    /// (stem, PNG, SVG): what `run`, `compare` and `sweep` write, through the same
+    /// path as `fission report`.
+    pub fn page_from(self, json: &[u8], charts: &[(String, Vec<u8>, String)]) -> Vec<u8> {
+        let data: serde_json::Value = serde_json::from_slice(json).expect("fission's own JSON parses");
+        let pngs: Vec<(&str, &[u8])> = charts.iter().map(|(s, p, _)| (s.as_str(), p.as_slice())).collect();
+        self.page(&data, &pngs).into_bytes()
+    }
 }
 
 /// Everything a run produced, ready to be written.
@@ -304,6 +365,8 @@ impl<'a> RunReport<'a> {
             official_account: self.account_record(),
             cascades: a.cascades,
             warnings: a.warnings.iter().map(|w| w.to_string()).chain(self.chart_warnings()).collect(),
+            cautions: a.warnings.clone(),
+            missing_glyphs: self.missing_chart_glyphs().iter().map(char::to_string).collect(),
         }
     }
 
@@ -609,7 +672,10 @@ impl<'a> RunReport<'a> {
             files.push((format!("{}.svg", chart.file_stem()), svg.into_bytes()));
         }
         let charts: Vec<(&str, &[u8])> = pngs.iter().map(|(s, p)| (*s, p.as_slice())).collect();
-        files.push(("report.html".to_string(), self.html(&charts).into_bytes()));
+        // The page is made from summary.json's bytes, as `fission report` makes it.
+        let summary: serde_json::Value =
+            serde_json::from_slice(&self.summary_json()).expect("summary.json is valid JSON");
+        files.push(("report.html".to_string(), Results::Run.page(&summary, &charts).into_bytes()));
         Ok(files)
     }
 
@@ -617,8 +683,7 @@ impl<'a> RunReport<'a> {
     /// charts draw each as a box (□); one warning names them (the SVG charts keep the
     /// text for the viewer's fonts).
     pub fn chart_warnings(&self) -> Vec<String> {
-        let s = self.scenario;
-        let missing = glyphs::missing_glyphs(&format!("{}{}", s.name, s.report.currency));
+        let missing = self.missing_chart_glyphs();
         if missing.is_empty() {
             return Vec::new();
         }
@@ -629,6 +694,12 @@ impl<'a> RunReport<'a> {
             if missing.len() == 1 { "it" } else { "each" },
             if missing.len() == 1 { "it" } else { "them" },
         )]
+    }
+
+    /// Characters of the scenario's name or currency that no bundled font has.
+    fn missing_chart_glyphs(&self) -> Vec<char> {
+        let s = self.scenario;
+        glyphs::missing_glyphs(&format!("{}{}", s.name, s.report.currency))
     }
 
     /// The table's first line, in the report's language.

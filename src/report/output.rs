@@ -379,6 +379,37 @@ impl Drop for FolderLock {
     }
 }
 
+/// Puts `bytes` as file `name` into the output set at `target` (a folder a run or a
+/// comparison wrote), replacing any file of that name: the whole set is written again
+/// with it (under the folder's lock, through a staging folder, the manifest listing
+/// it), so that the folder stays one complete set.
+///
+/// # Errors
+/// As [`OutputDir::begin`]; reading the set's files; writing.
+pub fn replace_in_set(target: &Path, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
+    let mut out = OutputDir::begin(target)?;
+    let listed: Vec<String> = match std::fs::read(target.join(MANIFEST)) {
+        Ok(b) => serde_json::from_slice::<Manifest>(&b)
+            .map(|m| m.files.into_iter().map(|f| f.name).collect())
+            .unwrap_or_default(),
+        Err(_) => LEGACY_NAMES.iter().map(|n| n.to_string()).filter(|n| target.join(n).is_file()).collect(),
+    };
+    // In the manifest's order, the new file in its old place (or last).
+    for file in listed.iter().filter(|f| f.as_str() != MANIFEST) {
+        if file == name {
+            out.write(name, bytes)?;
+        } else {
+            let path = target.join(file);
+            let content = std::fs::read(&path).map_err(io("reading", &path))?;
+            out.write(file, &content)?;
+        }
+    }
+    if !listed.iter().any(|f| f == name) {
+        out.write(name, bytes)?;
+    }
+    out.commit().map(|_| ())
+}
+
 /// How old a temporary file beside a target must be before [`write_atomic`] takes it
 /// for one left by a killed process and removes it.
 const STALE_SECONDS: u64 = 3600;

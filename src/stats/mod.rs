@@ -312,7 +312,7 @@ pub struct DailyCost {
 }
 
 /// A caution about the estimates, with what to do about it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Warning {
     /// The interval on K is wide.
