@@ -53,6 +53,9 @@ pub struct RunOutcome {
     pub unfollows: u32,
     /// Rewards paid, in currency units (fixed costs not included).
     pub spend: f64,
+    /// The same rewards by recipient: to new participants (the per-participant reward
+    /// and the invitee's bonus), to referrers (per referral), and tier prizes.
+    pub spend_by_recipient: [f64; 3],
     /// The day the budget ran out (under a hard cap, rewards stopped then; without
     /// one, the day the spend first exceeded it). None: it lasted, or there is none.
     pub budget_exhausted_day: Option<u32>,

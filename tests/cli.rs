@@ -1069,7 +1069,11 @@ fn a_chinese_table_lines_up_and_the_censoring_warning_says_how_much_is_still_hap
 fn the_workbook_reopens_with_the_same_values() {
     use calamine::{Data, Reader, Xlsx, open_workbook};
     let dir = tempfile::tempdir().unwrap();
-    let s = write(dir.path(), "s.toml", &format!("{SMALL}[budget]\ntotal = 5000\n"));
+    let s = write(
+        dir.path(),
+        "s.toml",
+        &format!("{SMALL}[budget]\ntotal = 5000\n[rewards]\nper_referral = 2\ninvitee = 1\ntiers = [[2, 10]]\n"),
+    );
     for (out, threads) in [("a", "1"), ("b", "2")] {
         fission()
             .arg("run")
@@ -1082,7 +1086,7 @@ fn the_workbook_reopens_with_the_same_values() {
     let a = dir.path().join("a");
     assert_eq!(fs::read(a.join("results.xlsx")).unwrap(), fs::read(dir.path().join("b/results.xlsx")).unwrap());
     let mut wb: Xlsx<_> = open_workbook(a.join("results.xlsx")).unwrap();
-    assert_eq!(wb.sheet_names(), ["summary", "daily", "generations", "runs", "trees", "channels", "scenario"]);
+    assert_eq!(wb.sheet_names(), ["summary", "daily", "generations", "runs", "trees", "cost", "channels", "scenario"]);
     let summary: serde_json::Value = serde_json::from_slice(&fs::read(a.join("summary.json")).unwrap()).unwrap();
     let sheet = wb.worksheet_range("summary").unwrap();
     let number = |r: &calamine::Range<Data>, row: u32, col: u32| match r.get_value((row, col)) {
@@ -1113,6 +1117,29 @@ fn the_workbook_reopens_with_the_same_values() {
                 Err(_) => assert!(matches!(sheet.get_value(at), None | Some(Data::Empty)), "daily {at:?}"),
             }
         }
+    }
+    // The cost sheet: the summary's cost figures, the rewards by recipient adding up to
+    // the rewards paid, and the spend by day as daily.csv has it.
+    let cost = wb.worksheet_range("cost").unwrap();
+    let c = &summary["cost"];
+    for (col, key) in [(1, "mean"), (2, "ci_low"), (3, "ci_high"), (4, "p05"), (5, "p50"), (6, "p95"), (7, "max")] {
+        assert_eq!(number(&cost, 1, col), c["total"][key].as_f64().unwrap(), "total {key}");
+    }
+    let by = &c["rewards_by_recipient"];
+    let mut parts = 0.0;
+    for (row, who) in [(3, "participants"), (4, "referrers"), (5, "tier_prizes")] {
+        assert_eq!(number(&cost, row, 1), by[who]["mean"].as_f64().unwrap(), "{who}");
+        assert!(by[who]["mean"].as_f64().unwrap() > 0.0, "{who}: the scenario pays each recipient");
+        parts += number(&cost, row, 1);
+    }
+    let paid = c["rewards_paid"]["mean"].as_f64().unwrap();
+    assert!((parts - paid).abs() <= 1e-9 * paid, "parts {parts} against {paid}");
+    let start = (0..200).find(|&r| cost.get_value((r, 0)) == Some(&Data::String("day".into()))).unwrap() + 1;
+    let mut csv = csv::Reader::from_reader(daily.as_bytes());
+    let col = csv.headers().unwrap().iter().position(|h| h == "cumulative_cost_mean").unwrap();
+    for (r, record) in csv.records().enumerate() {
+        let want: f64 = record.unwrap()[col].parse().unwrap();
+        assert_eq!(number(&cost, start + r as u32, 2), want, "cost so far on day {r}");
     }
     // A Chinese report: sheets and headers in Chinese.
     let zh = write(dir.path(), "zh.toml", &format!("{SMALL}[report]\nlanguage = \"zh\"\n"));

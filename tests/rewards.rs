@@ -72,14 +72,24 @@ fn the_spend_is_what_the_recruitment_tree_implies() {
             let cascade = simulate_cascade(&g, &c, run).unwrap();
             let mut referrals = std::collections::HashMap::new();
             let mut expected = 0.0;
+            // By recipient: new participants, referrers, tier prizes.
+            let mut parts = [0.0; 3];
             for p in &cascade.participants {
                 let Some(r) = p.recruiter else { continue };
                 // The joiner: per participant and invitee; the referrer: per referral,
                 // then a tier's prize when their referrals reach its count.
                 expected += 4.0 + 2.0 + 3.0;
+                parts[0] += 4.0 + 2.0;
+                parts[1] += 3.0;
                 let n = referrals.entry(r).or_insert(0u32);
                 *n += 1;
-                expected += rewards.tiers.iter().find(|t| t.0 == *n).map_or(0.0, |t| t.1);
+                let prize = rewards.tiers.iter().find(|t| t.0 == *n).map_or(0.0, |t| t.1);
+                expected += prize;
+                parts[2] += prize;
+            }
+            for (i, part) in parts.iter().enumerate() {
+                let got = cascade.outcome.spend_by_recipient[i];
+                assert!((got - part).abs() < 1e-9, "{cycle:?} run {run}: recipient {i} paid {got} against {part}");
             }
             paid_someone += (expected > 0.0) as usize;
             assert!(
@@ -121,6 +131,9 @@ fn a_hard_cap_is_never_exceeded_and_nothing_is_paid_after_it() {
         let mut exhausted = 0;
         for (r, o) in e.outcomes.iter().enumerate() {
             assert!(o.spend <= budget + 1e-9, "{cycle:?} run {r}: spent {} of {budget}", o.spend);
+            // What each recipient got adds up to the spend, payments cut short included.
+            let parts: f64 = o.spend_by_recipient.iter().sum();
+            assert!((parts - o.spend).abs() < 1e-9, "{cycle:?} run {r}: parts {parts}, spend {}", o.spend);
             if let Some(day) = o.budget_exhausted_day {
                 exhausted += 1;
                 let after: f64 = e.spend_row(r).iter().skip(day as usize + 1).sum();

@@ -475,6 +475,7 @@ impl<'a> Prepared<'a> {
         self.record_groups(scratch, &mut out);
         self.record_account(scratch, &mut out);
         out.spend = scratch.ledger.spent;
+        out.spend_by_recipient = scratch.ledger.paid;
         out.budget_exhausted_day = scratch.ledger.exhausted_day;
         tree_statistics(&mut scratch.tree, &mut out);
         if matches!(self.process, Process::Invitation(EdgeRule::Model)) {

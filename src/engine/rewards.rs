@@ -31,6 +31,8 @@ pub(super) struct Ledger {
 pub(super) struct LedgerState {
     /// Rewards paid so far.
     pub(super) spent: f64,
+    /// The same by recipient: new participants, referrers, tier prizes.
+    pub(super) paid: [f64; 3],
     /// Whether the budget is spent (under a hard cap: no more rewards).
     pub(super) exhausted: bool,
     /// The day the budget ran out (or, without a hard cap, the spend first exceeded it).
@@ -44,6 +46,7 @@ pub(super) struct LedgerState {
 impl LedgerState {
     pub(super) fn reset(&mut self) {
         self.spent = 0.0;
+        self.paid = [0.0; 3];
         self.exhausted = false;
         self.exhausted_day = None;
         self.referrals.clear();
@@ -106,6 +109,7 @@ impl Ledger {
                     st.exhausted_day = Some(day);
                 } else {
                     st.spent += self.joiner;
+                    st.paid[0] += self.joiner;
                     spend[day as usize] += self.joiner;
                     if st.spent > self.budget * (1.0 + 1e-12) && st.exhausted_day.is_none() {
                         st.exhausted_day = Some(day);
@@ -135,13 +139,16 @@ impl Ledger {
         let limit = self.budget * (1.0 + 1e-12);
         if !self.hard_cap || st.spent + all <= limit {
             st.spent += all;
+            st.paid[0] += self.joiner;
+            st.paid[1] += self.per_referral;
+            st.paid[2] += tier;
             spend[day as usize] += all;
             if st.spent > limit && st.exhausted_day.is_none() {
                 st.exhausted_day = Some(day);
             }
             return;
         }
-        for amount in [self.joiner, self.per_referral, tier] {
+        for (to, amount) in [self.joiner, self.per_referral, tier].into_iter().enumerate() {
             if amount <= 0.0 {
                 continue;
             }
@@ -151,6 +158,7 @@ impl Ledger {
                 return;
             }
             st.spent += amount;
+            st.paid[to] += amount;
             spend[day as usize] += amount;
         }
     }
@@ -210,6 +218,8 @@ impl<'a> Prepared<'a> {
                     let amount = all * paid as f64;
                     rows.spend[d] = amount;
                     st.spent += amount;
+                    st.paid[0] += ledger.joiner * paid as f64;
+                    st.paid[1] += ledger.per_referral * paid as f64;
                     if st.spent > limit && st.exhausted_day.is_none() {
                         st.exhausted_day = Some(d as u32);
                     }

@@ -70,8 +70,13 @@ pub struct CostRecord {
     pub total: MoneyRecord,
     /// Rewards paid per run.
     pub rewards_paid: MoneyRecord,
-    /// Fixed costs (development, media), in every run's total.
+    /// Rewards paid per run by recipient, the mean with its interval.
+    pub rewards_by_recipient: RecipientsRecord,
+    /// Fixed costs (development, media, and the seed users' cost), in every run's total.
     pub fixed: f64,
+    /// The seed users' part of the fixed costs (`seeding.cost_per_seed` and
+    /// `cost_per_friend`).
+    pub seed_users_cost: f64,
     /// Cost per new participant: mean total over mean new participants, with its
     /// interval (null when nobody new joined).
     pub per_participant: Option<EstimateRecord>,
@@ -88,6 +93,17 @@ pub struct CostRecord {
     /// Return on investment, (value × new participants − total cost) / total cost, with
     /// its interval (null without a value per participant or a cost).
     pub roi: Option<EstimateRecord>,
+}
+
+/// Rewards by recipient (`summary.json` `cost.rewards_by_recipient`).
+#[derive(Debug, Clone, Serialize)]
+pub struct RecipientsRecord {
+    /// To new participants: the per-participant reward and the invitee's bonus.
+    pub participants: EstimateRecord,
+    /// To referrers, per successful referral.
+    pub referrers: EstimateRecord,
+    /// Tier prizes (任务宝), paid once as a referrer's referrals reach a count.
+    pub tier_prizes: EstimateRecord,
 }
 
 /// The campaign's own groups (`summary.json` `groups`).
@@ -179,7 +195,15 @@ impl RunReport<'_> {
             p95: c.total.p95,
             total: MoneyRecord::new(&c.total, &c.mean_total),
             rewards_paid: MoneyRecord::new(&c.rewards, &rewards_mean),
+            rewards_by_recipient: {
+                let part = |i: usize| -> EstimateRecord {
+                    let paid: Vec<f64> = self.ensemble.outcomes.iter().map(|o| o.spend_by_recipient[i]).collect();
+                    crate::stats::mean_estimate(&paid).into()
+                };
+                RecipientsRecord { participants: part(0), referrers: part(1), tier_prizes: part(2) }
+            },
             fixed: c.fixed,
+            seed_users_cost: self.seeds.as_ref().map_or(0.0, |s| s.cost),
             per_participant: Some(c.per_participant).filter(|e| e.value.is_finite()).map(Into::into),
             budget: c.budget,
             hard_cap: c.budget.map(|_| b.hard_cap),

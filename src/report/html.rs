@@ -485,6 +485,28 @@ pub fn run_page(summary: &Value, charts: &[(&str, &[u8])]) -> String {
     } else {
         cost.push_str(t(zh, ".", "。"));
     }
+    let by = |who: &str| n.get(&format!("cost.rewards_by_recipient.{who}.mean")).unwrap_or(0.0);
+    if ["participants", "referrers", "tier_prizes"].iter().filter(|w| by(w) > 0.0).count() >= 2 {
+        cost.push(' ');
+        let parts = [
+            ("cost.rewards_by_recipient.participants.mean", 0, false),
+            ("cost.rewards_by_recipient.referrers.mean", 0, false),
+            ("cost.rewards_by_recipient.tier_prizes.mean", 0, false),
+        ];
+        cost.push_str(&if by("tier_prizes") > 0.0 {
+            say(
+                "Of the rewards, {cur}{0} go to new participants, {cur}{1} to referrers and {cur}{2} to tier prizes on average.",
+                "奖励中平均 {cur}{0} 给新参与者, {cur}{1} 给邀请人, {cur}{2} 为阶梯奖励。",
+                &parts,
+            )
+        } else {
+            say(
+                "Of the rewards, {cur}{0} go to new participants and {cur}{1} to referrers on average.",
+                "奖励中平均 {cur}{0} 给新参与者, {cur}{1} 给邀请人。",
+                &parts[..2],
+            )
+        });
+    }
     if n.get("cost.budget_exhausted_probability.probability").is_some() {
         cost.push(' ');
         cost.push_str(&say(

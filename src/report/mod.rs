@@ -9,6 +9,7 @@
 
 mod campaign;
 pub mod compare;
+mod cost_sheet;
 mod glyphs;
 mod html;
 mod html_plan;

@@ -12,7 +12,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet,
 
 /// How a column's numbers are shown.
 #[derive(Clone, Copy, PartialEq)]
-enum Kind {
+pub(super) enum Kind {
     Integer,
     Decimal,
     Percent,
@@ -110,12 +110,12 @@ fn zh_header(column: &str) -> Option<&'static str> {
 /// A summary row: its name, the estimate, its 95% interval, how it is shown.
 type Figure = (String, f64, Option<(f64, f64)>, Kind);
 
-struct Formats {
-    header: Format,
-    integer: Format,
-    decimal: Format,
-    percent: Format,
-    money: Format,
+pub(super) struct Formats {
+    pub(super) header: Format,
+    pub(super) integer: Format,
+    pub(super) decimal: Format,
+    pub(super) percent: Format,
+    pub(super) money: Format,
 }
 
 impl Formats {
@@ -131,7 +131,7 @@ impl Formats {
         }
     }
 
-    fn of(&self, kind: Kind) -> &Format {
+    pub(super) fn of(&self, kind: Kind) -> &Format {
         match kind {
             Kind::Integer => &self.integer,
             Kind::Decimal => &self.decimal,
@@ -202,10 +202,10 @@ impl RunReport<'_> {
                 ))
                 .set_creation_datetime(&ExcelDateTime::from_ymd(2000, 1, 1)?),
         );
-        let names: [&str; 7] = if zh {
-            ["摘要", "每日", "各代", "各次模拟", "传播树", "各渠道", "场景"]
+        let names: [&str; 8] = if zh {
+            ["摘要", "每日", "各代", "各次模拟", "传播树", "各渠道", "场景", "成本"]
         } else {
-            ["summary", "daily", "generations", "runs", "trees", "channels", "scenario"]
+            ["summary", "daily", "generations", "runs", "trees", "channels", "scenario", "cost"]
         };
         self.summary_sheet(wb.add_worksheet().set_name(names[0])?, zh, &f)?;
         for (name, csv) in [
@@ -216,6 +216,7 @@ impl RunReport<'_> {
         ] {
             csv_sheet(wb.add_worksheet().set_name(name)?, &csv, zh, &f)?;
         }
+        self.cost_sheet(wb.add_worksheet().set_name(names[7])?, zh, &f)?;
         self.channels_sheet(wb.add_worksheet().set_name(names[5])?, zh, &f)?;
         let ws = wb.add_worksheet().set_name(names[6])?;
         ws.set_column_width(0, 90)?;
