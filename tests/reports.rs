@@ -173,3 +173,29 @@ fn fission_report_remakes_a_runs_page_and_refuses_what_is_not_results() {
     fails(&bad, "schema_version 99 was written by a newer fission");
     assert!(!bad.join("report.html").exists() && !empty.join("report.html").exists());
 }
+
+/// The channels' answer of a run's page: a campaign with its own groups and one with an
+/// official account, their figures the summary's.
+#[test]
+fn a_runs_page_says_where_participants_come_from_groups_and_followers() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, words) in [
+        ("group-fission", ["Where new participants come from", "group chats", "groups of at most"]),
+        ("official-account-content", ["Where new participants come from", "official-account pushes", "unfollows over"]),
+    ] {
+        let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.toml"));
+        let out = dir.path().join(name);
+        fission()
+            .arg("run")
+            .arg(&scenario)
+            .args(["--runs", "40", "--set", "report.language=en", "--quiet", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let html = fs::read_to_string(out.join("report.html")).unwrap();
+        for w in words {
+            assert!(html.contains(w), "{name}: {w:?} missing");
+        }
+        assert!(check_numbers(&html, &json(&out.join("summary.json")), name) >= 30);
+    }
+}

@@ -469,6 +469,77 @@ pub fn run_page(summary: &Value, charts: &[(&str, &[u8])]) -> String {
         &[("days_to_half_reach.p50", 0, false), ("days_to_half_reach.mean", 1, false)],
     );
     h.push_str(&format!("<dt>{}</dt><dd>{fast}</dd>\n", t(zh, "How fast?", "多快?")));
+    // Through which channels: each channel's share of the joins, the campaign's
+    // groups, the official account's followers.
+    let mut via = Vec::new();
+    let channels = at(summary, "channels").and_then(Value::as_array).map_or(0, Vec::len);
+    let mut parts = Vec::new();
+    for i in 0..channels {
+        let share = format!("channels.{i}.share_of_joins");
+        if n.get(&share).is_some_and(|s| s > 0.0) {
+            let name = channel_name(text_at(summary, &format!("channels.{i}.name")), zh);
+            let joins = n.show(&format!("channels.{i}.joins_per_run.mean"), 0, false);
+            parts.push(if zh {
+                format!("{name} {} (每次模拟 {joins} 人)", n.show(&share, 0, true))
+            } else {
+                format!("{name}, {} ({joins} a run)", n.show(&share, 0, true))
+            });
+        }
+    }
+    // (One channel, an epidemic model's contacts say, is no answer.)
+    if parts.len() >= 2 {
+        via.push(
+            say("Where new participants come from: {0}.", "新参与者的来源: {0}。", &[])
+                .replace("{0}", &parts.join(t(zh, "; ", "、"))),
+        );
+    }
+    if at(summary, "groups").is_some_and(|g| !g.is_null()) {
+        let refused = n.get("groups.joins_refused_per_run.mean").is_some_and(|x| x > 0.0);
+        via.push(say(
+            if refused {
+                "The campaign starts with {0} groups of at most {1} members; {2} more are opened per run on average as groups fill (95th percentile {3}), and {4} people a run find their group full."
+            } else {
+                "The campaign starts with {0} groups of at most {1} members; {2} more are opened per run on average as groups fill (95th percentile {3})."
+            },
+            if refused {
+                "活动开始时有 {0} 个群, 每群上限 {1} 人; 群满后平均每次模拟新开 {2} 个群 (第 95 百分位 {3}), 每次模拟平均有 {4} 人因群满未能入群。"
+            } else {
+                "活动开始时有 {0} 个群, 每群上限 {1} 人; 群满后平均每次模拟新开 {2} 个群 (第 95 百分位 {3})。"
+            },
+            &[
+                ("groups.seed_groups", 0, false),
+                ("groups.cap", 0, false),
+                ("groups.created.mean", 1, false),
+                ("groups.created.p95", 0, false),
+                ("groups.joins_refused_per_run.mean", 0, false),
+            ],
+        ));
+    }
+    if at(summary, "official_account").is_some_and(|a| !a.is_null()) {
+        let pushes = at(summary, "official_account.pushes").and_then(Value::as_array).map_or(0, Vec::len);
+        via.push(
+            say(
+                "The official account goes from {0} followers to {1} on average (95% CI {2} – {3}): {4} new follows and {5} unfollows over {pushes} pushes.",
+                "公众号粉丝从 {0} 人变为平均 {1} 人 (95% 置信区间 {2} – {3}): {pushes} 次推送共新增关注 {4} 人, 取关 {5} 人。",
+                &[
+                    ("official_account.followers_at_start", 0, false),
+                    ("official_account.followers_at_end.mean", 0, false),
+                    ("official_account.followers_at_end.ci_low", 0, false),
+                    ("official_account.followers_at_end.ci_high", 0, false),
+                    ("official_account.new_follows.mean", 0, false),
+                    ("official_account.unfollows.mean", 0, false),
+                ],
+            )
+            .replace("{pushes}", &pushes.to_string()),
+        );
+    }
+    if !via.is_empty() {
+        h.push_str(&format!(
+            "<dt>{}</dt><dd>{}</dd>\n",
+            t(zh, "Through which channels?", "通过哪些渠道?"),
+            via.join(" ")
+        ));
+    }
     let mut cost = say(
         "The campaign costs {cur}{0} on average (95% CI {cur}{1} – {cur}{2}; 95th percentile {cur}{3})",
         "平均总成本 {cur}{0} (95% 置信区间 {cur}{1} – {cur}{2}; 第 95 百分位 {cur}{3})",
@@ -485,26 +556,24 @@ pub fn run_page(summary: &Value, charts: &[(&str, &[u8])]) -> String {
     } else {
         cost.push_str(t(zh, ".", "。"));
     }
+    // Where the rewards go, when more than one kind of recipient is paid.
     let by = |who: &str| n.get(&format!("cost.rewards_by_recipient.{who}.mean")).unwrap_or(0.0);
-    if ["participants", "referrers", "tier_prizes"].iter().filter(|w| by(w) > 0.0).count() >= 2 {
+    let paid: Vec<String> = [
+        ("participants", "{cur}{0} to new participants", "{cur}{0} 给新参与者"),
+        ("referrers", "{cur}{0} to referrers", "{cur}{0} 给邀请人"),
+        ("tier_prizes", "{cur}{0} to tier prizes", "{cur}{0} 为阶梯奖励"),
+    ]
+    .iter()
+    .filter(|(who, _, _)| by(who) > 0.0)
+    .map(|(who, en, zh_text)| say(en, zh_text, &[(&format!("cost.rewards_by_recipient.{who}.mean"), 0, false)]))
+    .collect();
+    if paid.len() >= 2 {
         cost.push(' ');
-        let parts = [
-            ("cost.rewards_by_recipient.participants.mean", 0, false),
-            ("cost.rewards_by_recipient.referrers.mean", 0, false),
-            ("cost.rewards_by_recipient.tier_prizes.mean", 0, false),
-        ];
-        cost.push_str(&if by("tier_prizes") > 0.0 {
-            say(
-                "Of the rewards, {cur}{0} go to new participants, {cur}{1} to referrers and {cur}{2} to tier prizes on average.",
-                "奖励中平均 {cur}{0} 给新参与者, {cur}{1} 给邀请人, {cur}{2} 为阶梯奖励。",
-                &parts,
-            )
+        cost.push_str(&if zh {
+            format!("奖励中平均 {}。", paid.join(", "))
         } else {
-            say(
-                "Of the rewards, {cur}{0} go to new participants and {cur}{1} to referrers on average.",
-                "奖励中平均 {cur}{0} 给新参与者, {cur}{1} 给邀请人。",
-                &parts[..2],
-            )
+            let (last, first) = paid.split_last().expect("two or more");
+            format!("Of the rewards, on average {} and {last}.", first.join(", "))
         });
     }
     if n.get("cost.budget_exhausted_probability.probability").is_some() {
@@ -527,6 +596,17 @@ pub fn run_page(summary: &Value, charts: &[(&str, &[u8])]) -> String {
             "投资回报率 {0} (95% 置信区间 {1} – {2})。",
             &[("cost.roi.mean", 0, true), ("cost.roi.ci_low", 0, true), ("cost.roi.ci_high", 0, true)],
         ));
+    }
+    // A design that pays nothing, has no fixed costs and states no budget (the
+    // epidemic models, a campaign without rewards) spends nothing in any run.
+    let spends = n.get("cost.total.max").is_some_and(|m| m > 0.0) || n.get("cost.budget").is_some();
+    if !spends {
+        cost = t(
+            zh,
+            "Nothing: the design pays no rewards, has no fixed costs and states no budget.",
+            "无: 方案不发放奖励, 没有固定成本, 也未设定预算。",
+        )
+        .to_string();
     }
     h.push_str(&format!("<dt>{}</dt><dd>{cost}</dd>\n</dl>\n</section>\n", t(zh, "At what cost?", "成本多少?")));
 
@@ -639,6 +719,17 @@ pub(super) fn fill(template: &str, args: &[String]) -> String {
         out = out.replace(&format!("{{{i}}}"), a);
     }
     out
+}
+
+/// A channel's name for a manager.
+fn channel_name(name: &str, zh: bool) -> &str {
+    match name {
+        "direct" => t(zh, "private chats", "私聊"),
+        "moments" => t(zh, "Moments", "朋友圈"),
+        "group" => t(zh, "group chats", "群聊"),
+        "official_account" => t(zh, "official-account pushes", "公众号推送"),
+        other => other,
+    }
 }
 
 /// A caution in a manager's words.

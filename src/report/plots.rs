@@ -29,12 +29,21 @@ pub(super) static LATIN_FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/D
 /// Chart size in pixels: readable on a slide or a printed A4 page.
 pub const SIZE: (u32, u32) = (1200, 750);
 
-/// A chart could not be drawn.
+/// A chart could not be drawn (or, named by its file, another output written).
 #[derive(Debug, thiserror::Error)]
-#[error("drawing the {chart} chart: {message}")]
 pub struct PlotError {
     pub(super) chart: &'static str,
     pub(super) message: String,
+}
+
+impl std::fmt::Display for PlotError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.chart.contains('.') {
+            write!(f, "writing {}: {}", self.chart, self.message)
+        } else {
+            write!(f, "drawing the {} chart: {}", self.chart, self.message)
+        }
+    }
 }
 
 /// The charts fission draws.

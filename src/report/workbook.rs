@@ -143,7 +143,23 @@ impl Formats {
 
 /// Writes a CSV table (as fission writes them: a BOM, the header, rows) into a sheet:
 /// numbers as numbers in their column's format, empty cells empty, text as text.
-fn csv_sheet(ws: &mut Worksheet, csv: &[u8], zh: bool, f: &Formats) -> Result<(), XlsxError> {
+/// The most data rows a sheet copied from a CSV holds (Excel's own limit is 1,048,575
+/// below the header; a workbook of that many rows is hundreds of megabytes and opens
+/// slowly): past it, a last row says how many more rows the CSV file has.
+pub(super) const MAX_SHEET_ROWS: usize = 100_000;
+
+fn csv_sheet(ws: &mut Worksheet, csv: &[u8], file: &str, zh: bool, f: &Formats) -> Result<(), XlsxError> {
+    csv_sheet_within(ws, csv, file, zh, f, MAX_SHEET_ROWS)
+}
+
+fn csv_sheet_within(
+    ws: &mut Worksheet,
+    csv: &[u8],
+    file: &str,
+    zh: bool,
+    f: &Formats,
+    limit: usize,
+) -> Result<(), XlsxError> {
     let text = String::from_utf8_lossy(csv);
     let mut reader = csv::ReaderBuilder::new().from_reader(text.trim_start_matches('\u{FEFF}').as_bytes());
     let headers: Vec<String> = reader.headers().map(|h| h.iter().map(str::to_string).collect()).unwrap_or_default();
@@ -153,7 +169,8 @@ fn csv_sheet(ws: &mut Worksheet, csv: &[u8], zh: bool, f: &Formats) -> Result<()
         ws.set_column_width(c as u16, (shown.chars().count() as f64 * 1.2).clamp(8.0, 28.0))?;
     }
     let kinds: Vec<Kind> = headers.iter().map(|h| kind_of(h)).collect();
-    for (r, record) in reader.records().enumerate() {
+    let mut records = reader.records();
+    for (r, record) in records.by_ref().take(limit).enumerate() {
         let Ok(record) = record else { continue };
         let row = r as u32 + 1;
         for (c, cell) in record.iter().enumerate() {
@@ -176,6 +193,15 @@ fn csv_sheet(ws: &mut Worksheet, csv: &[u8], zh: bool, f: &Formats) -> Result<()
                 },
             }
         }
+    }
+    let more = records.count();
+    if more > 0 {
+        let note = if zh {
+            format!("…… 另有 {more} 行未列出: 完整数据见 {file}")
+        } else {
+            format!("… and {more} more rows: the whole table is in {file}")
+        };
+        ws.write_string_with_format(limit as u32 + 1, 0, note, &f.header)?;
     }
     ws.set_freeze_panes(1, 0)?;
     Ok(())
@@ -208,13 +234,13 @@ impl RunReport<'_> {
             ["summary", "daily", "generations", "runs", "trees", "channels", "scenario", "cost"]
         };
         self.summary_sheet(wb.add_worksheet().set_name(names[0])?, zh, &f)?;
-        for (name, csv) in [
-            (names[1], self.daily_csv()),
-            (names[2], self.generations_csv()),
-            (names[3], self.runs_csv()),
-            (names[4], self.trees_csv()),
+        for (name, csv, file) in [
+            (names[1], self.daily_csv(), "daily.csv"),
+            (names[2], self.generations_csv(), "generations.csv"),
+            (names[3], self.runs_csv(), "runs.csv"),
+            (names[4], self.trees_csv(), "trees.csv"),
         ] {
-            csv_sheet(wb.add_worksheet().set_name(name)?, &csv, zh, &f)?;
+            csv_sheet(wb.add_worksheet().set_name(name)?, &csv, file, zh, &f)?;
         }
         self.cost_sheet(wb.add_worksheet().set_name(names[7])?, zh, &f)?;
         self.channels_sheet(wb.add_worksheet().set_name(names[5])?, zh, &f)?;
@@ -362,5 +388,32 @@ impl RunReport<'_> {
         }
         ws.set_freeze_panes(1, 0)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A table longer than a sheet may hold keeps its first rows and says how many more
+    /// the CSV has (the official-account example's 1.4 million trees broke Excel's
+    /// 1,048,576-row limit before).
+    #[test]
+    fn a_long_table_is_cut_with_a_note_of_what_is_left() {
+        use calamine::{Data, Reader, Xlsx};
+        let csv = "\u{FEFF}run,reach\n0,5\n1,6\n2,7\n3,8\n4,9\n";
+        let f = Formats::new("¥");
+        let mut wb = Workbook::new();
+        csv_sheet_within(wb.add_worksheet().set_name("runs").unwrap(), csv.as_bytes(), "runs.csv", false, &f, 3)
+            .unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let mut back: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let sheet = back.worksheet_range("runs").unwrap();
+        assert_eq!(sheet.get_value((3, 1)), Some(&Data::Float(7.0)));
+        assert_eq!(
+            sheet.get_value((4, 0)),
+            Some(&Data::String("… and 2 more rows: the whole table is in runs.csv".into()))
+        );
+        assert_eq!(sheet.height(), 5);
     }
 }
