@@ -199,3 +199,30 @@ fn a_runs_page_says_where_participants_come_from_groups_and_followers() {
         assert!(check_numbers(&html, &json(&out.join("summary.json")), name) >= 30);
     }
 }
+
+/// A run's report.html: its numbers are summary.json's (parsed back from the page), in
+/// English with a budget, ROI and a goal, and in Chinese.
+#[test]
+fn the_reports_numbers_are_the_summarys() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, extra) in [
+        ("en", "[budget]\ntotal = 400\nvalue_per_participant = 8\n[goal]\nreach = 100\nby_day = 10\n"),
+        ("zh", "[report]\nlanguage = \"zh\"\n"),
+    ] {
+        let s = write(dir.path(), &format!("{name}.toml"), &format!("{SMALL}{extra}"));
+        let out = dir.path().join(name);
+        fission().arg("run").arg(&s).args(["--quiet", "--out"]).arg(&out).assert().success();
+        let html = fs::read_to_string(out.join("report.html")).unwrap();
+        let checked = check_numbers(&html, &json(&out.join("summary.json")), name);
+        assert!(checked >= 20, "{name}: {checked} numbers");
+        if name == "en" {
+            for key in
+                ["cost.budget_exhausted_probability.probability", "cost.roi.mean", "goal.probability.probability"]
+            {
+                assert!(html.contains(&format!("data-key=\"{key}\"")), "{key}");
+            }
+        } else {
+            assert!(html.contains("lang=\"zh-CN\"") && html.contains("能传播吗?"));
+        }
+    }
+}
