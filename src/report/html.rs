@@ -206,7 +206,11 @@ pub(super) fn push_charts(h: &mut String, zh: bool, charts: &[(&str, &[u8])]) {
             "generations" => {
                 t(zh, "K generation by generation, with 95% intervals.", "各代病毒系数 K 及 95% 置信区间。")
             }
-            "cost" => t(zh, "Money spent so far by day, against the budget.", "每日累计花费与预算。"),
+            "cost" => t(
+                zh,
+                "Money spent so far by day: the median run and the bands 50% and 90% of runs fall in, against the budget when one is set.",
+                "每日累计花费: 模拟中位数及 50%、90% 模拟所在区间; 设有预算时与预算对照。",
+            ),
             "compare-growth" => t(
                 zh,
                 "Participants by day for each design: the median run and the band 90% of runs fall in.",
