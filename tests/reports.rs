@@ -112,7 +112,7 @@ fn a_sweeps_page_states_the_tipping_point_or_that_there_is_none_and_waits_when_u
     let s = write(dir.path(), "s.toml", &format!("{SMALL}[report]\nlanguage = \"zh\"\n"));
     let out = dir.path().join("sweep");
     let sweep = |extra: &[&str]| {
-        fission()
+        let o = fission()
             .arg("sweep")
             .arg(&s)
             .args(["--vary", "campaign.fun=0.1:0.9:0.2", "--runs", "40", "--quiet", "--out"])
@@ -120,12 +120,15 @@ fn a_sweeps_page_states_the_tipping_point_or_that_there_is_none_and_waits_when_u
             .args(extra)
             .assert()
             .success();
+        String::from_utf8(o.get_output().stdout.clone()).unwrap()
     };
     sweep(&["--max-points", "2"]);
     let html = fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("扫描尚未完成") && !html.contains("<img "), "an unfinished sweep has no verdict or chart");
     check_numbers(&html, &json(&out.join("sweep.json")), "unfinished sweep");
-    sweep(&["--resume"]);
+    let table = sweep(&["--resume"]);
+    // (The table is in the report's language too.)
+    assert!(table.contains("已完成 5 / 5 个取值点") && !table.contains("points done"), "{table}");
     let html = fs::read_to_string(out.join("report.html")).unwrap();
     let data = json(&out.join("sweep.json"));
     assert!(check_numbers(&html, &data, "sweep") >= 5 * 7);

@@ -119,6 +119,7 @@ pub(super) fn compare_designs(args: CompareArgs) -> Result<()> {
         &out_dir,
     )?;
     let mut text = report.table(&scenarios[0].report.currency);
-    text.push_str(&format!("  Files: {}, {}\n", names.join(", "), crate::report::output::MANIFEST));
+    let files = if report.zh() { "文件" } else { "Files:" };
+    text.push_str(&format!("  {files} {}, {}\n", names.join(", "), crate::report::output::MANIFEST));
     print_stdout(&text)
 }

@@ -242,13 +242,24 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         ),
     );
     let mut text = report.table();
-    text.push_str(&format!(
-        "  {} of {} points done; {} runs spent now in {seconds:.2} s{}\n  Files: {}\n",
-        report.rows.len(),
-        points.len(),
-        todo.len() as u64 * runs,
-        if complete { String::new() } else { "; continue with --resume".into() },
-        files.join(", ")
-    ));
+    text.push_str(&if report.zh() {
+        format!(
+            "  已完成 {} / {} 个取值点; 本次 {} 次模拟, 用时 {seconds:.2} 秒{}\n  文件 {}\n",
+            report.rows.len(),
+            points.len(),
+            todo.len() as u64 * runs,
+            if complete { "" } else { "; 用 --resume 继续" },
+            files.join(", ")
+        )
+    } else {
+        format!(
+            "  {} of {} points done; {} runs spent now in {seconds:.2} s{}\n  Files: {}\n",
+            report.rows.len(),
+            points.len(),
+            todo.len() as u64 * runs,
+            if complete { "" } else { "; continue with --resume" },
+            files.join(", ")
+        )
+    });
     print_stdout(&text)
 }

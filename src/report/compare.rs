@@ -2,13 +2,16 @@
 //! charts (growth of every design with its band, K with its interval per design, cost
 //! against reach).
 
+use super::html::t;
 use super::plots::{Area, BLUE, Drawer, GREY, ORANGE, PlotError, font_for, headroom, render_both};
+use super::text::pad;
 use super::ticks::count_axis;
 use crate::plan::Comparison;
 use crate::plan::paired::Difference;
 use crate::stats::Analysis;
 use plotters::prelude::*;
 use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
 
 /// One design as the comparison's report reads it.
 pub struct ComparedDesign<'a> {
@@ -57,6 +60,11 @@ const PALETTE: [RGBColor; 6] =
     [BLUE, ORANGE, RGBColor(44, 160, 44), RGBColor(148, 103, 189), RGBColor(140, 86, 75), RGBColor(227, 119, 194)];
 
 impl CompareReport<'_> {
+    /// Whether the report's language (the first design's) is Chinese.
+    pub fn zh(&self) -> bool {
+        self.scenarios.first().and_then(|s| s.pointer("/report/language")).and_then(|v| v.as_str()) == Some("zh")
+    }
+
     /// compare.json, pretty-printed.
     pub fn json(&self) -> Vec<u8> {
         let record = CompareJson {
@@ -140,30 +148,59 @@ impl CompareReport<'_> {
         out
     }
 
-    /// The table printed at the end of a comparison.
+    /// The table printed at the end of a comparison, in the report's language, lined
+    /// up by display width (a Chinese name is two columns a character).
     pub fn table(&self, currency: &str) -> String {
         let c = self.comparison;
+        let zh = self.zh();
         let mut s = String::new();
+        s.push_str(&if zh {
+            format!(
+                "{} 个方案, 每个 {} 次模拟, 随机种子 {}{}\n",
+                c.designs.len(),
+                self.runs,
+                self.rng_seed,
+                if self.same_graph {
+                    ", 同一社交网络, 共同随机数"
+                } else {
+                    " (社交网络不同: 未按网络配对)"
+                }
+            )
+        } else {
+            format!(
+                "{} designs, {} runs each, rng_seed {}{}\n",
+                c.designs.len(),
+                self.runs,
+                self.rng_seed,
+                if self.same_graph {
+                    ", one graph, common random numbers"
+                } else {
+                    " (different graphs: not paired on the graph)"
+                }
+            )
+        });
+        let shown: Vec<String> = c.designs.iter().map(|d| truncate_width(&d.name, 40)).collect();
+        let width = shown.iter().map(|n| UnicodeWidthStr::width(n.as_str())).max().unwrap_or(6).max(6);
+        let right =
+            |text: &str, w: usize| format!("{}{text}", " ".repeat(w.saturating_sub(UnicodeWidthStr::width(text))));
+        let head = if zh {
+            ["方案", "K (95% 置信区间)", "覆盖人数", "成本", "每人成本", "目标达成概率"]
+        } else {
+            ["design", "K (95% CI)", "reach", "cost", "per person", "P(goal)"]
+        };
         s.push_str(&format!(
-            "{} designs, {} runs each, rng_seed {}{}\n",
-            c.designs.len(),
-            self.runs,
-            self.rng_seed,
-            if self.same_graph {
-                ", one graph, common random numbers"
-            } else {
-                " (different graphs: not paired on the graph)"
-            }
+            "  {}  {}  {}  {}  {}  {}\n",
+            pad(head[0], width),
+            right(head[1], 22),
+            right(head[2], 10),
+            right(head[3], 12),
+            right(head[4], 10),
+            head[5]
         ));
-        let width = c.designs.iter().map(|d| d.name.chars().count()).max().unwrap_or(6).clamp(6, 40);
-        s.push_str(&format!(
-            "  {:<width$}  {:>22}  {:>10}  {:>12}  {:>10}  {}\n",
-            "design", "K (95% CI)", "reach", "cost", "per person", "P(goal)"
-        ));
-        for d in &c.designs {
+        for (d, name) in c.designs.iter().zip(&shown) {
             s.push_str(&format!(
-                "  {:<width$}  {:>22}  {:>10.0}  {:>12}  {:>10}  {}\n",
-                truncate(&d.name, width),
+                "  {}  {:>22}  {:>10.0}  {:>12}  {:>10}  {}\n",
+                pad(name, width),
                 format!("{:.3} ({:.3} – {:.3})", d.k.value, d.k.ci_low, d.k.ci_high),
                 d.reach.value,
                 format!("{currency}{:.0}", d.cost.value),
@@ -172,26 +209,51 @@ impl CompareReport<'_> {
             ));
         }
         for d in &c.differences {
-            s.push_str(&format!("  {} against {} (paired):\n", d.design, d.against));
+            s.push_str(&if zh {
+                format!("  {} 对比 {} (配对):\n", d.design, d.against)
+            } else {
+                format!("  {} against {} (paired):\n", d.design, d.against)
+            });
             let line = |name: &str, x: &Difference, digits: usize| {
-                format!(
-                    "    {name:<22} {:+.digits$}  (95% CI {:+.digits$} – {:+.digits$}; {}; variance reduction {})\n",
-                    x.mean,
-                    x.ci_low,
-                    x.ci_high,
-                    format_p(x.p_value),
-                    format_reduction(x.variance_reduction),
-                )
+                if zh {
+                    format!(
+                        "    {} {:+.digits$}  (95% 置信区间 {:+.digits$} – {:+.digits$}; {}; 方差缩减 {})\n",
+                        pad(name, 24),
+                        x.mean,
+                        x.ci_low,
+                        x.ci_high,
+                        format_p(x.p_value),
+                        format_reduction(x.variance_reduction, true),
+                    )
+                } else {
+                    format!(
+                        "    {} {:+.digits$}  (95% CI {:+.digits$} – {:+.digits$}; {}; variance reduction {})\n",
+                        pad(name, 24),
+                        x.mean,
+                        x.ci_low,
+                        x.ci_high,
+                        format_p(x.p_value),
+                        format_reduction(x.variance_reduction, false),
+                    )
+                }
             };
             s.push_str(&line("ΔK", &d.k, 3));
-            s.push_str(&line("Δ reach (people)", &d.reach, 1));
-            s.push_str(&line(&format!("Δ cost ({currency})"), &d.cost, 0));
-            s.push_str(&line(&format!("Δ cost per person ({currency})"), &d.cost_per_participant, 2));
+            s.push_str(&line(t(zh, "Δ reach (people)", "Δ 覆盖人数"), &d.reach, 1));
+            s.push_str(&line(&format!("{} ({currency})", t(zh, "Δ cost", "Δ 成本")), &d.cost, 0));
+            s.push_str(&line(
+                &format!("{} ({currency})", t(zh, "Δ cost per person", "Δ 每人成本")),
+                &d.cost_per_participant,
+                2,
+            ));
             if let Some(p) = &d.p_goal {
-                s.push_str(&line("Δ P(goal met)", p, 3));
+                s.push_str(&line(t(zh, "Δ P(goal met)", "Δ 目标达成概率"), p, 3));
             }
         }
-        s.push_str(&format!("  {} runs in {:.2} s\n", self.runs * self.designs.len(), self.seconds));
+        s.push_str(&if zh {
+            format!("  {} 次模拟, 用时 {:.2} 秒\n", self.runs * self.designs.len(), self.seconds)
+        } else {
+            format!("  {} runs in {:.2} s\n", self.runs * self.designs.len(), self.seconds)
+        });
         s
     }
 
@@ -216,6 +278,21 @@ impl CompareReport<'_> {
     }
 }
 
+/// `s` cut to at most `width` display columns, with an ellipsis when cut.
+fn truncate_width(s: &str, width: usize) -> String {
+    if UnicodeWidthStr::width(s) <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for ch in s.chars() {
+        if UnicodeWidthStr::width(out.as_str()) + unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0) + 1 > width {
+            break;
+        }
+        out.push(ch);
+    }
+    out + "…"
+}
+
 fn truncate(s: &str, width: usize) -> String {
     if s.chars().count() <= width { s.to_string() } else { s.chars().take(width - 1).collect::<String>() + "…" }
 }
@@ -227,9 +304,11 @@ fn format_p(p: f64) -> String {
     }
 }
 
-fn format_reduction(r: f64) -> String {
+fn format_reduction(r: f64, zh: bool) -> String {
     match r {
-        r if r.is_infinite() => "∞ (the difference is the same in every run)".to_string(),
+        r if r.is_infinite() => {
+            t(zh, "∞ (the difference is the same in every run)", "∞ (每次模拟的差异都相同)").to_string()
+        }
         r if r.is_nan() => "-".to_string(),
         r => format!("{r:.1}×"),
     }
@@ -268,7 +347,12 @@ impl Drawer for CompareChart<'_, '_> {
         let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
         root.fill(&WHITE).map_err(e)?;
         let r = self.report;
-        let footer = format!("fission {} · {} runs per design · seed {}", crate::VERSION, r.runs, r.rng_seed);
+        let zh = r.zh();
+        let footer = if zh {
+            format!("fission {} · 每个方案 {} 次模拟 · 随机种子 {}", crate::VERSION, r.runs, r.rng_seed)
+        } else {
+            format!("fission {} · {} runs per design · seed {}", crate::VERSION, r.runs, r.rng_seed)
+        };
         let style = font_for(&footer, 15.0);
         super::plots::draw_footer(root, footer, style)?;
         let area = root.margin(10, 30, 10, 25);
@@ -282,7 +366,8 @@ impl Drawer for CompareChart<'_, '_> {
 
 impl CompareChart<'_, '_> {
     fn legend_font(&self) -> TextStyle<'static> {
-        let any_cjk = self.report.designs.iter().any(|d| d.name.chars().any(|c| c as u32 >= 0x2E80));
+        let any_cjk =
+            self.report.zh() || self.report.designs.iter().any(|d| d.name.chars().any(|c| c as u32 >= 0x2E80));
         font_for(if any_cjk { "中" } else { "" }, 18.0)
     }
 
@@ -291,7 +376,12 @@ impl CompareChart<'_, '_> {
         let designs = &self.report.designs;
         let days = designs.iter().map(|d| d.analysis.daily.len()).max().unwrap_or(1).saturating_sub(1).max(1) as f64;
         let top = designs.iter().flat_map(|d| d.analysis.daily.iter().map(|x| x.cumulative.p95)).fold(0.0, f64::max);
-        let title = "Designs compared: participants by day (median, 90% of runs)";
+        let zh = self.report.zh();
+        let title = t(
+            zh,
+            "Designs compared: participants by day (median, 90% of runs)",
+            "方案对比: 每日累计参与人数 (中位数, 90% 模拟区间)",
+        );
         let mut chart = ChartBuilder::on(root)
             .caption(title, font_for(title, 28.0))
             .margin(12)
@@ -301,10 +391,10 @@ impl CompareChart<'_, '_> {
             .map_err(e)?;
         chart
             .configure_mesh()
-            .x_desc("Day of campaign")
-            .y_desc("Participants, cumulative (people)")
+            .x_desc(t(zh, "Day of campaign", "活动天数"))
+            .y_desc(t(zh, "Participants, cumulative (people)", "累计参与人数"))
             .label_style(font_for("", 18.0))
-            .axis_desc_style(font_for("", 20.0))
+            .axis_desc_style(font_for(t(zh, "", "中"), 20.0))
             .light_line_style(WHITE.mix(0.0))
             .bold_line_style(BLACK.mix(0.08))
             .y_label_formatter(&count_axis(0.0, headroom(top)))
@@ -344,7 +434,9 @@ impl CompareChart<'_, '_> {
             .iter()
             .map(|d| if d.k.ci_high.is_finite() { d.k.ci_high } else { d.k.value })
             .fold(1.2f64, f64::max);
-        let title = "Designs compared: viral coefficient K with 95% intervals";
+        let zh = self.report.zh();
+        let title =
+            t(zh, "Designs compared: viral coefficient K with 95% intervals", "方案对比: 病毒系数 K 及 95% 置信区间");
         let mut chart = ChartBuilder::on(root)
             .caption(title, font_for(title, 28.0))
             .margin(12)
@@ -355,9 +447,9 @@ impl CompareChart<'_, '_> {
         let names: Vec<String> = designs.iter().map(|d| truncate(&d.name, 28)).collect();
         chart
             .configure_mesh()
-            .y_desc("K (new participants per participant)")
+            .y_desc(t(zh, "K (new participants per participant)", "K (每位参与者带来的新参与者)"))
             .label_style(self.legend_font())
-            .axis_desc_style(font_for("", 20.0))
+            .axis_desc_style(font_for(t(zh, "", "中"), 20.0))
             .light_line_style(WHITE.mix(0.0))
             .bold_line_style(BLACK.mix(0.08))
             .x_labels(designs.len())
@@ -403,7 +495,12 @@ impl CompareChart<'_, '_> {
         let designs = &self.report.comparison.designs;
         let x_top = designs.iter().map(|d| d.reach.ci_high.max(d.reach.value)).fold(1.0, f64::max);
         let y_top = designs.iter().map(|d| d.cost.ci_high.max(d.cost.value)).fold(1.0, f64::max);
-        let title = "Designs compared: mean cost against mean reach (95% intervals)";
+        let zh = self.report.zh();
+        let title = t(
+            zh,
+            "Designs compared: mean cost against mean reach (95% intervals)",
+            "方案对比: 平均成本与平均覆盖人数 (95% 置信区间)",
+        );
         let mut chart = ChartBuilder::on(root)
             .caption(title, font_for(title, 28.0))
             .margin(12)
@@ -413,10 +510,10 @@ impl CompareChart<'_, '_> {
             .map_err(e)?;
         chart
             .configure_mesh()
-            .x_desc("Final reach (people), mean")
-            .y_desc("Total cost (rewards + fixed), mean")
+            .x_desc(t(zh, "Final reach (people), mean", "最终覆盖人数 (均值)"))
+            .y_desc(t(zh, "Total cost (rewards + fixed), mean", "总成本 (奖励 + 固定, 均值)"))
             .label_style(font_for("", 18.0))
-            .axis_desc_style(font_for("", 20.0))
+            .axis_desc_style(font_for(t(zh, "", "中"), 20.0))
             .light_line_style(WHITE.mix(0.0))
             .bold_line_style(BLACK.mix(0.08))
             .x_label_formatter(&count_axis(0.0, headroom(x_top)))

@@ -3,6 +3,7 @@
 //! with their intervals and the tipping point; two keys: a heatmap of K with the K = 1
 //! contour).
 
+use super::html::t;
 use super::plots::{Area, BLUE, Drawer, GREY, ORANGE, PlotError, font_for, headroom, render_both};
 use super::ticks::count_axis;
 use crate::plan::sweep::{TippingPoint, format_value};
@@ -112,6 +113,11 @@ pub struct SweepReport {
 }
 
 impl SweepReport {
+    /// Whether the report's language is Chinese.
+    pub fn zh(&self) -> bool {
+        self.scenario.pointer("/report/language").and_then(|v| v.as_str()) == Some("zh")
+    }
+
     /// The first line of `sweep.csv`.
     pub fn header(keys: &[String]) -> Vec<u8> {
         let mut cells: Vec<String> = keys.iter().map(|k| quote(k)).collect();
@@ -188,24 +194,38 @@ impl SweepReport {
         v
     }
 
-    /// The table printed at the end of a sweep.
+    /// The table printed at the end of a sweep, in the report's language.
     pub fn table(&self) -> String {
         let cur = &self.currency;
-        let mut s = format!(
-            "{}: sweep of {}, {} runs per point, rng_seed {}\n",
-            self.scenario_name,
-            self.keys.join(" × "),
-            self.runs,
-            self.rng_seed
-        );
+        let zh = self.zh();
+        let mut s = if zh {
+            format!(
+                "{}: 扫描 {}, 每个取值点 {} 次模拟, 随机种子 {}\n",
+                self.scenario_name,
+                self.keys.join(" × "),
+                self.runs,
+                self.rng_seed
+            )
+        } else {
+            format!(
+                "{}: sweep of {}, {} runs per point, rng_seed {}\n",
+                self.scenario_name,
+                self.keys.join(" × "),
+                self.runs,
+                self.rng_seed
+            )
+        };
+        let right = |text: &str, w: usize| {
+            format!("{}{text}", " ".repeat(w.saturating_sub(unicode_width::UnicodeWidthStr::width(text))))
+        };
         let head: Vec<String> = self.keys.iter().map(|k| format!("{k:>18}")).collect();
         s.push_str(&format!(
-            "  {}  {:>22}  {:>10}  {:>12}  {}\n",
+            "  {}  {}  {}  {}  {}\n",
             head.join(" "),
-            "K (95% CI)",
-            "reach",
-            "cost",
-            "P(goal)"
+            right(t(zh, "K (95% CI)", "K (95% 置信区间)"), 22),
+            right(t(zh, "reach", "覆盖人数"), 10),
+            right(t(zh, "cost", "成本"), 12),
+            t(zh, "P(goal)", "目标达成概率")
         ));
         for r in &self.rows {
             let vals: Vec<String> = r.values.iter().map(|&x| format!("{:>18}", format_value(x))).collect();
@@ -220,16 +240,20 @@ impl SweepReport {
         }
         if self.keys.len() == 1 && self.complete {
             match &self.tipping_point {
-                Some(t) => s.push_str(&format!(
-                    "  Tipping point (K = 1): {} = {:.3} (95% CI {} – {})\n",
+                Some(tp) => s.push_str(&format!(
+                    "  {}: {} = {:.3} ({} {} – {})\n",
+                    t(zh, "Tipping point (K = 1)", "临界点 (K = 1)"),
                     self.keys[0],
-                    t.value,
-                    t.ci_low.map_or("below the range".into(), |x| format!("{x:.3}")),
-                    t.ci_high.map_or("beyond the range".into(), |x| format!("{x:.3}")),
+                    tp.value,
+                    t(zh, "95% CI", "95% 置信区间"),
+                    tp.ci_low.map_or(t(zh, "below the range", "低于扫描范围").into(), |x| format!("{x:.3}")),
+                    tp.ci_high.map_or(t(zh, "beyond the range", "超出扫描范围").into(), |x| format!("{x:.3}")),
                 )),
-                None => {
-                    s.push_str(&format!("  Tipping point: K does not cross 1 over this range of {}\n", self.keys[0]))
-                }
+                None => s.push_str(&if zh {
+                    format!("  临界点: 在此 {} 范围内 K 没有穿过 1\n", self.keys[0])
+                } else {
+                    format!("  Tipping point: K does not cross 1 over this range of {}\n", self.keys[0])
+                }),
             }
         }
         s
@@ -268,7 +292,11 @@ impl Drawer for SweepChart<'_> {
         let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
         root.fill(&WHITE).map_err(e)?;
         let r = self.report;
-        let footer = format!("fission {} · {} runs per point · seed {}", crate::VERSION, r.runs, r.rng_seed);
+        let footer = if r.zh() {
+            format!("fission {} · 每个取值点 {} 次模拟 · 随机种子 {}", crate::VERSION, r.runs, r.rng_seed)
+        } else {
+            format!("fission {} · {} runs per point · seed {}", crate::VERSION, r.runs, r.rng_seed)
+        };
         let style = font_for(&footer, 15.0);
         super::plots::draw_footer(root, footer, style)?;
         let area = root.margin(10, 30, 10, 25);
@@ -282,7 +310,12 @@ impl SweepChart<'_> {
     fn lines<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), String> {
         let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
         let r = self.report;
-        let title = format!("{}: K, reach and cost against {}", r.scenario_name, r.keys[0]);
+        let zh = r.zh();
+        let title = if zh {
+            format!("{}: K、覆盖人数和成本随 {} 的变化", r.scenario_name, r.keys[0])
+        } else {
+            format!("{}: K, reach and cost against {}", r.scenario_name, r.keys[0])
+        };
         let root = root.titled(&title, font_for(&title, 26.0)).map_err(e)?;
         let panels = root.split_evenly((3, 1));
         let xs: Vec<f64> = r.rows.iter().map(|p| p.values[0]).collect();
@@ -291,8 +324,8 @@ impl SweepChart<'_> {
         let pad = ((x1 - x0) * 0.02).max(1e-9);
         let series: [Panel; 3] = [
             ("K", |p| p.k, BLUE),
-            ("Reach (people)", |p| p.reach, ORANGE),
-            ("Cost (rewards + fixed)", |p| p.cost, RGBColor(44, 160, 44)),
+            (t(zh, "Reach (people)", "覆盖人数"), |p| p.reach, ORANGE),
+            (t(zh, "Cost (rewards + fixed)", "成本 (奖励 + 固定)"), |p| p.cost, RGBColor(44, 160, 44)),
         ];
         for (i, (panel, (name, get, color))) in panels.iter().zip(series).enumerate() {
             let est: Vec<Estimate> = r.rows.iter().map(get).collect();
@@ -307,7 +340,7 @@ impl SweepChart<'_> {
                 .build_cartesian_2d(x0 - pad..x1 + pad, 0f64..headroom(top))
                 .map_err(e)?;
             let counts = count_axis(0.0, headroom(top));
-            let desc = if name.starts_with("Cost") { format!("{name} ({})", r.currency) } else { name.to_string() };
+            let desc = if i == 2 { format!("{name} ({})", r.currency) } else { name.to_string() };
             chart
                 .configure_mesh()
                 .y_desc(desc.as_str())
@@ -352,7 +385,8 @@ impl SweepChart<'_> {
                             BLACK.stroke_width(2),
                         )))
                         .map_err(e)?;
-                    let label = format!("K = 1 at {:.3}", t.value);
+                    let label =
+                        if zh { format!("K = 1 于 {:.3}", t.value) } else { format!("K = 1 at {:.3}", t.value) };
                     chart
                         .draw_series(std::iter::once(Text::new(
                             label.clone(),
@@ -380,7 +414,11 @@ impl SweepChart<'_> {
         let k_at = |i: usize, j: usize| {
             r.rows.iter().find(|p| p.values[0] == xs[i] && p.values[1] == ys[j]).map_or(f64::NAN, |p| p.k.value)
         };
-        let title = format!("{}: K over {} and {} (K = 1 contour)", r.scenario_name, r.keys[0], r.keys[1]);
+        let title = if r.zh() {
+            format!("{}: K 随 {} 和 {} 的变化 (K = 1 等值线)", r.scenario_name, r.keys[0], r.keys[1])
+        } else {
+            format!("{}: K over {} and {} (K = 1 contour)", r.scenario_name, r.keys[0], r.keys[1])
+        };
         let mut chart = ChartBuilder::on(root)
             .caption(&title, font_for(&title, 26.0))
             .margin(12)
