@@ -229,3 +229,45 @@ fn the_reports_numbers_are_the_summarys() {
         }
     }
 }
+
+/// The planning commands' tables in a Chinese scenario are in Chinese, and the
+/// comparison's columns line up by display width (a Chinese name is two columns a
+/// character).
+#[test]
+fn the_planning_tables_speak_the_reports_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(
+        dir.path(),
+        "a.toml",
+        &SMALL.replace("\"small\"", "\"基准方案\"").replace("[seeding]", "[report]\nlanguage = \"zh\"\n[seeding]"),
+    );
+    let b = write(
+        dir.path(),
+        "b.toml",
+        &fs::read_to_string(&a).unwrap().replace("基准方案", "更好玩的方案 B").replace("fun = 0.6", "fun = 0.9"),
+    );
+    let out = |args: &[&str], name: &str| {
+        let o = fission().args(args).args(["--quiet", "--out"]).arg(dir.path().join(name)).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let (a_s, b_s) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let table = out(&["compare", a_s, b_s], "c");
+    assert!(table.contains("2 个方案") && table.contains("对比") && table.contains("文件"), "{table}");
+    // The K column ends at the same display column in the header and both rows.
+    let ends: Vec<usize> = table
+        .lines()
+        .skip(1)
+        .take(3)
+        .map(|l| {
+            let cut = l.find(')').unwrap() + 1;
+            unicode_width::UnicodeWidthStr::width(&l[..cut])
+        })
+        .collect();
+    assert!(ends.len() == 3 && ends.iter().all(|&e| e == ends[0]), "{ends:?}\n{table}");
+    for english in ["designs", "runs each", "against", "Files"] {
+        assert!(!table.contains(english), "{english:?} in {table}");
+    }
+    let table = out(&["sensitivity", a_s, "--runs", "40"], "s");
+    assert!(table.contains("敏感性分析") && table.contains("基准方案") && !table.contains("runs in"), "{table}");
+}

@@ -391,6 +391,17 @@ fn finish_plan_outputs(
     Ok(names)
 }
 
+/// The last lines of a planning command's table: the runs, the time, the files, in the
+/// report's language.
+fn runs_and_files(zh: bool, total: u64, seconds: f64, files: &[String]) -> String {
+    let manifest = crate::report::output::MANIFEST;
+    if zh {
+        format!("  {total} 次模拟, 用时 {seconds:.2} 秒\n  文件 {}, {manifest}\n", files.join(", "))
+    } else {
+        format!("  {total} runs in {seconds:.2} s\n  Files: {}, {manifest}\n", files.join(", "))
+    }
+}
+
 /// The options every planning command shares.
 #[derive(Debug, Args)]
 pub(super) struct PlanArgs {

@@ -153,42 +153,70 @@ pub(super) fn optimize_design(args: OptimizeArgs) -> Result<()> {
     output.write("optimize.json", &json)?;
     output.commit()?;
     let cur = &base.report.currency;
-    let target = match args.target {
-        Target::K { k, confidence } => format!("K ≥ {k} with {:.0}% confidence", confidence * 100.0),
-        Target::Goal { probability } => format!("P(goal met) ≥ {:.0}% (at 95% confidence)", probability * 100.0),
+    let zh = base.report.language == crate::scenario::Language::Chinese;
+    let target = match (args.target, zh) {
+        (Target::K { k, confidence }, false) => format!("K ≥ {k} with {:.0}% confidence", confidence * 100.0),
+        (Target::K { k, confidence }, true) => format!("K ≥ {k} (置信度 {:.0}%)", confidence * 100.0),
+        (Target::Goal { probability }, false) => {
+            format!("P(goal met) ≥ {:.0}% (at 95% confidence)", probability * 100.0)
+        }
+        (Target::Goal { probability }, true) => format!("目标达成概率 ≥ {:.0}% (95% 置信度)", probability * 100.0),
     };
-    let mut text = format!(
-        "{}: optimise {} for {target}\n",
-        base.name,
-        args.lever.iter().map(|l| l.key.as_str()).collect::<Vec<_>>().join(", ")
-    );
+    let levers = args.lever.iter().map(|l| l.key.as_str()).collect::<Vec<_>>().join(", ");
+    let mut text = if zh {
+        format!("{}: 优化 {levers}, 目标 {target}\n", base.name)
+    } else {
+        format!("{}: optimise {levers} for {target}\n", base.name)
+    };
     match &optimum.chosen {
         Some(p) => {
-            text.push_str(&format!(
-                "  chosen design: {}\n  K {:.3} (95% CI {:.3} – {:.3}){}; expected cost {cur}{:.0}; confidence {:.3}; {} runs on it\n",
-                args.lever.iter().zip(&p.values).map(|(l, v)| format!("{} = {}", l.key, format_value(*v))).collect::<Vec<_>>().join(", "),
-                p.evaluation.k.value,
-                p.evaluation.k.ci_low,
-                p.evaluation.k.ci_high,
-                p.evaluation.p_goal.map_or(String::new(), |g| format!(", P(goal) {:.1}% ({:.1} – {:.1}%)", g.value * 100.0, g.ci_low * 100.0, g.ci_high * 100.0)),
-                p.expected_cost,
-                p.confidence,
-                p.runs
-            ));
+            let design = args
+                .lever
+                .iter()
+                .zip(&p.values)
+                .map(|(l, v)| format!("{} = {}", l.key, format_value(*v)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let ev = &p.evaluation;
+            let goal = ev.p_goal.map_or(String::new(), |g| {
+                let (a, b, c) = (g.value * 100.0, g.ci_low * 100.0, g.ci_high * 100.0);
+                if zh {
+                    format!(", 目标达成概率 {a:.1}% ({b:.1} – {c:.1}%)")
+                } else {
+                    format!(", P(goal) {a:.1}% ({b:.1} – {c:.1}%)")
+                }
+            });
+            let (k, lo, hi) = (ev.k.value, ev.k.ci_low, ev.k.ci_high);
+            text.push_str(&if zh {
+                format!(
+                    "  选定方案: {design}\n  K {k:.3} (95% 置信区间 {lo:.3} – {hi:.3}){goal}; 预期成本 {cur}{:.0}; 置信度 {:.3}; 该方案 {} 次模拟\n",
+                    p.expected_cost, p.confidence, p.runs
+                )
+            } else {
+                format!(
+                    "  chosen design: {design}\n  K {k:.3} (95% CI {lo:.3} – {hi:.3}){goal}; expected cost {cur}{:.0}; confidence {:.3}; {} runs on it\n",
+                    p.expected_cost, p.confidence, p.runs
+                )
+            });
         }
-        None => {
-            text.push_str("  no design on the grid meets the target (widen the levers' ranges, or relax the target)\n")
-        }
+        None => text.push_str(if zh {
+            "  网格上没有方案达到目标 (请扩大杠杆范围, 或放宽目标)\n"
+        } else {
+            "  no design on the grid meets the target (widen the levers' ranges, or relax the target)\n"
+        }),
     }
-    text.push_str(&format!(
-        "  {} designs evaluated, {} runs spent ({:.0}% of the {} runs of a full grid at {} runs a design) in {seconds:.2} s; total {:.2} s\n  Files: optimize.json, {}\n",
-        optimum.probes.len(),
-        optimum.runs_spent,
-        100.0 * optimum.runs_spent as f64 / optimum.grid_runs as f64,
-        optimum.grid_runs,
-        max_runs,
-        started.elapsed().as_secs_f64(),
-        crate::report::output::MANIFEST
-    ));
+    let (evaluated, spent, grid) = (optimum.probes.len(), optimum.runs_spent, optimum.grid_runs);
+    let share = 100.0 * spent as f64 / grid as f64;
+    let total = started.elapsed().as_secs_f64();
+    let manifest = crate::report::output::MANIFEST;
+    text.push_str(&if zh {
+        format!(
+            "  评估了 {evaluated} 个方案, 共 {spent} 次模拟 (完整网格每方案 {max_runs} 次共 {grid} 次的 {share:.0}%), 用时 {seconds:.2} 秒; 总计 {total:.2} 秒\n  文件 optimize.json, {manifest}\n"
+        )
+    } else {
+        format!(
+            "  {evaluated} designs evaluated, {spent} runs spent ({share:.0}% of the {grid} runs of a full grid at {max_runs} runs a design) in {seconds:.2} s; total {total:.2} s\n  Files: optimize.json, {manifest}\n"
+        )
+    });
     print_stdout(&text)
 }

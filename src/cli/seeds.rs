@@ -168,15 +168,15 @@ pub(super) fn seeds(args: SeedsArgs) -> Result<()> {
         &out_dir,
     )?;
     let mut text = report.table();
-    text.push_str("  Time choosing seeds (all points):");
+    text.push_str(if report.zh() {
+        "  选择种子用时 (所有取值点):"
+    } else {
+        "  Time choosing seeds (all points):"
+    });
     for (s, t) in &selection_seconds {
         text.push_str(&format!(" {} {t:.2} s;", s.name()));
     }
     text.push('\n');
-    text.push_str(&format!(
-        "  {total} runs in {seconds:.2} s\n  Files: {}, {}\n",
-        files.join(", "),
-        crate::report::output::MANIFEST
-    ));
+    text.push_str(&runs_and_files(report.zh(), total, seconds, &files));
     print_stdout(&text)
 }

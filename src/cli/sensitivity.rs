@@ -160,10 +160,6 @@ pub(super) fn sensitivity(args: SensitivityArgs) -> Result<()> {
         &out_dir,
     )?;
     let mut text = report.table();
-    text.push_str(&format!(
-        "  {total} runs in {seconds:.2} s\n  Files: {}, {}\n",
-        files.join(", "),
-        crate::report::output::MANIFEST
-    ));
+    text.push_str(&runs_and_files(report.zh(), total, seconds, &files));
     print_stdout(&text)
 }

@@ -1,6 +1,7 @@
 //! How the seed users were chosen (`summary.json` `seeding`), and the comparison of
 //! strategies by `fission seeds` (`seeds.csv`, `seeds.json`, the reach chart).
 
+use super::html::t;
 use crate::graph::{OriginalId, SocialGraph};
 use crate::plan::seeds::{ArcRule, ImmResult, Strategy};
 use crate::scenario::{Prepared, Scenario, SeedingSpec};
@@ -186,6 +187,11 @@ fn cell(x: f64) -> String {
 }
 
 impl SeedsReport {
+    /// Whether the report's language is Chinese.
+    pub fn zh(&self) -> bool {
+        self.scenario.pointer("/report/language").and_then(|v| v.as_str()) == Some("zh")
+    }
+
     /// seeds.csv.
     pub fn csv(&self) -> Vec<u8> {
         let mut s = format!("\u{FEFF}{SEEDS_COLUMNS}");
@@ -267,20 +273,22 @@ impl SeedsReport {
         ks.sort_unstable();
         ks.dedup();
         let m = &self.selection_model;
-        let mut s = format!(
-            "{}: reach by number of seed users, {} runs per point, rng_seed {}\n  (degree discount and influence-max chose for the {} model, arcs {}{}; every reach is the scenario's own model)\n",
-            self.scenario_name,
-            self.runs,
-            self.rng_seed,
-            m.kind,
-            m.arcs,
-            m.probability.map_or(String::new(), |p| if p >= 0.01 {
-                format!(" p = {p:.3}")
-            } else {
-                format!(" p = {p:.2e}")
-            })
-        );
-        s.push_str(&format!("  {:>6}", "seeds"));
+        let p = m
+            .probability
+            .map_or(String::new(), |p| if p >= 0.01 { format!(" p = {p:.3}") } else { format!(" p = {p:.2e}") });
+        let zh = self.zh();
+        let mut s = if zh {
+            format!(
+                "{}: 覆盖人数与种子用户数, 每个取值点 {} 次模拟, 随机种子 {}\n  (度折扣和影响力最大化按 {} 模型选择, 边 {}{}; 所有覆盖人数均按场景自身的模型模拟)\n",
+                self.scenario_name, self.runs, self.rng_seed, m.kind, m.arcs, p
+            )
+        } else {
+            format!(
+                "{}: reach by number of seed users, {} runs per point, rng_seed {}\n  (degree discount and influence-max chose for the {} model, arcs {}{}; every reach is the scenario's own model)\n",
+                self.scenario_name, self.runs, self.rng_seed, m.kind, m.arcs, p
+            )
+        };
+        s.push_str(&format!("  {}", super::text::pad(t(zh, " seeds", "种子数"), 6)));
         for st in &strategies {
             s.push_str(&format!("  {st:>24}"));
         }
@@ -331,10 +339,19 @@ impl super::plots::Drawer for SeedsChart<'_> {
         let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
         root.fill(&WHITE).map_err(e)?;
         let r = self.report;
-        let footer = format!("fission {} · {} runs per point · seed {}", crate::VERSION, r.runs, r.rng_seed);
+        let zh = r.zh();
+        let footer = if zh {
+            format!("fission {} · 每个取值点 {} 次模拟 · 随机种子 {}", crate::VERSION, r.runs, r.rng_seed)
+        } else {
+            format!("fission {} · {} runs per point · seed {}", crate::VERSION, r.runs, r.rng_seed)
+        };
         super::plots::draw_footer(root, footer.clone(), font_for(&footer, 15.0))?;
         let area = root.margin(10, 30, 10, 25);
-        let title = format!("{}: reach by number of seed users, per strategy", r.scenario_name);
+        let title = if zh {
+            format!("{}: 各选择策略下覆盖人数与种子用户数", r.scenario_name)
+        } else {
+            format!("{}: reach by number of seed users, per strategy", r.scenario_name)
+        };
         let x1 = r.rows.iter().map(|p| p.seeds).max().unwrap_or(1) as f64;
         let x0 = r.rows.iter().map(|p| p.seeds).min().unwrap_or(0) as f64;
         let top = r.rows.iter().map(|p| p.reach.ci_high).filter(|x| x.is_finite()).fold(1.0, f64::max);
@@ -348,10 +365,10 @@ impl super::plots::Drawer for SeedsChart<'_> {
             .map_err(e)?;
         chart
             .configure_mesh()
-            .x_desc("seed users")
-            .y_desc("mean final reach (people), 95% CI")
+            .x_desc(t(zh, "seed users", "种子用户数"))
+            .y_desc(t(zh, "mean final reach (people), 95% CI", "平均最终覆盖人数 (95% 置信区间)"))
             .label_style(font_for("", 16.0))
-            .axis_desc_style(font_for("", 18.0))
+            .axis_desc_style(font_for(t(zh, "", "中"), 18.0))
             .light_line_style(WHITE.mix(0.0))
             .bold_line_style(BLACK.mix(0.08))
             .x_label_formatter(&|x| format!("{x:.0}"))

@@ -2,7 +2,9 @@
 //! and the tornado chart (the effect of each lever's step down and up on K, reach and
 //! cost, largest first).
 
+use super::html::t;
 use super::plots::{Area, BLUE, Drawer, GREY, ORANGE, PlotError, font_for};
+use super::text::pad;
 use super::ticks::count_axis;
 use crate::plan::paired::Difference;
 use crate::plan::sensitivity::LeverEffect;
@@ -122,39 +124,64 @@ impl SensitivityReport<'_> {
         out
     }
 
-    /// The table printed at the end.
+    /// Whether the report's language is Chinese.
+    pub fn zh(&self) -> bool {
+        self.scenario.pointer("/report/language").and_then(|v| v.as_str()) == Some("zh")
+    }
+
+    /// The table printed at the end, in the report's language.
     pub fn table(&self) -> String {
         let b = self.base;
         let cur = &self.currency;
-        let mut s = format!(
-            "{}: sensitivity, {} runs per design, rng_seed {}\n  base design: K {:.3} (95% CI {:.3} – {:.3}), reach {:.0}, cost {cur}{:.0}\n",
-            self.scenario_name,
-            self.runs,
-            self.rng_seed,
-            b.viral_coefficient.value,
-            b.viral_coefficient.ci_low,
-            b.viral_coefficient.ci_high,
-            b.mean_reach.value,
-            b.cost.mean_total.value
-        );
+        let zh = self.zh();
+        let k = &b.viral_coefficient;
+        let mut s = if zh {
+            format!(
+                "{}: 敏感性分析, 每个方案 {} 次模拟, 随机种子 {}\n  基准方案: K {:.3} (95% 置信区间 {:.3} – {:.3}), 覆盖人数 {:.0}, 成本 {cur}{:.0}\n",
+                self.scenario_name,
+                self.runs,
+                self.rng_seed,
+                k.value,
+                k.ci_low,
+                k.ci_high,
+                b.mean_reach.value,
+                b.cost.mean_total.value
+            )
+        } else {
+            format!(
+                "{}: sensitivity, {} runs per design, rng_seed {}\n  base design: K {:.3} (95% CI {:.3} – {:.3}), reach {:.0}, cost {cur}{:.0}\n",
+                self.scenario_name,
+                self.runs,
+                self.rng_seed,
+                k.value,
+                k.ci_low,
+                k.ci_high,
+                b.mean_reach.value,
+                b.cost.mean_total.value
+            )
+        };
+        let right = |text: &str, w: usize| {
+            format!("{}{text}", " ".repeat(w.saturating_sub(unicode_width::UnicodeWidthStr::width(text))))
+        };
         s.push_str(&format!(
-            "  {:<36} {:>14}  {:>18} {:>18}  {:>20}  {:>20}\n",
-            "lever (largest effect on K first)",
-            "down / base / up",
-            "ΔK down",
-            "ΔK up",
-            "Δ reach down / up",
-            "Δ cost down / up"
+            "  {} {}  {} {}  {}  {}\n",
+            pad(t(zh, "lever (largest effect on K first)", "杠杆 (按对 K 的影响从大到小)"), 36),
+            right(t(zh, "down / base / up", "调低 / 基准 / 调高"), 14),
+            right(t(zh, "ΔK down", "ΔK 调低"), 18),
+            right(t(zh, "ΔK up", "ΔK 调高"), 18),
+            right(t(zh, "Δ reach down / up", "Δ 覆盖人数 低 / 高"), 20),
+            right(t(zh, "Δ cost down / up", "Δ 成本 低 / 高"), 20)
         ));
+        let bound = t(zh, "at its bound", "已到边界");
         let d = |x: &Option<Difference>, digits: usize| {
-            x.as_ref().map_or("at its bound".to_string(), |x| {
+            x.as_ref().map_or(bound.to_string(), |x| {
                 format!("{:+.digits$} ±{:.digits$}", x.mean, (x.ci_high - x.ci_low) / 2.0)
             })
         };
         let m = |x: &Option<Difference>| x.as_ref().map_or("-".to_string(), |x| format!("{:+.0}", x.mean));
         for e in &self.effects {
             s.push_str(&format!(
-                "  {:<36} {:>14}  {:>18} {:>18}  {:>20}  {:>20}\n",
+                "  {:<36} {:>14}  {} {}  {:>20}  {:>20}\n",
                 e.key,
                 format!(
                     "{} / {} / {}",
@@ -162,14 +189,18 @@ impl SensitivityReport<'_> {
                     format_value(e.base),
                     e.up.map_or("-".into(), format_value)
                 ),
-                d(&e.k.0, 3),
-                d(&e.k.1, 3),
+                right(&d(&e.k.0, 3), 18),
+                right(&d(&e.k.1, 3), 18),
                 format!("{} / {}", m(&e.reach.0), m(&e.reach.1)),
                 format!("{} / {}", m(&e.cost.0), m(&e.cost.1)),
             ));
         }
         if !self.skipped.is_empty() {
-            s.push_str(&format!("  not used by this scenario: {}\n", self.skipped.join(", ")));
+            s.push_str(&format!(
+                "  {}: {}\n",
+                t(zh, "not used by this scenario", "此场景未用到"),
+                self.skipped.join(", ")
+            ));
         }
         s
     }
@@ -199,9 +230,18 @@ impl Drawer for Tornado<'_, '_> {
         let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
         root.fill(&WHITE).map_err(e)?;
         let r = self.report;
-        let title = format!("{}: effect of each lever one step down (blue) and up (orange)", r.scenario_name);
+        let zh = r.zh();
+        let title = if zh {
+            format!("{}: 每个杠杆调低 (蓝) 和调高 (橙) 一步的影响", r.scenario_name)
+        } else {
+            format!("{}: effect of each lever one step down (blue) and up (orange)", r.scenario_name)
+        };
         let root = root.titled(&title, font_for(&title, 24.0)).map_err(e)?;
-        let footer = format!("fission {} · {} runs per design · seed {}", crate::VERSION, r.runs, r.rng_seed);
+        let footer = if zh {
+            format!("fission {} · 每个方案 {} 次模拟 · 随机种子 {}", crate::VERSION, r.runs, r.rng_seed)
+        } else {
+            format!("fission {} · {} runs per design · seed {}", crate::VERSION, r.runs, r.rng_seed)
+        };
         let (body, foot) = root.split_vertically(super::plots::SIZE.1 as i32 - 70);
         foot.draw(&Text::new(footer.clone(), (10, 5), font_for(&footer, 14.0).color(&GREY))).map_err(e)?;
         let (labels, plots) = body.split_horizontally(270);
@@ -209,8 +249,8 @@ impl Drawer for Tornado<'_, '_> {
         let n = r.effects.len();
         let metrics: [Metric; 3] = [
             ("ΔK", |x| (&x.k.0, &x.k.1)),
-            ("Δ reach", |x| (&x.reach.0, &x.reach.1)),
-            ("Δ cost", |x| (&x.cost.0, &x.cost.1)),
+            (t(zh, "Δ reach", "Δ 覆盖人数"), |x| (&x.reach.0, &x.reach.1)),
+            (t(zh, "Δ cost", "Δ 成本"), |x| (&x.cost.0, &x.cost.1)),
         ];
         let mut label_ys = Vec::new();
         for (panel, (name, get)) in panels.iter().zip(metrics) {
