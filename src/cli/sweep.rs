@@ -242,24 +242,25 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         ),
     );
     let mut text = report.table();
-    text.push_str(&if report.zh() {
-        format!(
-            "  已完成 {} / {} 个取值点; 本次 {} 次模拟, 用时 {seconds:.2} 秒{}\n  文件 {}\n",
-            report.rows.len(),
-            points.len(),
-            todo.len() as u64 * runs,
-            if complete { "" } else { "; 用 --resume 继续" },
-            files.join(", ")
-        )
-    } else {
-        format!(
-            "  {} of {} points done; {} runs spent now in {seconds:.2} s{}\n  Files: {}\n",
-            report.rows.len(),
-            points.len(),
-            todo.len() as u64 * runs,
-            if complete { "" } else { "; continue with --resume" },
-            files.join(", ")
-        )
-    });
+    let zh = report.zh();
+    text.push_str(&crate::report::fill(
+        if zh {
+            "  已完成 {0} / {1} 个取值点; 本次 {2} 次模拟, 用时 {3} 秒{4}\n  文件 {5}\n"
+        } else {
+            "  {0} of {1} points done; {2} runs spent now in {3} s{4}\n  Files: {5}\n"
+        },
+        &[
+            report.rows.len().to_string(),
+            points.len().to_string(),
+            (todo.len() as u64 * runs).to_string(),
+            format!("{seconds:.2}"),
+            match (complete, zh) {
+                (true, _) => String::new(),
+                (false, true) => "; 用 --resume 继续".into(),
+                (false, false) => "; continue with --resume".into(),
+            },
+            files.join(", "),
+        ],
+    ));
     print_stdout(&text)
 }

@@ -193,8 +193,12 @@ pub(super) fn end_page(mut h: String, data: &Value) -> String {
     h
 }
 
-/// The charts, inline, each with its caption.
+/// The charts' section: each chart inline with its caption (nothing without charts).
 pub(super) fn push_charts(h: &mut String, zh: bool, charts: &[(&str, &[u8])]) {
+    if charts.is_empty() {
+        return;
+    }
+    h.push_str(&format!("<section id=\"charts\">\n<h2>{}</h2>\n", t(zh, "Charts", "图表")));
     for (stem, png) in charts {
         let caption = match *stem {
             "growth" => t(
@@ -238,6 +242,7 @@ pub(super) fn push_charts(h: &mut String, zh: bool, charts: &[(&str, &[u8])]) {
             base64::engine::general_purpose::STANDARD.encode(png)
         ));
     }
+    h.push_str("</section>\n");
 }
 
 /// The cautions of the results at `key` (a list of kind-tagged warnings) in a
@@ -662,9 +667,7 @@ pub fn run_page(summary: &Value, charts: &[(&str, &[u8])]) -> String {
     h.push_str("</table>\n</section>\n");
 
     // The charts.
-    h.push_str(&format!("<section id=\"charts\">\n<h2>{}</h2>\n", t(zh, "Charts", "图表")));
     push_charts(&mut h, zh, charts);
-    h.push_str("</section>\n");
 
     // Cautions.
     let warnings = cautions(summary, "cautions", zh);
@@ -717,7 +720,7 @@ pub(super) fn flatten(map: &serde_json::Map<String, Value>, prefix: &str) -> Vec
 
 /// `template` with `{0}`, `{1}`, ... replaced by `args` (the highest index first, so
 /// that `{1}` does not eat the start of `{10}`).
-pub(super) fn fill(template: &str, args: &[String]) -> String {
+pub(crate) fn fill(template: &str, args: &[String]) -> String {
     let mut out = template.to_string();
     for (i, a) in args.iter().enumerate().rev() {
         out = out.replace(&format!("{{{i}}}"), a);

@@ -333,9 +333,7 @@ pub fn compare_page(data: &Value, charts: &[(&str, &[u8])]) -> String {
     }
     h.push_str("</section>\n");
 
-    h.push_str(&format!("<section id=\"charts\">\n<h2>{}</h2>\n", t(zh, "Charts", "图表")));
     push_charts(&mut h, zh, charts);
-    h.push_str("</section>\n");
 
     let mut warnings = Vec::new();
     if !same_graph {
@@ -598,11 +596,7 @@ pub fn sweep_page(data: &Value, charts: &[(&str, &[u8])]) -> String {
         t(zh, "Bold: K's whole 95% interval is above 1.", "粗体: K 的整个 95% 置信区间高于 1。")
     ));
 
-    if !charts.is_empty() {
-        h.push_str(&format!("<section id=\"charts\">\n<h2>{}</h2>\n", t(zh, "Charts", "图表")));
-        push_charts(&mut h, zh, charts);
-        h.push_str("</section>\n");
-    }
+    push_charts(&mut h, zh, charts);
 
     let mut warnings = Vec::new();
     if !complete {

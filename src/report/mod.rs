@@ -12,6 +12,7 @@ pub mod compare;
 mod cost_sheet;
 mod glyphs;
 mod html;
+pub(crate) use html::fill;
 mod html_plan;
 pub mod output;
 pub mod plots;

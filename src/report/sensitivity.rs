@@ -135,31 +135,24 @@ impl SensitivityReport<'_> {
         let cur = &self.currency;
         let zh = self.zh();
         let k = &b.viral_coefficient;
-        let mut s = if zh {
-            format!(
-                "{}: 敏感性分析, 每个方案 {} 次模拟, 随机种子 {}\n  基准方案: K {:.3} (95% 置信区间 {:.3} – {:.3}), 覆盖人数 {:.0}, 成本 {cur}{:.0}\n",
-                self.scenario_name,
-                self.runs,
-                self.rng_seed,
-                k.value,
-                k.ci_low,
-                k.ci_high,
-                b.mean_reach.value,
-                b.cost.mean_total.value
-            )
-        } else {
-            format!(
-                "{}: sensitivity, {} runs per design, rng_seed {}\n  base design: K {:.3} (95% CI {:.3} – {:.3}), reach {:.0}, cost {cur}{:.0}\n",
-                self.scenario_name,
-                self.runs,
-                self.rng_seed,
-                k.value,
-                k.ci_low,
-                k.ci_high,
-                b.mean_reach.value,
-                b.cost.mean_total.value
-            )
-        };
+        let mut s = super::html::fill(
+            t(
+                zh,
+                "{0}: sensitivity, {1} runs per design, rng_seed {2}\n  base design: K {3} (95% CI {4} – {5}), reach {6}, cost {cur}{7}\n",
+                "{0}: 敏感性分析, 每个方案 {1} 次模拟, 随机种子 {2}\n  基准方案: K {3} (95% 置信区间 {4} – {5}), 覆盖人数 {6}, 成本 {cur}{7}\n",
+            ),
+            &[
+                self.scenario_name.clone(),
+                self.runs.to_string(),
+                self.rng_seed.to_string(),
+                format!("{:.3}", k.value),
+                format!("{:.3}", k.ci_low),
+                format!("{:.3}", k.ci_high),
+                format!("{:.0}", b.mean_reach.value),
+                format!("{:.0}", b.cost.mean_total.value),
+            ],
+        )
+        .replace("{cur}", cur);
         let right = |text: &str, w: usize| {
             format!("{}{text}", " ".repeat(w.saturating_sub(unicode_width::UnicodeWidthStr::width(text))))
         };
