@@ -364,6 +364,19 @@ pub fn compare_page(data: &Value, charts: &[(&str, &[u8])]) -> String {
         )
     };
     push_assumptions(&mut h, zh, &[pairing]);
+    push_provenance(&mut h, data, zh, ("runs_per_design", "runs per design", "次模拟/方案"));
+    for i in 0..designs {
+        let file = text_at(data, &format!("designs.{i}.file"));
+        push_scenario(&mut h, &format!("{} ({file})", names[i]), &data["scenarios"][i], false);
+    }
+    h.push_str("</section>\n");
+    end_page(h, data)
+}
+
+/// The provenance section's opening: version, schema, seed, the runs (`runs`: its key,
+/// and its words in English and Chinese) and the `--set`s.
+fn push_provenance(h: &mut String, data: &Value, zh: bool, runs: (&str, &str, &str)) {
+    let n = Numbers { summary: data };
     h.push_str(&format!(
         "<section id=\"provenance\">\n<h2>{}</h2>\n<p>fission {} · schema {} · {} {} · {} {}{}</p>\n",
         t(zh, "Provenance", "来源"),
@@ -371,16 +384,10 @@ pub fn compare_page(data: &Value, charts: &[(&str, &[u8])]) -> String {
         n.show("schema_version", 0, false),
         t(zh, "seed", "随机种子"),
         n.show("rng_seed", 0, false),
-        n.show("runs_per_design", 0, false),
-        t(zh, "runs per design", "次模拟/方案"),
+        n.show(runs.0, 0, false),
+        t(zh, runs.1, runs.2),
         overrides(data, zh)
     ));
-    for i in 0..designs {
-        let file = text_at(data, &format!("designs.{i}.file"));
-        push_scenario(&mut h, &format!("{} ({file})", names[i]), &data["scenarios"][i], false);
-    }
-    h.push_str("</section>\n");
-    end_page(h, data)
 }
 
 /// The `--set`s every design or point ran with, as a sentence's end.
@@ -632,17 +639,7 @@ pub fn sweep_page(data: &Value, charts: &[(&str, &[u8])]) -> String {
             "每个取值点使用相同的种子用户和随机抽样 (共同随机数), 相邻取值点的差异来自参数而非运气; 各点数据均为带置信区间的估计, 临界点由其两侧的取值点线性插值得到。",
         )],
     );
-    h.push_str(&format!(
-        "<section id=\"provenance\">\n<h2>{}</h2>\n<p>fission {} · schema {} · {} {} · {} {}{}</p>\n",
-        t(zh, "Provenance", "来源"),
-        escape(text_at(data, "fission_version")),
-        n.show("schema_version", 0, false),
-        t(zh, "seed", "随机种子"),
-        n.show("rng_seed", 0, false),
-        n.show("runs_per_point", 0, false),
-        t(zh, "runs per point", "次模拟/点"),
-        overrides(data, zh)
-    ));
+    push_provenance(&mut h, data, zh, ("runs_per_point", "runs per point", "次模拟/点"));
     push_scenario(
         &mut h,
         t(zh, "The resolved scenario (before the swept values)", "完整场景设定 (扫描取值之前)"),
