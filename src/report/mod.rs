@@ -10,15 +10,19 @@
 mod campaign;
 pub mod compare;
 mod cost_sheet;
+mod degrees;
 mod glyphs;
 mod html;
 pub(crate) use html::fill;
 mod html_plan;
+mod pages;
+pub use pages::Results;
 pub mod output;
 pub mod plots;
 pub mod seeds;
 pub mod sensitivity;
 pub mod sweep;
+mod table;
 mod text;
 mod ticks;
 mod workbook;
@@ -215,59 +219,6 @@ pub struct SummaryRecord {
     /// Characters of the scenario's name or currency that no bundled font has (the PNG
     /// charts draw each as a box).
     pub missing_glyphs: Vec<String>,
-}
-
-/// What an output folder holds: a run's, a comparison's or a sweep's results, each
-/// with its JSON and its charts; `fission report` makes report.html from these files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Results {
-    /// `fission run`: summary.json.
-    Run,
-    /// `fission compare`: compare.json.
-    Compare,
-    /// `fission sweep`: sweep.json.
-    Sweep,
-}
-
-impl Results {
-    /// Every kind, in the order an output folder is searched.
-    pub const ALL: [Results; 3] = [Results::Run, Results::Compare, Results::Sweep];
-
-    /// The JSON file holding the results.
-    pub fn json_file(self) -> &'static str {
-        match self {
-            Results::Run => "summary.json",
-            Results::Compare => "compare.json",
-            Results::Sweep => "sweep.json",
-        }
-    }
-
-    /// The charts' file stems, in the page's order (the PNG of each that exists).
-    pub fn chart_stems(self) -> Vec<&'static str> {
-        match self {
-            Results::Run => plots::Chart::ALL.iter().map(|c| c.file_stem()).collect(),
-            Results::Compare => compare::CHART_STEMS.to_vec(),
-            Results::Sweep => vec!["sweep"],
-        }
-    }
-
-    /// report.html of results `data` (the JSON file's content) and their charts' PNGs.
-    pub fn page(self, data: &serde_json::Value, charts: &[(&str, &[u8])]) -> String {
-        match self {
-            Results::Run => html::run_page(data, charts),
-            Results::Compare => html_plan::compare_page(data, charts),
-            Results::Sweep => html_plan::sweep_page(data, charts),
-        }
-    }
-
-    /// report.html of results whose JSON file is `json` (as written), with charts as
-    /// (stem, PNG, SVG): what `run`, `compare` and `sweep` write, through the same
-    /// path as `fission report`.
-    pub fn page_from(self, json: &[u8], charts: &[(String, Vec<u8>, String)]) -> Vec<u8> {
-        let data: serde_json::Value = serde_json::from_slice(json).expect("fission's own JSON parses");
-        let pngs: Vec<(&str, &[u8])> = charts.iter().map(|(s, p, _)| (s.as_str(), p.as_slice())).collect();
-        self.page(&data, &pngs).into_bytes()
-    }
 }
 
 /// Everything a run produced, ready to be written.
@@ -702,157 +653,6 @@ impl<'a> RunReport<'a> {
     fn missing_chart_glyphs(&self) -> Vec<char> {
         let s = self.scenario;
         glyphs::missing_glyphs(&format!("{}{}", s.name, s.report.currency))
-    }
-
-    /// The table's first line, in the report's language.
-    pub fn header_line(&self) -> String {
-        let l = labels(self.scenario.report.language);
-        let s = self.scenario;
-        (l.header)(&s.name, self.analysis.runs, self.analysis.seed_count, s.simulation.days, s.simulation.rng_seed)
-    }
-
-    /// The table's "Files" line.
-    pub fn files_line(&self, names: &[&str]) -> String {
-        let l = labels(self.scenario.report.language);
-        format!("  {} {}\n", text::pad(l.files_word, 34), names.join(", "))
-    }
-
-    /// The summary table, one line a figure, in the report's language, its names
-    /// padded by display width.
-    pub fn table(&self) -> String {
-        let a = self.analysis;
-        let l = labels(self.scenario.report.language);
-        let k = &a.viral_coefficient;
-        let cur = &self.scenario.report.currency;
-        let mut s = String::new();
-        let mut row = |name: &str, value: String| s.push_str(&format!("  {} {value}\n", text::pad(name, 34)));
-        row(
-            l.table_k,
-            if k.ci_low.is_finite() && k.ci_high.is_finite() {
-                format!("{:.3}  ({} {:.3} – {:.3})", k.value, l.ci95, k.ci_low, k.ci_high)
-            } else {
-                format!("{:.3}  ({})", k.value, (l.no_interval)(k.n))
-            },
-        );
-        row(
-            l.table_split,
-            format!("{:.2} × {:.3}", a.invitations_per_participant.value, a.conversion_per_invitation.value),
-        );
-        row(
-            l.table_reach,
-            format!(
-                "{:.0}  ({} {:.0}, {} {:.0} – {:.0})",
-                a.reach.mean, l.median_word, a.reach.p50, l.runs90, a.reach.p05, a.reach.p95
-            ),
-        );
-        row(
-            l.table_takeoff,
-            format!(
-                "{:.1}%  ({} {:.1} – {:.1}%; {})",
-                a.takeoff_probability.value * 100.0,
-                l.ci95,
-                a.takeoff_probability.ci_low * 100.0,
-                a.takeoff_probability.ci_high * 100.0,
-                (l.takeoff_people)(a.takeoff_reach)
-            ),
-        );
-        if let Some(g) = &a.goal {
-            let mut parts = Vec::new();
-            if let (Some(target), Some(p)) = (g.goal.reach, g.reach_met) {
-                parts.push((l.goal_reach)(target, g.day, p.value * 100.0, p.ci_low * 100.0, p.ci_high * 100.0));
-            }
-            if let (Some(k), Some(c)) = (g.goal.k, g.k_confidence) {
-                parts.push((l.goal_k)(k, c * 100.0));
-            }
-            row(l.table_goal, parts.join("; "));
-        }
-        let half = &a.days_to_half_reach;
-        // Day 0 because the seeds are half the reach: say so, or "0 days" reads as instant.
-        if half.p50 == 0.0 && a.reach.p50 <= 2.0 * a.seed_count as f64 {
-            row(l.table_half, format!("{:.1}  ({} {:.0}: {})", half.mean, l.median_word, half.p50, l.seeds_are_half));
-        } else {
-            row(l.table_half, format!("{:.1}  ({} {:.0})", half.mean, l.median_word, half.p50));
-        }
-        row(
-            l.table_cost,
-            format!("{cur}{:.0}  ({} {cur}{:.0})", a.cost.mean_total.value, l.p95_word, a.cost.total.p95),
-        );
-        let c = &a.cost;
-        if c.mean_total.value > 0.0 && c.per_participant.value.is_finite() {
-            row(
-                l.table_per_participant,
-                format!(
-                    "{cur}{:.2}  ({} {cur}{:.2} – {cur}{:.2})",
-                    c.per_participant.value, l.ci95, c.per_participant.ci_low, c.per_participant.ci_high
-                ),
-            );
-        }
-        if let (Some(budget), Some(p)) = (c.budget, c.budget_exhausted) {
-            let day = c.budget_exhausted_day.map(|d| d.p50);
-            row(l.table_budget, format!("{cur}{budget:.0}: {}", (l.budget_fate)(p.value * 100.0, day)));
-        }
-        if let Some(roi) = c.roi {
-            row(
-                l.table_roi,
-                format!(
-                    "{:.0}%  ({} {:.0} – {:.0}%)",
-                    roi.value * 100.0,
-                    l.ci95,
-                    roi.ci_low * 100.0,
-                    roi.ci_high * 100.0
-                ),
-            );
-        }
-        if let Some(a) = self.account_record() {
-            let per_push = a.pushes.iter().map(|p| p.unfollows_mean).sum::<f64>() / a.pushes.len().max(1) as f64;
-            row(
-                l.table_account,
-                (l.account_line)(
-                    a.followers_at_start,
-                    a.followers_at_end.mean,
-                    a.new_follows.mean,
-                    a.unfollows.mean,
-                    per_push,
-                    a.pushes.len(),
-                ),
-            );
-        }
-        if let Some(g) = self.groups_record() {
-            let refused = g.joins_refused_per_run.mean;
-            row(
-                l.table_groups,
-                format!(
-                    "{}{}",
-                    (l.groups_line)(
-                        g.groups_at_end.mean,
-                        g.created.mean,
-                        g.created.p95,
-                        g.members_per_group.mean,
-                        g.max_members,
-                        g.cap
-                    ),
-                    if refused > 0.0 { (l.refused)(refused) } else { String::new() }
-                ),
-            );
-        }
-        // The campaign's channels, when it has more than one and someone was recruited.
-        let channels = self.channel_records();
-        if channels.len() > 1 && channels.iter().all(|c| c.share_of_joins.is_some()) {
-            let parts: Vec<String> = channels
-                .iter()
-                .map(|c| format!("{} {:.0}%", (l.channel_name)(&c.name), 100.0 * c.share_of_joins.unwrap_or(0.0)))
-                .collect();
-            row(l.table_channels, parts.join(", "));
-            // Each channel's part of K (person to person: not the account's pushes).
-            let parts: Vec<String> = channels
-                .iter()
-                .filter_map(|c| c.k_contribution.map(|k| format!("{} {:.3}", (l.channel_name)(&c.name), k)))
-                .collect();
-            if parts.len() > 1 {
-                row(l.table_k_channels, parts.join(", "));
-            }
-        }
-        s
     }
 }
 

@@ -7,9 +7,9 @@
 //! then DejaVu Sans), so PNGs look the same on every machine and Chinese titles,
 //! simplified or traditional, render; SVGs name CJK-capable font families first.
 
-use super::ticks::{count_axis, format_count, log_count};
+pub use super::degrees::render_degree_distribution;
+use super::ticks::{count_axis, format_count};
 use super::{RunReport, labels};
-use crate::graph::analysis::GraphStats;
 use crate::scenario::Language;
 use crate::stats::Distribution;
 use plotters::coord::types::RangedCoordf64;
@@ -185,131 +185,6 @@ impl Drawer for RunChart<'_, '_> {
 /// [`PlotError`] when drawing fails.
 pub fn render(chart: Chart, report: &RunReport) -> Result<(Vec<u8>, String), PlotError> {
     render_both(&RunChart { chart, report }, &provenance(report))
-}
-
-struct DegreeChart<'a> {
-    stats: &'a GraphStats,
-    title: &'a str,
-    language: Language,
-}
-
-impl Drawer for DegreeChart<'_> {
-    fn name(&self) -> &'static str {
-        "degrees"
-    }
-    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), String> {
-        let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
-        root.fill(&WHITE).map_err(e)?;
-        let zh = self.language == Language::Chinese;
-        let s = self.stats;
-        let footer = format!(
-            "fission {} · {} {} · {} {}",
-            crate::VERSION,
-            s.nodes,
-            if zh { "人" } else { "people" },
-            s.edges,
-            if zh { "条关系" } else { "ties" }
-        );
-        let small = if zh { font_for("中", 15.0) } else { font_for("", 15.0) };
-        root.draw(&Text::new(
-            footer,
-            (SIZE.0 as i32 - 16, SIZE.1 as i32 - 10),
-            small.color(&GREY).pos(Pos::new(HPos::Right, VPos::Bottom)),
-        ))
-        .map_err(e)?;
-        let area = root.margin(10, 30, 10, 25);
-        let n = s.nodes.max(1) as f64;
-        let points: Vec<(f64, f64)> = s
-            .degree_counts
-            .iter()
-            .enumerate()
-            .filter(|&(k, &c)| k > 0 && c > 0)
-            .map(|(k, &c)| (k as f64, c as f64 / n))
-            .collect();
-        let x_max = (s.max_degree.max(2) as f64) * 1.5;
-        let y_min = (1.0 / n) * 0.5;
-        let title = format!(
-            "{}: {}",
-            self.title,
-            match (zh, s.directed) {
-                (true, false) => "好友数分布",
-                (true, true) => "出度分布",
-                (false, false) => "degree distribution",
-                (false, true) => "out-degree distribution",
-            }
-        );
-        let axis = if zh { font_for("中", 20.0) } else { font_for("", 20.0) };
-        let mut chart = ChartBuilder::on(&area)
-            .caption(&title, font_for(&title, 30.0))
-            .margin(12)
-            .x_label_area_size(55)
-            .y_label_area_size(95)
-            .build_cartesian_2d(
-                (0.8f64..x_max).log_scale().with_key_points(log_ticks(1.0, x_max)),
-                (y_min..1.0f64).log_scale().with_key_points(log_ticks(y_min, 1.0)),
-            )
-            .map_err(e)?;
-        chart
-            .configure_mesh()
-            .x_desc(match (zh, s.directed) {
-                (true, false) => "好友数 k (对数刻度)",
-                (true, true) => "可触达人数 k (出度, 对数刻度)",
-                (false, false) => "Friends k (log scale)",
-                (false, true) => "People one reaches k (out-degree, log scale)",
-            })
-            .y_desc(match (zh, s.directed) {
-                (true, false) => "好友数为 k 的人所占比例 (%, 对数刻度)",
-                (true, true) => "可触达 k 人的人所占比例 (%, 对数刻度)",
-                (false, false) => "Share of people with k friends (%, log scale)",
-                (false, true) => "Share of people reaching k others (%, log scale)",
-            })
-            .label_style(font_for("", 18.0))
-            .axis_desc_style(axis.clone())
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(BLACK.mix(0.08))
-            .x_label_formatter(&|x| log_count(*x))
-            .y_label_formatter(&|y| format_percent(*y))
-            .draw()
-            .map_err(e)?;
-        chart.draw_series(points.iter().map(|&p| Circle::new(p, 4, BLUE.mix(0.8).filled()))).map_err(e)?;
-        // (The CJK font has no angle brackets and no minus sign.)
-        let threshold = s.threshold_formula(zh);
-        let clustering = super::format_coefficient(s.average_clustering);
-        let (k, max) = (s.mean_degree, s.max_degree);
-        // (∞, as the table writes it, rather than Rust's "inf"; both fonts have it.)
-        let t = match s.epidemic_threshold {
-            t if t.is_infinite() => "∞".to_string(),
-            t => format!("{t:.4}"),
-        };
-        let mut note = if zh {
-            format!("<k> = {k:.2}, 最大 {max}, 聚类系数 {clustering}, 传播阈值 {threshold} = {t}")
-        } else {
-            format!("⟨k⟩ = {k:.2}, max {max}, clustering {clustering}, threshold {threshold} = {t}")
-        };
-        // (A log scale has no room for k = 0.)
-        match s.degree_counts.first() {
-            Some(&none) if none > 0 && zh => note += &format!(", k = 0 的 {none} 人未画出"),
-            Some(&none) if none > 0 => {
-                note += &format!(", {none} {} with k = 0 (not shown)", if none == 1 { "person" } else { "people" })
-            }
-            _ => {}
-        }
-        area.draw(&Text::new(note.as_str(), (130, 80), font_for(&note, 18.0).color(&BLACK))).map_err(e)?;
-        Ok(())
-    }
-}
-
-/// Renders the degree distribution of a graph (log-log) as PNG and SVG.
-///
-/// # Errors
-/// [`PlotError`] when drawing fails.
-pub fn render_degree_distribution(
-    stats: &GraphStats,
-    title: &str,
-    language: Language,
-) -> Result<(Vec<u8>, String), PlotError> {
-    let provenance = format!("fission {} | degree distribution of {title}", crate::VERSION);
-    render_both(&DegreeChart { stats, title, language }, &provenance)
 }
 
 fn provenance(report: &RunReport) -> String {
@@ -884,42 +759,6 @@ fn legend<'a, DB: DrawingBackend + 'a>(
         .map_err(|x| x.to_string())
 }
 
-/// Tick values for a log axis over `lo..hi`: each power of ten, and between them 2 and
-/// 5 (over at most three decades) or every digit (within one and a half), once each
-/// (plotters' own log ticks list 10 twice when they list the digits, drawing it bold).
-fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
-    let decades = (hi / lo).log10();
-    let digits: &[f64] = if decades <= 1.5 {
-        &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]
-    } else if decades <= 3.0 {
-        &[1.0, 2.0, 5.0]
-    } else {
-        &[1.0]
-    };
-    let mut ticks = Vec::new();
-    for e in lo.log10().floor() as i32..=hi.log10().ceil() as i32 {
-        for &d in digits {
-            // (Through the decimal string: 3 × 0.1 is not 0.3 in binary.)
-            let v: f64 = format!("{d}e{e}").parse().unwrap_or(f64::NAN);
-            if v >= lo && v <= hi {
-                ticks.push(v);
-            }
-        }
-    }
-    ticks
-}
-
-/// A share as a percentage with its significant digit: 1 → "100%", 0.001 → "0.1%".
-fn format_percent(share: f64) -> String {
-    let pct = share * 100.0;
-    if pct >= 1.0 {
-        format!("{pct:.0}%")
-    } else {
-        let decimals = (-pct.log10()).ceil().max(0.0) as usize;
-        format!("{pct:.decimals$}%")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -958,26 +797,6 @@ mod tests {
             // Every bar but the last holds `width` values; the last, no more.
             assert!(held[..bins - 1].iter().all(|&h| h == width as usize), "{min}..{max}: {held:?}");
             assert!((1..=width as usize).contains(&held[bins - 1]));
-        }
-    }
-
-    #[test]
-    fn log_ticks_list_each_value_once() {
-        // Within a decade and a half, every digit, and 10 once (plotters lists it twice).
-        assert_eq!(log_ticks(1.0, 12.0), [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0]);
-        assert_eq!(log_ticks(1.0, 36.0), [1.0, 2.0, 5.0, 10.0, 20.0]);
-        assert_eq!(log_ticks(1.0, 1567.0), [1.0, 10.0, 100.0, 1000.0]);
-        // Exact decimals below 1.
-        assert_eq!(log_ticks(0.01, 1.0), [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0]);
-        assert_eq!(log_ticks(0.07, 0.3), [0.07, 0.08, 0.09, 0.1, 0.2, 0.3]);
-        assert_eq!(log_ticks(1e-4, 1.0), [1e-4, 1e-3, 1e-2, 0.1, 1.0]);
-    }
-
-    #[test]
-    fn shares_read_as_percentages() {
-        let cases = [(1.0, "100%"), (0.1, "10%"), (0.01, "1%"), (0.001, "0.1%"), (1e-4, "0.01%"), (1e-7, "0.00001%")];
-        for (share, text) in cases {
-            assert_eq!(format_percent(share), text);
         }
     }
 

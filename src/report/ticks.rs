@@ -54,9 +54,65 @@ pub(crate) fn format_count(x: f64) -> String {
     }
 }
 
+/// Tick values for a log axis over `lo..hi`: each power of ten, and between them 2 and
+/// 5 (over at most three decades) or every digit (within one and a half), once each
+/// (plotters' own log ticks list 10 twice when they list the digits, drawing it bold).
+pub(super) fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let decades = (hi / lo).log10();
+    let digits: &[f64] = if decades <= 1.5 {
+        &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]
+    } else if decades <= 3.0 {
+        &[1.0, 2.0, 5.0]
+    } else {
+        &[1.0]
+    };
+    let mut ticks = Vec::new();
+    for e in lo.log10().floor() as i32..=hi.log10().ceil() as i32 {
+        for &d in digits {
+            // (Through the decimal string: 3 × 0.1 is not 0.3 in binary.)
+            let v: f64 = format!("{d}e{e}").parse().unwrap_or(f64::NAN);
+            if v >= lo && v <= hi {
+                ticks.push(v);
+            }
+        }
+    }
+    ticks
+}
+
+/// A share as a percentage with its significant digit: 1 → "100%", 0.001 → "0.1%".
+pub(super) fn format_percent(share: f64) -> String {
+    let pct = share * 100.0;
+    if pct >= 1.0 {
+        format!("{pct:.0}%")
+    } else {
+        let decimals = (-pct.log10()).ceil().max(0.0) as usize;
+        format!("{pct:.decimals$}%")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn log_ticks_list_each_value_once() {
+        // Within a decade and a half, every digit, and 10 once (plotters lists it twice).
+        assert_eq!(log_ticks(1.0, 12.0), [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0]);
+        assert_eq!(log_ticks(1.0, 36.0), [1.0, 2.0, 5.0, 10.0, 20.0]);
+        assert_eq!(log_ticks(1.0, 1567.0), [1.0, 10.0, 100.0, 1000.0]);
+        // Exact decimals below 1.
+        assert_eq!(log_ticks(0.01, 1.0), [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0]);
+        assert_eq!(log_ticks(0.07, 0.3), [0.07, 0.08, 0.09, 0.1, 0.2, 0.3]);
+        assert_eq!(log_ticks(1e-4, 1.0), [1e-4, 1e-3, 1e-2, 0.1, 1.0]);
+    }
+
+    #[test]
+    fn shares_read_as_percentages() {
+        let cases = [(1.0, "100%"), (0.1, "10%"), (0.01, "1%"), (0.001, "0.1%"), (1e-4, "0.01%"), (1e-7, "0.00001%")];
+        for (share, text) in cases {
+            assert_eq!(format_percent(share), text);
+        }
+    }
 
     #[test]
     fn an_axis_keeps_one_unit_and_the_decimals_its_ticks_need() {
