@@ -1,5 +1,9 @@
 //! Output records and writers: `summary.json`, `daily.csv`, `generations.csv`,
-//! `runs.csv`, the charts ([`plots`]) and the summary table for the terminal.
+//! `runs.csv`, `trees.csv`, the charts ([`plots`]; the degree chart in `degrees.rs`),
+//! the summary table for the terminal (`table.rs`), `results.xlsx` (`workbook.rs`,
+//! `cost_sheet.rs`) and `report.html` (`html.rs` for a run, `html_plan.rs` for a
+//! comparison and a sweep, [`Results`] choosing between them), and the planning
+//! commands' outputs ([`compare`], [`sweep`], [`sensitivity`], [`seeds`]).
 //!
 //! Records are separate from engine and stats types: they are the file format, each
 //! field with its unit, and carry a `schema_version`. Writers render to bytes; [`output`] puts them on disk:
